@@ -1,0 +1,62 @@
+"""Character spans -> the words they overlap -> padded time spans. Pure.
+
+Word timestamps from faster-whisper end ~150 ms early on average (up to ~700 ms), so every span is
+padded, grown to a minimum length, and clipped to the file.
+"""
+
+from __future__ import annotations
+
+from anonymizer.spans import clip, ensure_min_duration, pad, snap_to_pauses
+from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript, Word
+
+
+def words_for_span(transcript: Transcript, span: PiiSpan) -> list[Word]:
+    """Words whose characters overlap ``[span.char_start, span.char_end)``.
+
+    >>> t = Transcript.from_words([(" call", 0.0, 0.3, 1.0), (" 0151", 0.4, 0.9, 1.0), (" now", 1.0, 1.2, 1.0)], "en")
+    >>> [w.text for w in words_for_span(t, PiiSpan(5, 9, "NUMBER_SEQUENCE", 0.6, "r"))]
+    ['0151']
+    >>> [w.text for w in words_for_span(t, PiiSpan(3, 7, "X", 0.6, "r"))]  # partial overlap takes whole words
+    ['call', '0151']
+    """
+    return [w for w in transcript.words if w.char_start < span.char_end and span.char_start < w.char_end]
+
+
+def time_span_of(words: list[Word]) -> TimeSpan:
+    return TimeSpan(min(w.start_s for w in words), max(w.end_s for w in words))
+
+
+def align(
+    transcript: Transcript,
+    spans: list[PiiSpan],
+    duration_s: float,
+    pad_before_s: float = 0.25,
+    pad_after_s: float = 0.25,
+    min_duration_s: float = 0.3,
+    pauses: list[TimeSpan] | None = None,
+    snap_max_s: float = 0.0,
+) -> list[Redaction]:
+    """One ``Redaction`` per detected span: its words' time range, padded, snapped outward to the
+    nearest pause (within ``snap_max_s``), lengthened to ``min_duration_s``, clipped.
+
+    Spans that overlap no word (should not happen) are dropped; overlapping redactions are kept
+    apart here so the report can list each finding — rendering merges them.
+
+    >>> t = Transcript.from_words([(" Anna", 1.0, 1.4, 0.9)], "en")
+    >>> align(t, [PiiSpan(0, 4, "PERSON", 0.8, "r")], duration_s=2.0)
+    [Redaction(start_s=0.75, end_s=1.65, entity_type='PERSON', score=0.8, recognizer='r', char_start=0, char_end=4)]
+    """
+    redactions = []
+    for span in spans:
+        words = words_for_span(transcript, span)
+        if not words:
+            continue
+        span_s = pad(time_span_of(words), pad_before_s, pad_after_s)
+        if snap_max_s > 0:
+            span_s = snap_to_pauses(span_s, pauses or [], snap_max_s)
+        clipped = clip(ensure_min_duration(span_s, min_duration_s), duration_s)
+        if clipped is None:
+            continue
+        redactions.append(Redaction(round(clipped.start_s, 3), round(clipped.end_s, 3), span.entity_type,
+                                    span.score, span.recognizer, span.char_start, span.char_end))
+    return sorted(redactions, key=lambda r: (r.start_s, r.end_s))

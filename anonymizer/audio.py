@@ -1,0 +1,235 @@
+"""Decode and write audio in process with PyAV (FFmpeg's libraries ship in its wheel).
+
+The only module that converts between seconds and sample indices. Internally audio is one
+representation: float32 numpy, ``(n_samples, n_channels)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from anonymizer.errors import AudioDecodeError, AudioEncodeError
+from anonymizer.types import Audio
+
+AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".mp4", ".aac", ".oga", ".webm")
+MAX_CHANNELS = 64
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """An FFmpeg muxer, codec and file extension."""
+
+    extension: str
+    container: str
+    codec: str
+    codec_options: tuple[tuple[str, str], ...] = ()
+
+
+_PCM_CODECS = {"pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le", "pcm_u8", "pcm_mulaw", "pcm_alaw"}
+
+FORMATS: dict[str, OutputFormat] = {
+    "wav": OutputFormat(".wav", "wav", "pcm_s16le"),
+    "flac": OutputFormat(".flac", "flac", "flac"),
+    "mp3": OutputFormat(".mp3", "mp3", "libmp3lame"),
+    "ogg": OutputFormat(".ogg", "ogg", "libopus"),
+    "m4a": OutputFormat(".m4a", "ipod", "aac"),
+}
+_EXTENSION_TO_FORMAT = {
+    ".wav": "wav", ".flac": "flac", ".mp3": "mp3", ".ogg": "ogg", ".oga": "ogg", ".opus": "ogg",
+    ".m4a": "m4a", ".mp4": "m4a", ".aac": "m4a",
+}
+
+
+def seconds_to_sample(time_s: float, sample_rate_hz: int) -> int:
+    """Nearest sample index for a time (not clipped).
+
+    >>> seconds_to_sample(0.5, 8000)
+    4000
+    """
+    return int(round(time_s * sample_rate_hz))
+
+
+def sample_to_seconds(index: int, sample_rate_hz: int) -> float:
+    """>>> sample_to_seconds(4000, 8000)
+    0.5
+    """
+    return index / sample_rate_hz
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise AudioDecodeError(f"{path}: file not found")
+    if path.is_dir():
+        raise AudioDecodeError(f"{path}: is a directory, not an audio file")
+    if not os.access(path, os.R_OK):
+        raise AudioDecodeError(f"{path}: permission denied (cannot read the file)")
+    if path.stat().st_size == 0:
+        raise AudioDecodeError(f"{path}: empty file (0 bytes)")
+
+
+def decode(path: Path) -> Audio:
+    """Read any FFmpeg-readable audio file: all channels, native sample rate.
+
+    Raises:
+        AudioDecodeError: missing, empty, truncated, not audio, or no audio stream.
+    """
+    import av
+
+    path = Path(path)
+    _check_readable(path)
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        raise AudioDecodeError(f"{path}: not a recognized audio file ({exc.__class__.__name__})") from exc
+    with container:
+        if not container.streams.audio:
+            raise AudioDecodeError(f"{path}: contains no audio stream")
+        stream = container.streams.audio[0]
+        codec = stream.codec_context.name
+        sample_rate_hz = int(stream.codec_context.sample_rate or 0)
+        n_channels = int(stream.codec_context.channels or 0)
+        if sample_rate_hz <= 0 or n_channels <= 0:
+            raise AudioDecodeError(f"{path}: audio stream has no sample rate or channel count")
+        if n_channels > MAX_CHANNELS:
+            raise AudioDecodeError(f"{path}: {n_channels} channels; at most {MAX_CHANNELS} are supported")
+        declared_s = _declared_duration_s(container, stream)
+        chunks: list[np.ndarray] = []
+        try:
+            resampler = av.AudioResampler(format="fltp", layout=stream.layout, rate=sample_rate_hz)
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    chunks.append(out.to_ndarray())
+            for out in resampler.resample(None):
+                chunks.append(out.to_ndarray())
+        except av.error.FFmpegError as exc:
+            raise AudioDecodeError(f"{path}: audio data is corrupt or truncated ({exc})") from exc
+    if not chunks:
+        raise AudioDecodeError(f"{path}: contains no decodable audio samples (truncated or empty stream)")
+    samples = np.ascontiguousarray(np.concatenate(chunks, axis=1).T, dtype=np.float32)
+    if samples.shape[0] == 0:
+        raise AudioDecodeError(f"{path}: contains no audio samples")
+    decoded_s = samples.shape[0] / sample_rate_hz
+    if declared_s is not None and decoded_s < 0.9 * declared_s - 0.1:
+        raise AudioDecodeError(
+            f"{path}: truncated: the header declares {declared_s:.2f} s but only {decoded_s:.2f} s decode"
+        )
+    np.clip(samples, -1.0, 1.0, out=samples)
+    fmt = _EXTENSION_TO_FORMAT.get(path.suffix.lower(), "wav")
+    return Audio(samples, sample_rate_hz, container=fmt, codec=codec)
+
+
+def _declared_duration_s(container: object, stream: object) -> float | None:
+    """Duration the file claims, when it claims one reliably (PCM wav, flac)."""
+    codec = stream.codec_context.name  # type: ignore[attr-defined]
+    if codec not in _PCM_CODECS and codec != "flac":
+        return None  # compressed streams estimate durations from bitrates; not evidence of truncation
+    if stream.duration is not None and stream.time_base is not None:  # type: ignore[attr-defined]
+        return float(stream.duration * stream.time_base)  # type: ignore[attr-defined]
+    return None
+
+
+def output_format_for(audio: Audio, requested: str | None) -> OutputFormat:
+    """The format to write: the requested one, or the input's container (and PCM codec for wav)."""
+    name = requested or audio.container
+    base = FORMATS[name]
+    if requested is None and name == "wav" and audio.codec in _PCM_CODECS:
+        return OutputFormat(base.extension, base.container, audio.codec)
+    if name == "ogg" and requested is None and audio.codec == "vorbis":
+        return OutputFormat(".ogg", "ogg", "vorbis", (("strict", "experimental"),))
+    return base
+
+
+def output_extension(input_path: Path, requested: str | None) -> str:
+    """The extension of ``<stem>.anon.<ext>``: the input's own, or the requested format's.
+
+    >>> output_extension(Path("call.WAV"), None), output_extension(Path("a.m4a"), "flac")
+    ('.WAV', '.flac')
+    """
+    if requested is None:
+        return input_path.suffix
+    return FORMATS[requested].extension
+
+
+def _encode(audio: Audio, fmt: OutputFormat, handle: object) -> None:
+    import av
+
+    with av.open(handle, mode="w", format=fmt.container) as out:  # type: ignore[call-overload]
+        stream = out.add_stream(fmt.codec, rate=audio.sample_rate_hz)
+        stream.layout = av.AudioLayout(f"{audio.n_channels}c")  # FFmpeg's default layout for n channels
+        for key, value in fmt.codec_options:
+            stream.codec_context.options[key] = value
+        planar = np.ascontiguousarray(audio.samples.T, dtype=np.float32)
+        block = 4096
+        for start in range(0, audio.n_samples, block):
+            frame = av.AudioFrame.from_ndarray(
+                planar[:, start : start + block], format="fltp", layout=stream.layout
+            )
+            frame.sample_rate = audio.sample_rate_hz
+            frame.pts = start
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+
+
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_atomic(audio: Audio, path: Path, fmt: OutputFormat) -> None:
+    """Encode to a temp file beside ``path``, fsync, then rename: never a half-written output."""
+    import av
+
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            _encode(audio, fmt, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _umask_mode())  # mkstemp makes 0600; outputs get ordinary permissions
+        os.replace(tmp, path)
+    except (av.error.FFmpegError, ValueError) as exc:
+        raise AudioEncodeError(
+            f"{path}: cannot encode {audio.n_channels} ch at {audio.sample_rate_hz} Hz as {fmt.codec} ({exc}); "
+            "choose another --format (wav or flac take any rate)"
+        ) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_bytes_atomic(data: bytes, path: Path) -> None:
+    """Write a small file (the report) atomically."""
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, _umask_mode())
+        os.replace(tmp_name, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+
+
+def to_mono_16k(audio: Audio) -> np.ndarray:
+    """Mix down and resample to 16 kHz float32 for VAD and ASR."""
+    from scipy.signal import resample_poly
+
+    mono = audio.samples.mean(axis=1)
+    if audio.sample_rate_hz == 16000:
+        return mono.astype(np.float32)
+    g = np.gcd(16000, audio.sample_rate_hz)
+    return resample_poly(mono, 16000 // g, audio.sample_rate_hz // g).astype(np.float32)

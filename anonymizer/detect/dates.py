@@ -1,0 +1,54 @@
+"""Dates as people say them: "14. März 1985", "vierzehnter März", "March 14th, 1985", "14.03.1985".
+
+Reported as DATE_TIME; with a birth context word nearby the score rises (Presidio's context
+enhancement). Times of day and durations are not dates.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+MONTHS = {
+    "de": "januar|jänner|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember",
+    "en": "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec",
+}
+_ORDINAL_WORDS = {
+    "de": r"(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|erst|zweit|dritt|"
+    r"viert|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwölft|dreizehnt|vierzehnt|fünfzehnt|sechzehnt|siebzehnt|"
+    r"achtzehnt|neunzehnt|zwanzigst|einundzwanzigst|dreißigst|und)+(?:e|er|en|ten)?",
+    "en": r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+    r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|twenty|thirty)"
+    r"(?:[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))?",
+}
+_YEAR = r"(?:\s*,?\s*(?:\d{2,4}|(?:neunzehn|zwei|nineteen|two|twenty)[\w\s-]{2,40}?(?=[.,?!]|$)))?"
+_DAY = r"(?:\d{1,2}\s*(?:\.|st|nd|rd|th)?)"
+
+CONTEXT = {
+    "de": ["geboren", "geburtsdatum", "geburtstag", "geb"],
+    "en": ["born", "birth", "birthday", "dob"],
+}
+
+
+def date_patterns(language: str) -> list[Pattern]:
+    months = MONTHS[language]
+    ordinal = _ORDINAL_WORDS[language]
+    patterns = [
+        Pattern("numeric date", r"\b\d{1,2}[./-]\s?\d{1,2}[./-]\s?(?:\d{4}|\d{2})\b", 0.6),
+        Pattern("day month year", rf"(?i)\b(?:{_DAY}|{ordinal})\s+(?:of\s+)?(?:{months})\b{_YEAR}", 0.6),
+        Pattern("month day year", rf"(?i)\b(?:{months})\s+(?:the\s+)?(?:{_DAY}|{ordinal})\b{_YEAR}", 0.6),
+    ]
+    return patterns
+
+
+class SpokenDateRecognizer(PatternRecognizer):  # type: ignore[misc]
+    """Calendar dates with a day and a month, in words or digits."""
+
+    def __init__(self, supported_language: str) -> None:
+        super().__init__(
+            supported_entity="DATE_TIME",
+            patterns=date_patterns(supported_language),
+            context=CONTEXT[supported_language],
+            supported_language=supported_language,
+            name="SpokenDateRecognizer",
+        )

@@ -1,0 +1,54 @@
+"""E-mail addresses as ASR writes spoken ones.
+
+"anna punkt schmidt ät beispiel punkt de", "Sarah .johnson .example .com", "Martinapunkt
+schneideratbeispiele .de": anchored on a top-level domain after a dot word, extended backwards over
+the address-like words before it (up to a sentence end). Written addresses (``a@b.de``) are
+Presidio's ``EmailRecognizer``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from anonymizer.detect.tokens import tokenize
+
+TLDS = ("de", "com", "net", "org", "eu", "at", "ch", "info", "io", "biz", "co", "uk", "fr", "nl", "it", "es")
+_DOT = r"(?:\.|punkt|dot)"
+_TLD_WORDS = "|".join(TLDS) + r"|d\s?e|c\s?o\s?m"
+_ANCHOR = re.compile(rf"{_DOT}\s*(?:{_TLD_WORDS})\b", re.IGNORECASE)
+_AT_OR_DOT = re.compile(r"(@|\bat\b|\bät\b|at-zeichen|punkt|dot|\.\w|underscore|unterstrich|bindestrich)",
+                        re.IGNORECASE)
+MAX_WORDS_BACK = 8
+
+
+class SpokenEmailRecognizer(EntityRecognizer):  # type: ignore[misc]
+    """Spoken or mangled e-mail addresses."""
+
+    def __init__(self, supported_language: str) -> None:
+        super().__init__(supported_entities=["EMAIL_ADDRESS"], supported_language=supported_language,
+                         name="SpokenEmailRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        tokens = tokenize(text)
+        results = []
+        for match in _ANCHOR.finditer(text):
+            end = match.end()
+            last = next((i for i, t in enumerate(tokens) if t.end >= end), len(tokens) - 1)
+            first = last
+            # walk back over address-like words, stopping at a sentence end
+            while first > 0 and last - first < MAX_WORDS_BACK and not tokens[first - 1].ends_sentence:
+                first -= 1
+            span_text = text[tokens[first].start : end]
+            if len(_AT_OR_DOT.findall(span_text)) < 2:
+                continue  # a lone "… punkt de" is not enough evidence of an address
+            results.append(RecognizerResult("EMAIL_ADDRESS", tokens[first].start, max(end, tokens[last].end), 0.6,
+                                            recognition_metadata={"recognizer_name": self.name}))
+        return results

@@ -1,0 +1,126 @@
+"""Speech to words with timestamps: the ``Transcriber`` protocol and its faster-whisper adapter.
+
+Only the speech regions found by VAD are sent to the model (concatenated, like faster-whisper's own
+``vad_filter``); word times are mapped back to the original timeline.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from anonymizer.errors import ConfigError
+from anonymizer.models import LocatedModel
+from anonymizer.types import ModelInfo, TimeSpan, Transcript
+
+SAMPLE_RATE_HZ = 16000
+
+
+class Transcriber(Protocol):
+    """Anything that turns 16 kHz mono audio into a word-timed transcript."""
+
+    @property
+    def model_info(self) -> ModelInfo: ...
+
+    def transcribe(self, mono_16k: np.ndarray, speech: list[TimeSpan], language: str | None) -> Transcript:
+        """Transcribe the ``speech`` regions; ``language`` None means detect it."""
+        ...
+
+
+@dataclass(frozen=True)
+class ChunkMap:
+    """Maps times in the concatenation of speech chunks back to the original file.
+
+    >>> m = ChunkMap.from_spans([TimeSpan(1.0, 2.0), TimeSpan(5.0, 6.0)])
+    >>> m.to_original(0.5), m.to_original(1.25)
+    (1.5, 5.25)
+    >>> m.to_original(1.0, chunk=0)  # a word ending at the join stays in its chunk
+    2.0
+    """
+
+    chunk_starts_s: tuple[float, ...]  # start of each chunk in the concatenation
+    original_starts_s: tuple[float, ...]
+    durations_s: tuple[float, ...]
+
+    @staticmethod
+    def from_spans(spans: list[TimeSpan]) -> ChunkMap:
+        starts, pos = [], 0.0
+        for span in spans:
+            starts.append(pos)
+            pos += span.duration_s
+        return ChunkMap(tuple(starts), tuple(s.start_s for s in spans), tuple(s.duration_s for s in spans))
+
+    def chunk_of(self, time_s: float) -> int:
+        return max(0, bisect.bisect_right(self.chunk_starts_s, time_s) - 1)
+
+    def to_original(self, time_s: float, chunk: int | None = None) -> float:
+        index = self.chunk_of(time_s) if chunk is None else chunk
+        offset_s = min(max(0.0, time_s - self.chunk_starts_s[index]), self.durations_s[index])
+        return round(self.original_starts_s[index] + offset_s, 3)
+
+
+def concat_speech(mono_16k: np.ndarray, speech: list[TimeSpan]) -> tuple[np.ndarray, ChunkMap]:
+    """The speech regions of ``mono_16k`` back to back, and the map to undo it."""
+    pieces = []
+    spans = []
+    for span in speech:
+        start, end = int(span.start_s * SAMPLE_RATE_HZ), int(span.end_s * SAMPLE_RATE_HZ)
+        pieces.append(mono_16k[start:end])
+        spans.append(TimeSpan(start / SAMPLE_RATE_HZ, end / SAMPLE_RATE_HZ))
+    audio = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+    return audio.astype(np.float32), ChunkMap.from_spans(spans)
+
+
+class FasterWhisperTranscriber:
+    """faster-whisper with word timestamps. Load once, transcribe many files."""
+
+    def __init__(
+        self, located: LocatedModel, compute_type: str = "int8", cpu_threads: int = 0, beam_size: int = 5
+    ) -> None:
+        from faster_whisper import WhisperModel
+
+        self._info = located.info
+        self._beam_size = beam_size
+        threads = cpu_threads or (os.cpu_count() or 1)
+        files = dict(located.files) if located.files else None
+        self._model = WhisperModel(
+            located.path, device="cpu", compute_type=compute_type, cpu_threads=threads, files=files
+        )
+
+    @property
+    def model_info(self) -> ModelInfo:
+        return self._info
+
+    @property
+    def is_multilingual(self) -> bool:
+        return bool(self._model.model.is_multilingual)
+
+    def transcribe(self, mono_16k: np.ndarray, speech: list[TimeSpan], language: str | None) -> Transcript:
+        if language is not None and language != "en" and not self.is_multilingual:
+            raise ConfigError(
+                f"model {self._info.name!r} is English-only; language {language!r} needs a multilingual model "
+                "(e.g. --model base)"
+            )
+        if not speech:
+            return Transcript("", (), language or "unknown", 0.0)
+        audio, chunk_map = concat_speech(mono_16k, speech)
+        segments, info = self._model.transcribe(
+            audio,
+            language=language,
+            word_timestamps=True,
+            beam_size=self._beam_size,
+            vad_filter=False,
+            condition_on_previous_text=False,
+        )
+        words: list[tuple[str, float, float, float]] = []
+        for segment in segments:
+            for word in segment.words or ():
+                # A word straddling a join maps to a span that covers the removed pause: wider is safer.
+                start_s = chunk_map.to_original(word.start)
+                end_s = max(start_s, chunk_map.to_original(word.end))
+                words.append((word.word, start_s, end_s, float(word.probability)))
+        return Transcript.from_words(words, info.language, float(info.language_probability))

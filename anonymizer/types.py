@@ -1,0 +1,194 @@
+"""Small typed values passed between the pipeline stages.
+
+Every stage takes and returns these; no dicts cross a module boundary. Times are in seconds
+(``*_s``) relative to the start of the file; character offsets index ``Transcript.text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Audio:
+    """Decoded audio: float32 samples in [-1, 1], shaped ``(n_samples, n_channels)``.
+
+    ``container`` and ``codec`` remember where the audio came from so the writer can keep
+    the input's format.
+    """
+
+    samples: np.ndarray
+    sample_rate_hz: int
+    container: str = "wav"
+    codec: str = "pcm_s16le"
+
+    def __post_init__(self) -> None:
+        if self.samples.ndim != 2:
+            raise ValueError(f"samples must be 2-D (n_samples, n_channels), got shape {self.samples.shape}")
+        if self.sample_rate_hz <= 0:
+            raise ValueError(f"sample_rate_hz must be positive, got {self.sample_rate_hz}")
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.samples.shape[0])
+
+    @property
+    def n_channels(self) -> int:
+        return int(self.samples.shape[1])
+
+    @property
+    def duration_s(self) -> float:
+        return self.n_samples / self.sample_rate_hz
+
+    def with_samples(self, samples: np.ndarray) -> Audio:
+        """A copy with new samples and the same rate and format."""
+        return Audio(samples, self.sample_rate_hz, self.container, self.codec)
+
+
+@dataclass(frozen=True, order=True)
+class TimeSpan:
+    """A half-open interval ``[start_s, end_s)`` in seconds.
+
+    >>> TimeSpan(1.0, 2.5).duration_s
+    1.5
+    >>> TimeSpan(1.0, 2.0) & TimeSpan(1.5, 3.0)
+    TimeSpan(start_s=1.5, end_s=2.0)
+    >>> TimeSpan(1.0, 2.0) | TimeSpan(1.5, 3.0)
+    TimeSpan(start_s=1.0, end_s=3.0)
+    """
+
+    start_s: float
+    end_s: float
+
+    def __post_init__(self) -> None:
+        if self.end_s < self.start_s:
+            raise ValueError(f"end_s ({self.end_s}) before start_s ({self.start_s})")
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    def overlaps(self, other: TimeSpan) -> bool:
+        return self.start_s < other.end_s and other.start_s < self.end_s
+
+    def contains(self, other: TimeSpan) -> bool:
+        return self.start_s <= other.start_s and other.end_s <= self.end_s
+
+    def __and__(self, other: TimeSpan) -> TimeSpan:
+        start_s, end_s = max(self.start_s, other.start_s), min(self.end_s, other.end_s)
+        return TimeSpan(start_s, max(start_s, end_s))
+
+    def __or__(self, other: TimeSpan) -> TimeSpan:
+        return TimeSpan(min(self.start_s, other.start_s), max(self.end_s, other.end_s))
+
+
+@dataclass(frozen=True)
+class Word:
+    """One transcribed word, with its place in ``Transcript.text``."""
+
+    text: str
+    start_s: float
+    end_s: float
+    probability: float
+    char_start: int
+    char_end: int
+    channel: int = 0
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The words of a file joined by single spaces into ``text``.
+
+    Invariant: ``text[w.char_start:w.char_end] == w.text`` for every word.
+    """
+
+    text: str
+    words: tuple[Word, ...]
+    language: str
+    language_probability: float = 1.0
+
+    @staticmethod
+    def from_words(
+        words: list[tuple[str, float, float, float]], language: str, language_probability: float = 1.0
+    ) -> Transcript:
+        """Build a transcript from ``(text, start_s, end_s, probability)`` tuples.
+
+        >>> t = Transcript.from_words([(" Hello", 0.0, 0.4, 0.9), (" Anna.", 0.5, 0.9, 0.8)], "en")
+        >>> t.text
+        'Hello Anna.'
+        >>> t.words[1].char_start, t.words[1].char_end
+        (6, 11)
+        """
+        parts: list[str] = []
+        out: list[Word] = []
+        pos = 0
+        for text, start_s, end_s, probability in words:
+            token = text.strip()
+            if not token:
+                continue
+            if parts:
+                parts.append(" ")
+                pos += 1
+            out.append(Word(token, start_s, end_s, probability, pos, pos + len(token)))
+            parts.append(token)
+            pos += len(token)
+        return Transcript("".join(parts), tuple(out), language, language_probability)
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """Personal data found in a transcript: a character range and what it is."""
+
+    char_start: int
+    char_end: int
+    entity_type: str
+    score: float
+    recognizer: str
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """A time range to redact on all channels, and why (and which transcript characters caused it)."""
+
+    start_s: float
+    end_s: float
+    entity_type: str
+    score: float
+    recognizer: str
+    char_start: int = -1
+    char_end: int = -1
+
+    @property
+    def span(self) -> TimeSpan:
+        return TimeSpan(self.start_s, self.end_s)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which model was used and where it was found (path, package, cache or download)."""
+
+    name: str
+    source: str
+    location: str
+
+
+@dataclass(frozen=True)
+class StageTiming:
+    stage: str
+    wall_s: float
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one input file."""
+
+    input_path: Path
+    status: str  # "ok" | "failed"
+    output_path: Path | None = None
+    report_path: Path | None = None
+    error: str | None = None
+    redactions: tuple[Redaction, ...] = ()
+    timings: tuple[StageTiming, ...] = field(default=())
