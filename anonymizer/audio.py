@@ -18,7 +18,7 @@ from anonymizer.errors import AudioDecodeError, AudioEncodeError
 from anonymizer.types import Audio
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".mp4", ".aac", ".oga", ".webm")
-MAX_CHANNELS = 64
+MAX_CHANNELS = 8  # FFmpeg has default channel layouts up to 7.1; more cannot be written back
 
 
 @dataclass(frozen=True)
@@ -97,21 +97,22 @@ def decode(path: Path) -> Audio:
         if sample_rate_hz <= 0 or n_channels <= 0:
             raise AudioDecodeError(f"{path}: audio stream has no sample rate or channel count")
         if n_channels > MAX_CHANNELS:
-            raise AudioDecodeError(f"{path}: {n_channels} channels; at most {MAX_CHANNELS} are supported")
-        declared_s = _declared_duration_s(container, stream)
+            raise AudioDecodeError(f"{path}: {n_channels} channels; at most {MAX_CHANNELS} are supported (split the file into channel groups first)")
+        declared_s = _declared_duration_s(path, stream)
         chunks: list[np.ndarray] = []
         try:
-            resampler = av.AudioResampler(format="fltp", layout=stream.layout, rate=sample_rate_hz)
+            # packed "flt": PyAV mishandles planar frames with 8 or more channels
+            resampler = av.AudioResampler(format="flt", layout=stream.layout, rate=sample_rate_hz)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray())
+                    chunks.append(out.to_ndarray().reshape(-1, n_channels))
             for out in resampler.resample(None):
-                chunks.append(out.to_ndarray())
+                chunks.append(out.to_ndarray().reshape(-1, n_channels))
         except av.error.FFmpegError as exc:
             raise AudioDecodeError(f"{path}: audio data is corrupt or truncated ({exc})") from exc
     if not chunks:
         raise AudioDecodeError(f"{path}: contains no decodable audio samples (truncated or empty stream)")
-    samples = np.ascontiguousarray(np.concatenate(chunks, axis=1).T, dtype=np.float32)
+    samples = np.ascontiguousarray(np.concatenate(chunks, axis=0), dtype=np.float32)
     if samples.shape[0] == 0:
         raise AudioDecodeError(f"{path}: contains no audio samples")
     decoded_s = samples.shape[0] / sample_rate_hz
@@ -124,14 +125,37 @@ def decode(path: Path) -> Audio:
     return Audio(samples, sample_rate_hz, container=fmt, codec=codec)
 
 
-def _declared_duration_s(container: object, stream: object) -> float | None:
-    """Duration the file claims, when it claims one reliably (PCM wav, flac)."""
-    codec = stream.codec_context.name  # type: ignore[attr-defined]
-    if codec not in _PCM_CODECS and codec != "flac":
-        return None  # compressed streams estimate durations from bitrates; not evidence of truncation
-    if stream.duration is not None and stream.time_base is not None:  # type: ignore[attr-defined]
-        return float(stream.duration * stream.time_base)  # type: ignore[attr-defined]
+def _wav_declared_duration_s(path: Path) -> float | None:
+    """Duration a RIFF/WAVE header declares (data chunk size), or None when it declares none.
+
+    FFmpeg derives a wav's duration from the file size, so truncation is only visible here.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    pos, block_align, rate = 12, 0, 0
+    while pos + 8 <= len(head):
+        chunk_id, size = head[pos : pos + 4], int.from_bytes(head[pos + 4 : pos + 8], "little")
+        if chunk_id == b"fmt " and pos + 20 <= len(head):
+            rate = int.from_bytes(head[pos + 12 : pos + 16], "little")
+            block_align = int.from_bytes(head[pos + 20 : pos + 22], "little")
+        elif chunk_id == b"data":
+            if size in (0, 0xFFFFFFFF) or not block_align or not rate:
+                return None  # streaming writers leave the size open
+            return size / block_align / rate
+        pos += 8 + size + (size & 1)
     return None
+
+
+def _declared_duration_s(path: Path, stream: object) -> float | None:
+    """Duration the file claims, when it claims one reliably (wav header, flac STREAMINFO)."""
+    codec = stream.codec_context.name  # type: ignore[attr-defined]
+    if codec in _PCM_CODECS:
+        return _wav_declared_duration_s(path)
+    if codec == "flac" and stream.duration is not None and stream.time_base is not None:  # type: ignore[attr-defined]
+        return float(stream.duration * stream.time_base)  # type: ignore[attr-defined]
+    return None  # compressed streams estimate durations from bitrates; not evidence of truncation
 
 
 def output_format_for(audio: Audio, requested: str | None) -> OutputFormat:
@@ -164,12 +188,12 @@ def _encode(audio: Audio, fmt: OutputFormat, handle: object) -> None:
         stream.layout = av.AudioLayout(f"{audio.n_channels}c")  # FFmpeg's default layout for n channels
         for key, value in fmt.codec_options:
             stream.codec_context.options[key] = value
-        planar = np.ascontiguousarray(audio.samples.T, dtype=np.float32)
+        interleaved = np.ascontiguousarray(audio.samples, dtype=np.float32)
         block = 4096
         for start in range(0, audio.n_samples, block):
-            frame = av.AudioFrame.from_ndarray(
-                planar[:, start : start + block], format="fltp", layout=stream.layout
-            )
+            # packed "flt" (PyAV mis-sizes planar frames with more than 8 channels)
+            chunk = interleaved[start : start + block].reshape(1, -1)
+            frame = av.AudioFrame.from_ndarray(chunk, format="flt", layout=stream.layout)
             frame.sample_rate = audio.sample_rate_hz
             frame.pts = start
             for packet in stream.encode(frame):

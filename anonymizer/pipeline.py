@@ -105,7 +105,7 @@ class Pipeline:
         try:
             return self._run(input_path, paths, overwrite)
         except AnonymizerError as exc:
-            log.warning("%s: failed: %s", input_path, exc)
+            log.info("%s: failed: %s", input_path, exc)
             return FileResult(input_path, "failed", error=str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug in a stage must not leave an output that looks done
             log.exception("%s: unexpected failure", input_path)

@@ -32,7 +32,7 @@ NOT_NAMES = {
            "Service", "Support", "Team"},
 }
 MAX_NAME_WORDS = 3
-TITLES = {"dr", "prof", "doktor", "professor"}
+TITLES = {"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss"}
 FUNCTION_WORDS = {"and", "und", "i", "ich", "from", "aus", "calling", "here", "hier", "speaking", "am", "bin", "habe",
                   "have", "but", "aber", "the", "der", "die", "das", "is", "ist", "und", "a", "ein", "eine", "so",
                   "also", "please", "bitte", "to", "zu", "with", "mit", "and", "oder", "or"}

@@ -25,6 +25,10 @@ DIGIT_WORDS = {
 _SEPARATOR_ONLY = re.compile(r"^[-–—,./]+$")
 _DIGITISH = re.compile(r"^[-–—,./]*\d[\d\-–—,./]*$")
 _COUNTRY = re.compile(r"^[A-Z]{1,2}$")
+_IBAN_HEAD = re.compile(r"^[A-Z]{2}\d{2,}$")  # "DE89" glued
+_PRICE = re.compile(r"^[$€£]?\d{1,6}[.,]\d{2}[$€£]?$")
+CURRENCY_WORDS = {"euro", "euros", "eur", "dollar", "dollars", "usd", "cent", "cents", "pfund", "pound", "pounds",
+                  "franken", "chf", "€", "$", "£"}
 
 
 class NumberSequenceRecognizer(EntityRecognizer):  # type: ignore[misc]
@@ -44,7 +48,7 @@ class NumberSequenceRecognizer(EntityRecognizer):  # type: ignore[misc]
         pass
 
     def _digits_in(self, token: Token) -> int:
-        if _DIGITISH.match(token.text):
+        if _DIGITISH.match(token.text) or _IBAN_HEAD.match(token.text):
             return sum(ch.isdigit() for ch in token.text)
         if token.text.lower() in self.digit_words:
             return 1
@@ -73,6 +77,16 @@ class NumberSequenceRecognizer(EntityRecognizer):  # type: ignore[misc]
             i = last + 1
         return out
 
+    @staticmethod
+    def _is_price(tokens: list[Token], first: int, last: int) -> bool:
+        """ "19,99 Euro", "$19.99": one decimal amount with a currency next to it."""
+        if first != last or not _PRICE.match(tokens[first].raw.rstrip(",.;:!?")):
+            return False
+        if tokens[first].raw[:1] in "$€£" or tokens[first].text[-1:] in "$€£":
+            return True
+        neighbours = [tokens[i].text.lower() for i in (first - 1, last + 1) if 0 <= i < len(tokens)]
+        return any(word in CURRENCY_WORDS for word in neighbours)
+
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
@@ -82,10 +96,12 @@ class NumberSequenceRecognizer(EntityRecognizer):  # type: ignore[misc]
             if n_digits < self.min_digits:
                 continue
             start, end = tokens[first].start, tokens[last].end
-            if text[start:end].lower() in self.allow:
+            if text[start:end].lower() in self.allow or self._is_price(tokens, first, last):
                 continue
             entity, score = "NUMBER_SEQUENCE", 0.6
-            if n_digits >= 12 and first > 0 and _COUNTRY.match(tokens[first - 1].text):
+            if n_digits >= 12 and _IBAN_HEAD.match(tokens[first].text):
+                entity, score = "IBAN_CODE", 0.7
+            elif n_digits >= 12 and first > 0 and _COUNTRY.match(tokens[first - 1].text):
                 entity, score, start = "IBAN_CODE", 0.7, tokens[first - 1].start
             results.append(RecognizerResult(entity, start, end, score,
                                             recognition_metadata={"recognizer_name": self.name}))

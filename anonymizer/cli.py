@@ -1,0 +1,123 @@
+"""Thin click layer: parse, call the library, print, exit.
+
+Exit codes: 0 every input anonymized; 1 at least one input failed (or the models could not be
+loaded, so every input failed); 2 the command line or the config is wrong (nothing was processed).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from anonymizer import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _overrides(**options: Any) -> dict[str, Any]:
+    """CLI flags in the config's nested shape; flags not given are left out (config file wins)."""
+    mapping = {
+        "model": ("transcription", "model"), "language": ("transcription", "language"),
+        "allow_download": ("transcription", "allow_download"), "output_format": ("output", "format"),
+        "include_text": ("output", "include_text"), "redaction": ("redaction", "method"),
+        "voice": ("voice", "method"), "pitch_semitones": ("voice", "pitch_semitones"),
+        "deny": ("detection", "deny"), "allow": ("detection", "allow"),
+    }
+    out: dict[str, Any] = {}
+    for key, value in options.items():
+        if value is None or value == () or value is False:
+            continue
+        section, field = mapping[key]
+        out.setdefault(section, {})[field] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _load_config(config: str | None, overrides: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from anonymizer.config import load_config
+    from anonymizer.errors import ConfigError
+
+    try:
+        return load_config(config, overrides)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="anonymizer")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug). Never logs transcripts.")
+def cli(verbose: int) -> None:
+    """Anonymize call recordings: transcribe, find personal data, bleep it, disguise voices."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write outputs here instead of next to each input.")
+@click.option("-c", "--config", help="Preset name (default, de, en) or path to a YAML config.")
+@click.option("--model", help="faster-whisper model name (base, tiny.en, …) or path to a CTranslate2 model dir.")
+@click.option("--language", help="Spoken language: auto, de, en, …")
+@click.option("--allow-download", is_flag=True, help="Allow fetching models from the internet (off by default).")
+@click.option("--format", "output_format", type=click.Choice(["wav", "flac", "mp3", "ogg", "m4a"]),
+              help="Output format (default: like the input).")
+@click.option("--redaction", type=click.Choice(["bleep", "silence"]), help="How redacted speech is replaced.")
+@click.option("--voice", type=click.Choice(["pitch", "none"]), help="Voice transform (none: keep the voice).")
+@click.option("--pitch-semitones", type=float, help="Pitch shift for --voice pitch.")
+@click.option("--deny", multiple=True, help="A word or phrase that must always be redacted (repeatable).")
+@click.option("--allow", multiple=True, help="A word or phrase that must never be redacted (repeatable).")
+@click.option("--include-text", is_flag=True, help="Put the raw transcript (contains PII!) into the report.")
+@click.option("--overwrite", is_flag=True, help="Replace existing outputs.")
+def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, overwrite: bool,
+        **options: Any) -> None:
+    """Anonymize INPUTS: writes <stem>.anon.<ext> and <stem>.anon.json for each."""
+    from anonymizer.errors import AnonymizerError
+    from anonymizer.pipeline import Pipeline
+
+    cfg = _load_config(config, _overrides(**options))
+    try:
+        pipeline = Pipeline.from_config(cfg)
+    except AnonymizerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    failed = 0
+    for path in inputs:
+        result = pipeline.run(path, output_dir, overwrite)
+        if result.status == "ok":
+            counts = Counter(r.entity_type for r in result.redactions)
+            summary = ", ".join(f"{name} {n}" for name, n in sorted(counts.items())) or "nothing to redact"
+            click.echo(f"ok: {path} -> {result.output_path} ({len(result.redactions)} redactions: {summary})")
+        else:
+            failed += 1
+            click.echo(f"failed: {result.error}", err=True)
+    if failed:
+        click.echo(f"{failed} of {len(inputs)} input(s) failed; no audio was written for them", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+def models() -> None:
+    """List the models usable offline and where each comes from."""
+    from anonymizer.models import available_models
+
+    for info in available_models():
+        click.echo(f"{info.name:<40} {info.source:<9} {info.location}")
+
+
+@cli.command("config")
+@click.option("-c", "--config", help="Preset name or YAML path.")
+def show_config(config: str | None) -> None:
+    """Print the effective configuration (after presets and defaults) as YAML."""
+    import yaml
+
+    cfg = _load_config(config, {})
+    click.echo(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False, allow_unicode=True), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="anonymizer")

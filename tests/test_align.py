@@ -1,0 +1,59 @@
+import pytest
+
+from anonymizer.align import align, words_for_span
+from anonymizer.types import PiiSpan, TimeSpan, Transcript
+
+WORDS = [(" My", 0.0, 0.2, 1.0), (" number", 0.2, 0.5, 1.0), (" is", 0.5, 0.6, 1.0),
+         (" 0151", 1.0, 1.5, 1.0), (" 2345.", 1.6, 2.0, 1.0), (" Bye", 3.0, 3.3, 1.0)]
+T = Transcript.from_words(WORDS, "en")
+
+
+def span_of(text: str, entity: str = "NUMBER_SEQUENCE") -> PiiSpan:
+    start = T.text.index(text)
+    return PiiSpan(start, start + len(text), entity, 0.6, "test")
+
+
+def test_transcript_invariant_text_equals_words():
+    assert T.text == "My number is 0151 2345. Bye"
+    for word in T.words:
+        assert T.text[word.char_start : word.char_end] == word.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_words"),
+    [("0151 2345", ["0151", "2345."]), ("0151", ["0151"]), ("151 23", ["0151", "2345."]), ("Bye", ["Bye"])],
+)
+def test_char_span_to_words(text, expected_words):
+    assert [w.text for w in words_for_span(T, span_of(text))] == expected_words
+
+
+@pytest.mark.parametrize(
+    ("text", "pad_s", "expected"),
+    [
+        ("0151 2345", 0.0, (1.0, 2.0)),
+        ("0151 2345", 0.25, (0.75, 2.25)),
+        ("My", 0.25, (0.0, 0.45)),  # clipped at the file start
+        ("Bye", 0.25, (2.75, 3.4)),  # clipped at the file end (3.4 s)
+    ],
+)
+def test_words_to_padded_clipped_time(text, pad_s, expected):
+    (redaction,) = align(T, [span_of(text)], duration_s=3.4, pad_before_s=pad_s, pad_after_s=pad_s,
+                         min_duration_s=0.0)
+    assert (redaction.start_s, redaction.end_s) == pytest.approx(expected)
+
+
+def test_min_duration_applies():
+    (redaction,) = align(T, [span_of("is")], duration_s=4.0, pad_before_s=0, pad_after_s=0, min_duration_s=0.4)
+    assert redaction.end_s - redaction.start_s == pytest.approx(0.4)
+
+
+def test_snapping_extends_to_pause():
+    pauses = [TimeSpan(0.7, 0.95), TimeSpan(2.4, 2.9)]
+    (redaction,) = align(T, [span_of("0151 2345")], 4.0, 0.0, 0.0, 0.0, pauses, snap_max_s=0.5)
+    assert (redaction.start_s, redaction.end_s) == pytest.approx((0.95, 2.4))
+
+
+def test_redaction_keeps_entity_and_char_range():
+    (redaction,) = align(T, [span_of("0151", "PHONE_NUMBER")], 4.0)
+    assert redaction.entity_type == "PHONE_NUMBER"
+    assert T.text[redaction.char_start : redaction.char_end] == "0151"

