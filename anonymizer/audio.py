@@ -249,11 +249,20 @@ def write_bytes_atomic(data: bytes, path: Path) -> None:
 
 
 def to_mono_16k(audio: Audio) -> np.ndarray:
-    """Mix down and resample to 16 kHz float32 for VAD and ASR."""
-    from scipy.signal import resample_poly
+    """Mix down and resample to 16 kHz float32 for VAD and ASR (FFmpeg's resampler, like faster-whisper)."""
+    import av
 
-    mono = audio.samples.mean(axis=1)
+    mono = np.ascontiguousarray(audio.samples.mean(axis=1), dtype=np.float32)
     if audio.sample_rate_hz == 16000:
-        return mono.astype(np.float32)
-    g = np.gcd(16000, audio.sample_rate_hz)
-    return resample_poly(mono, 16000 // g, audio.sample_rate_hz // g).astype(np.float32)
+        return mono
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=16000)
+    frame = av.AudioFrame.from_ndarray(mono[None, :], format="flt", layout="mono")
+    frame.sample_rate = audio.sample_rate_hz
+    frame.pts = 0
+    chunks = [out.to_ndarray().ravel() for out in resampler.resample(frame)]
+    chunks += [out.to_ndarray().ravel() for out in resampler.resample(None)]
+    out = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+    expected = int(round(audio.n_samples * 16000 / audio.sample_rate_hz))
+    if len(out) < expected:  # the resampler's flush can fall a few samples short; keep the timeline exact
+        out = np.pad(out, (0, expected - len(out)))
+    return out[:expected].astype(np.float32, copy=False)

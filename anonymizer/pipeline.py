@@ -82,16 +82,19 @@ class Pipeline:
     @classmethod
     def from_config(cls, config: Config) -> Pipeline:
         """Load the real engines (faster-whisper, Presidio) offline, as the config says."""
-        from anonymizer.detect.engine import PresidioDetector
+        from anonymizer.detect.engine import DeferredDetector, PresidioDetector, check_spacy_models
         from anonymizer.models import locate_whisper
         from anonymizer.transcribe import FasterWhisperTranscriber
 
         tc = config.transcription
         if not tc.allow_download:
             _offline_environment()
+        check_spacy_models(config.detection, tc.allow_download)
         located = locate_whisper(tc.model, tc.allow_download)
+        # Presidio + spaCy load on a thread while Whisper loads and the first file is transcribed.
+        language = None if tc.language == "auto" else tc.language
+        detector = DeferredDetector(lambda: PresidioDetector(config.detection, tc.allow_download, language))
         transcriber = FasterWhisperTranscriber(located, tc.compute_type, tc.cpu_threads, tc.beam_size)
-        detector = PresidioDetector(config.detection, tc.allow_download)
         return cls(config, transcriber, detector)
 
     def run(self, input_path: str | Path, output_dir: str | Path | None = None, overwrite: bool = False) -> FileResult:
@@ -129,7 +132,7 @@ class Pipeline:
                                     cfg.vad.min_silence_ms)
         with timer.stage("transcribe"):
             language = None if cfg.transcription.language == "auto" else cfg.transcription.language
-            transcript = self.transcriber.transcribe(mono, speech, language)
+            transcript = self.transcriber.transcribe(mono, speech, language, on_language=self.detector.prepare)
         with timer.stage("detect"):
             pii = self.detector.detect(transcript)
         with timer.stage("align"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,8 +27,18 @@ class Transcriber(Protocol):
     @property
     def model_info(self) -> ModelInfo: ...
 
-    def transcribe(self, mono_16k: np.ndarray, speech: list[TimeSpan], language: str | None) -> Transcript:
-        """Transcribe the ``speech`` regions; ``language`` None means detect it."""
+    def transcribe(
+        self,
+        mono_16k: np.ndarray,
+        speech: list[TimeSpan],
+        language: str | None,
+        on_language: Callable[[str], None] | None = None,
+    ) -> Transcript:
+        """Transcribe the ``speech`` regions; ``language`` None means detect it.
+
+        ``on_language`` is called with the language as soon as it is known, before the words are
+        decoded, so later stages can get ready meanwhile.
+        """
         ...
 
 
@@ -99,7 +110,13 @@ class FasterWhisperTranscriber:
     def is_multilingual(self) -> bool:
         return bool(self._model.model.is_multilingual)
 
-    def transcribe(self, mono_16k: np.ndarray, speech: list[TimeSpan], language: str | None) -> Transcript:
+    def transcribe(
+        self,
+        mono_16k: np.ndarray,
+        speech: list[TimeSpan],
+        language: str | None,
+        on_language: Callable[[str], None] | None = None,
+    ) -> Transcript:
         if language is not None and language != "en" and not self.is_multilingual:
             raise ConfigError(
                 f"model {self._info.name!r} is English-only; language {language!r} needs a multilingual model "
@@ -116,6 +133,8 @@ class FasterWhisperTranscriber:
             vad_filter=False,
             condition_on_previous_text=False,
         )
+        if on_language is not None:
+            on_language(info.language)  # known now; the segments below are decoded lazily
         words: list[tuple[str, float, float, float]] = []
         for segment in segments:
             for word in segment.words or ():

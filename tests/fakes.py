@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -21,8 +22,11 @@ class FakeTranscriber:
     def model_info(self) -> ModelInfo:
         return ModelInfo("fake", "test", "tests/fakes.py")
 
-    def transcribe(self, mono_16k: np.ndarray, speech: list[TimeSpan], language: str | None) -> Transcript:
+    def transcribe(self, mono_16k: np.ndarray, speech: list[TimeSpan], language: str | None,
+                   on_language: Callable[[str], None] | None = None) -> Transcript:
         self.calls.append((len(mono_16k), speech, language))
+        if on_language is not None:
+            on_language(language or self.language)
         return Transcript.from_words([(w, s, e, 0.9) for w, s, e in self.words], language or self.language)
 
 
@@ -36,6 +40,9 @@ class FakeDetector:
     @property
     def model_infos(self) -> tuple[ModelInfo, ...]:
         return (ModelInfo("fake-detector", "test", "tests/fakes.py"),)
+
+    def prepare(self, language: str) -> None:
+        self.prepared = language
 
     def detect(self, transcript: Transcript) -> list[PiiSpan]:
         return [PiiSpan(m.start(), m.end(), self.entity_type, 0.9, "FakeDetector")

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from anonymizer.config import DetectionConfig
-from anonymizer.detect import SUPPORTED_LANGUAGES
+from anonymizer.detect import SUPPORTED_LANGUAGES, Detector
+from anonymizer.errors import ModelUnavailableError
 from anonymizer.models import locate_spacy
 from anonymizer.types import ModelInfo, PiiSpan, Transcript
 
@@ -59,10 +67,11 @@ class PresidioDetector:
     """Presidio ``AnalyzerEngine`` over the transcript text, in the transcript's language.
 
     For a language we have no recognizers for, every supported language's recognizers run and
-    their findings are united: when in doubt, redact.
+    their findings are united: when in doubt, redact. ``language``, when known before the first
+    file, has its spaCy pipeline loaded at once; the others load on first use.
     """
 
-    def __init__(self, config: DetectionConfig, allow_download: bool = False) -> None:
+    def __init__(self, config: DetectionConfig, allow_download: bool = False, language: str | None = None) -> None:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
         from anonymizer.detect.nlp_engine import OfflineSpacyNlpEngine
@@ -82,15 +91,31 @@ class PresidioDetector:
         )
         self._config = config
         self._infos = tuple(nlp_engine.infos)
+        self._nlp_engine = nlp_engine
+        self._prepared: set[str] = set()
+        if language is not None:
+            self.prepare(language)
 
     @property
     def model_infos(self) -> tuple[ModelInfo, ...]:
         return self._infos
 
+    def prepare(self, language: str) -> None:
+        """Load the language's spaCy pipeline and warm the recognizers (regexes, phone metadata)."""
+        for lang in self._languages_for(language):
+            if lang not in self._prepared:
+                self._nlp_engine.preload(lang)
+                self._engine.analyze("0151 2345 6789 anna@beispiel.de", language=lang)
+                self._prepared.add(lang)
+
+    @staticmethod
+    def _languages_for(language: str) -> tuple[str, ...]:
+        return (language,) if language in SUPPORTED_LANGUAGES else SUPPORTED_LANGUAGES
+
     def detect(self, transcript: Transcript) -> list[PiiSpan]:
         if not transcript.text:
             return []
-        languages = [transcript.language] if transcript.language in SUPPORTED_LANGUAGES else SUPPORTED_LANGUAGES
+        languages = self._languages_for(transcript.language)
         spans: set[PiiSpan] = set()
         for language in languages:
             results = self._engine.analyze(
@@ -105,3 +130,67 @@ class PresidioDetector:
                 spans.add(PiiSpan(result.start, result.end, result.entity_type, round(float(result.score), 3),
                                   str(metadata.get("recognizer_name", "unknown"))))
         return sorted(spans, key=lambda s: (s.char_start, s.char_end, s.entity_type))
+
+
+def check_spacy_models(config: DetectionConfig, allow_download: bool = False) -> None:
+    """Fail fast (without importing spaCy) when a configured spaCy pipeline is not installed."""
+    if allow_download:
+        return
+    for name in config.spacy_models.values():
+        if name is None or Path(name).expanduser().is_dir():
+            continue
+        if importlib.util.find_spec(name) is None:
+            raise ModelUnavailableError(
+                f"spaCy model {name!r} not installed; pip install it, set detection.spacy_models to a path "
+                "or to null (rules only), or allow a download with --allow-download"
+            )
+
+
+def _lower_thread_priority() -> None:
+    """Run this thread at nice 10 (Linux: per thread), so loading uses cycles Whisper leaves idle."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
+
+class DeferredDetector:
+    """Builds a detector on one low-priority worker thread, started by the first ``prepare``.
+
+    The pipeline calls ``prepare(language)`` once Whisper has detected the language and is decoding
+    (CTranslate2 releases the GIL then), so Presidio and spaCy load on cycles Whisper leaves idle
+    instead of slowing decoding and VAD. ``detect`` and ``model_infos`` wait for the work; an error
+    while building is raised there.
+    """
+
+    def __init__(self, factory: Callable[[], Detector]) -> None:
+        self._factory = factory
+        self._executor: ThreadPoolExecutor | None = None
+        self._built: Future[Detector] | None = None
+        self._pending: list[Future[None]] = []
+
+    def _detector_future(self) -> Future[Detector]:
+        if self._built is None:
+            self._executor = ThreadPoolExecutor(1, "detector-load", initializer=_lower_thread_priority)
+            self._built = self._executor.submit(self._factory)
+        return self._built
+
+    def _get(self) -> Detector:
+        detector = self._detector_future().result()
+        for pending in self._pending:
+            with contextlib.suppress(Exception):  # a failed warm-up is retried (and reported) by detect
+                pending.result()
+        self._pending.clear()
+        return detector
+
+    @property
+    def model_infos(self) -> tuple[ModelInfo, ...]:
+        return self._get().model_infos
+
+    def prepare(self, language: str) -> None:
+        built = self._detector_future()
+        assert self._executor is not None
+        self._pending.append(self._executor.submit(lambda: built.result().prepare(language)))
+
+    def detect(self, transcript: Transcript) -> list[PiiSpan]:
+        return self._get().detect(transcript)
