@@ -56,7 +56,9 @@ def seconds_to_sample(time_s: float, sample_rate_hz: int) -> int:
 
 
 def sample_to_seconds(index: int, sample_rate_hz: int) -> float:
-    """>>> sample_to_seconds(4000, 8000)
+    """Time of a sample index.
+
+    >>> sample_to_seconds(4000, 8000)
     0.5
     """
     return index / sample_rate_hz

@@ -57,7 +57,7 @@ def ensure_min_duration(span: TimeSpan, min_s: float) -> TimeSpan:
     """Grow a span symmetrically to at least ``min_s`` (a very short bleep is hard to hear as one).
 
     >>> ensure_min_duration(TimeSpan(1.0, 1.1), 0.3)
-    TimeSpan(start_s=0.9500000000000001, end_s=1.25)
+    TimeSpan(start_s=0.9, end_s=1.2)
     """
     missing_s = min_s - span.duration_s
     if missing_s <= 0:

@@ -52,6 +52,8 @@ def test_number_sequence_threshold_and_allow_list():
         ("de", "anna punkt schmidt ät beispiel punkt de", [("EMAIL_ADDRESS", "anna punkt schmidt ät beispiel punkt de")]),
         ("en", "email address. Sarah .johnson .example .com. Do you", [("EMAIL_ADDRESS", "Sarah .johnson .example .com")]),
         ("en", "sarah dot j at example dot com", [("EMAIL_ADDRESS", "sarah dot j at example dot com")]),
+        ("de", "E -Mail -Adresse? Martinabunk Schneider -Art -Verspiel .de und Ihre",
+         [("EMAIL_ADDRESS", "Martinabunk Schneider -Art -Verspiel .de")]),  # mangled, but right after the cue
         ("de", "Besuchen Sie nordwind punkt de", []),  # a web site, not an address
         ("en", "That is the end. Goodbye.", []),
     ],

@@ -2,8 +2,9 @@
 
 "anna punkt schmidt ät beispiel punkt de", "Sarah .johnson .example .com", "Martinapunkt
 schneideratbeispiele .de": anchored on a top-level domain after a dot word, extended backwards over
-the address-like words before it (up to a sentence end). Written addresses (``a@b.de``) are
-Presidio's ``EmailRecognizer``.
+the address-like words before it (up to a sentence end). Without "Mail" just before it, at least
+two at/dot words are needed ("nordwind punkt de" alone is a web site). Written addresses
+(``a@b.de``) are Presidio's ``EmailRecognizer``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ _ANCHOR = re.compile(rf"{_DOT}\s*(?:{_TLD_WORDS})\b", re.IGNORECASE)
 _AT_OR_DOT = re.compile(r"(@|\bat\b|\bät\b|at-zeichen|punkt|dot|\.\w|underscore|unterstrich|bindestrich)",
                         re.IGNORECASE)
 MAX_WORDS_BACK = 8
+_CUE = re.compile(r"(?i)mail")  # "E-Mail-Adresse", "E -Mail", "email address", "Mailadresse"
+CUE_WINDOW_CHARS = 80
 
 
 class SpokenEmailRecognizer(EntityRecognizer):  # type: ignore[misc]
@@ -47,8 +50,9 @@ class SpokenEmailRecognizer(EntityRecognizer):  # type: ignore[misc]
             while first > 0 and last - first < MAX_WORDS_BACK and not tokens[first - 1].ends_sentence:
                 first -= 1
             span_text = text[tokens[first].start : end]
-            if len(_AT_OR_DOT.findall(span_text)) < 2:
-                continue  # a lone "… punkt de" is not enough evidence of an address
+            cue = _CUE.search(text[max(0, tokens[first].start - CUE_WINDOW_CHARS) : tokens[first].start])
+            if len(_AT_OR_DOT.findall(span_text)) < (1 if cue else 2):
+                continue  # without an e-mail cue, a lone "… punkt de" is not enough evidence
             results.append(RecognizerResult("EMAIL_ADDRESS", tokens[first].start, max(end, tokens[last].end), 0.6,
                                             recognition_metadata={"recognizer_name": self.name}))
         return results
