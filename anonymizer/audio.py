@@ -99,7 +99,10 @@ def decode(path: Path) -> Audio:
         if sample_rate_hz <= 0 or n_channels <= 0:
             raise AudioDecodeError(f"{path}: audio stream has no sample rate or channel count")
         if n_channels > MAX_CHANNELS:
-            raise AudioDecodeError(f"{path}: {n_channels} channels; at most {MAX_CHANNELS} are supported (split the file into channel groups first)")
+            raise AudioDecodeError(
+                f"{path}: {n_channels} channels; at most {MAX_CHANNELS} are supported "
+                "(split the file into channel groups first)"
+            )
         declared_s = _declared_duration_s(path, stream)
         chunks: list[np.ndarray] = []
         try:
@@ -185,8 +188,9 @@ def output_extension(input_path: Path, requested: str | None) -> str:
 def _encode(audio: Audio, fmt: OutputFormat, handle: object) -> None:
     import av
 
-    with av.open(handle, mode="w", format=fmt.container) as out:  # type: ignore[call-overload]
+    with av.open(handle, mode="w", format=fmt.container) as out:
         stream = out.add_stream(fmt.codec, rate=audio.sample_rate_hz)
+        assert isinstance(stream, av.AudioStream)
         stream.layout = av.AudioLayout(f"{audio.n_channels}c")  # FFmpeg's default layout for n channels
         for key, value in fmt.codec_options:
             stream.codec_context.options[key] = value

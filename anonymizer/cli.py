@@ -10,11 +10,14 @@ import logging
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from anonymizer import __version__
+
+if TYPE_CHECKING:
+    from anonymizer.config import Config
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +40,7 @@ def _overrides(**options: Any) -> dict[str, Any]:
     return out
 
 
-def _load_config(config: str | None, overrides: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _load_config(config: str | None, overrides: dict[str, Any]) -> Config:
     from anonymizer.config import load_config
     from anonymizer.errors import ConfigError
 

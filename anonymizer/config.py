@@ -73,12 +73,12 @@ class OutputConfig(_Strict):
 
 
 class Config(_Strict):
-    transcription: TranscriptionConfig = TranscriptionConfig()  # type: ignore[call-arg]
+    transcription: TranscriptionConfig = TranscriptionConfig()
     vad: VadConfig = VadConfig()
-    detection: DetectionConfig = DetectionConfig()  # type: ignore[call-arg]
-    redaction: RedactionConfig = RedactionConfig()  # type: ignore[call-arg]
+    detection: DetectionConfig = DetectionConfig()
+    redaction: RedactionConfig = RedactionConfig()
     voice: VoiceConfig = VoiceConfig()
-    output: OutputConfig = OutputConfig()  # type: ignore[call-arg]
+    output: OutputConfig = OutputConfig()
 
     def hash(self) -> str:
         """sha256 of the canonical JSON of the effective config (first 16 hex digits)."""

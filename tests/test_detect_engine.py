@@ -13,8 +13,9 @@ DE = ("Nordwind Energie, guten Tag, was kann ich für Sie tun? Guten Tag, mein N
       "0151, 2345, 6789 und wie ist Ihre E -Mail -Adresse? Martinapunkt schneideratbeispiele .de und Ihre Adresse? "
       "Ja, in der linzen Straße 12 1015 Berlin und Ihre Bankverwindung? Meine Vibran ist D -889 -37004 -0044 -053 "
       "-2001 -3000. Vielen Dank, Frau Schneider, auf Wiederhören.")
-DE_PII = ["Martin Aschneider", "471 -1239", "14. März 1985", "0151, 2345, 6789", "Martinapunkt schneideratbeispiele .de",
-          "linzen Straße 12 1015 Berlin", "D -889 -37004 -0044 -053 -2001 -3000", "Schneider"]
+DE_PII = ["Martin Aschneider", "471 -1239", "14. März 1985", "0151, 2345, 6789",
+          "Martinapunkt schneideratbeispiele .de", "linzen Straße 12 1015 Berlin",
+          "D -889 -37004 -0044 -053 -2001 -3000", "Schneider"]
 EN = ("Thank you for calling Northwind Energy, this is Daniel Miller, how can I help you today? Hi, my name is Sarah "
       "Johnson, I have a question about my last build. Sure, can I have your customer number, please? My customer "
       "number is 842 -7719. Thanks. And for security, your date of birth? It is March 14th, 1985. What is the best "
@@ -52,7 +53,8 @@ def test_every_sample_item_is_found(detector, no_network, text, language, items)
 def test_company_name_and_plain_words_stay(detector, text):
     language = "de" if text is DE else "en"
     spans = detector.detect(Transcript(text, (), language))
-    for word in ("Nordwind Energie" if language == "de" else "Northwind Energy", "Rechnung" if language == "de" else "question"):
+    keep = ("Nordwind Energie", "Rechnung") if language == "de" else ("Northwind Energy", "question")
+    for word in keep:
         assert not covered(text, spans, word), word
 
 

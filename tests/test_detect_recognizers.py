@@ -49,8 +49,10 @@ def test_number_sequence_threshold_and_allow_list():
     [
         ("de", "Ihre E -Mail -Adresse? Martinapunkt schneideratbeispiele .de und Ihre Adresse?",
          [("EMAIL_ADDRESS", "Martinapunkt schneideratbeispiele .de")]),
-        ("de", "anna punkt schmidt ät beispiel punkt de", [("EMAIL_ADDRESS", "anna punkt schmidt ät beispiel punkt de")]),
-        ("en", "email address. Sarah .johnson .example .com. Do you", [("EMAIL_ADDRESS", "Sarah .johnson .example .com")]),
+        ("de", "anna punkt schmidt ät beispiel punkt de",
+         [("EMAIL_ADDRESS", "anna punkt schmidt ät beispiel punkt de")]),
+        ("en", "email address. Sarah .johnson .example .com. Do you",
+         [("EMAIL_ADDRESS", "Sarah .johnson .example .com")]),
         ("en", "sarah dot j at example dot com", [("EMAIL_ADDRESS", "sarah dot j at example dot com")]),
         ("de", "E -Mail -Adresse? Martinabunk Schneider -Art -Verspiel .de und Ihre",
          [("EMAIL_ADDRESS", "Martinabunk Schneider -Art -Verspiel .de")]),  # mangled, but right after the cue

@@ -152,6 +152,7 @@ def test_cli_runs_real_pipeline_on_sample(tmp_path):
 def test_python_api_matches_cli(tmp_path):
     from anonymizer import anonymize
 
-    result = anonymize(SAMPLES / "call_en.wav", tmp_path, config=load_config("en", {"transcription": {"model": "tiny.en"}}))
+    config = load_config("en", {"transcription": {"model": "tiny.en"}})
+    result = anonymize(SAMPLES / "call_en.wav", tmp_path, config=config)
     assert result.status == "ok"
     assert Path(result.output_path).name == "call_en.anon.wav"

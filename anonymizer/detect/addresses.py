@@ -38,7 +38,7 @@ CONTEXT = {"de": ["adresse", "anschrift", "wohne", "wohnhaft", "straße"],
            "en": ["address", "live", "street", "zip"]}
 
 
-class AddressRecognizer(PatternRecognizer):  # type: ignore[misc]
+class AddressRecognizer(PatternRecognizer):
     """Street addresses with house numbers, postcodes with cities."""
 
     def __init__(self, supported_language: str) -> None:

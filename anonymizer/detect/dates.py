@@ -41,7 +41,7 @@ def date_patterns(language: str) -> list[Pattern]:
     return patterns
 
 
-class SpokenDateRecognizer(PatternRecognizer):  # type: ignore[misc]
+class SpokenDateRecognizer(PatternRecognizer):
     """Calendar dates with a day and a month, in words or digits."""
 
     def __init__(self, supported_language: str) -> None:

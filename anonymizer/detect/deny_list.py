@@ -7,7 +7,7 @@ import re
 from presidio_analyzer import Pattern, PatternRecognizer
 
 
-class DenyListRecognizer(PatternRecognizer):  # type: ignore[misc]
+class DenyListRecognizer(PatternRecognizer):
     """Each deny-list phrase, case-insensitive, as a whole word; reported as DENY_LIST."""
 
     def __init__(self, supported_language: str, phrases: list[str]) -> None:

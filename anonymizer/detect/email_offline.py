@@ -7,15 +7,16 @@ This one uses tldextract's bundled snapshot and no cache directory: no HTTP, no 
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 
-class OfflineEmailRecognizer(EmailRecognizer):  # type: ignore[misc]
+class OfflineEmailRecognizer(EmailRecognizer):
     """``EmailRecognizer`` validated against tldextract's bundled suffix snapshot."""
 
     @cached_property
-    def _extract(self):  # type: ignore[no-untyped-def]
+    def _extract(self) -> Any:
         import tldextract
 
         return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)

@@ -148,10 +148,8 @@ def check_spacy_models(config: DetectionConfig, allow_download: bool = False) ->
 
 def _lower_thread_priority() -> None:
     """Run this thread at nice 10 (Linux: per thread), so loading uses cycles Whisper leaves idle."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):
-        pass
 
 
 class DeferredDetector:

@@ -34,11 +34,11 @@ NOT_NAMES = {
 MAX_NAME_WORDS = 3
 TITLES = {"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss"}
 FUNCTION_WORDS = {"and", "und", "i", "ich", "from", "aus", "calling", "here", "hier", "speaking", "am", "bin", "habe",
-                  "have", "but", "aber", "the", "der", "die", "das", "is", "ist", "und", "a", "ein", "eine", "so",
-                  "also", "please", "bitte", "to", "zu", "with", "mit", "and", "oder", "or"}
+                  "have", "but", "aber", "the", "der", "die", "das", "is", "ist", "a", "ein", "eine", "so",
+                  "also", "please", "bitte", "to", "zu", "with", "mit", "oder", "or"}
 
 
-class CueNameRecognizer(EntityRecognizer):  # type: ignore[misc]
+class CueNameRecognizer(EntityRecognizer):
     """Person names right after cue phrases."""
 
     def __init__(self, supported_language: str) -> None:
@@ -81,7 +81,8 @@ class CueNameRecognizer(EntityRecognizer):  # type: ignore[misc]
                     if taken:
                         key = (taken[0].start, taken[-1].end)
                         found[key] = max(found.get(key, 0.0), 0.75 if strong else 0.5)
+        metadata = {"recognizer_name": self.__class__.__name__}
         return [
-            RecognizerResult("PERSON", start, end, score, recognition_metadata={"recognizer_name": self.name})
+            RecognizerResult("PERSON", start, end, score, recognition_metadata=metadata)
             for (start, end), score in sorted(found.items())
         ]

@@ -54,8 +54,10 @@ class _LazyPipelines(Mapping[str, Any]):
         return len(self._models)
 
 
-class OfflineSpacyNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
+class OfflineSpacyNlpEngine(SpacyNlpEngine):
     """``models`` maps a language code to an installed package name, a path, or None (blank)."""
+
+    nlp: Any
 
     def __init__(self, models: dict[str, str | None]) -> None:
         super().__init__(

@@ -31,7 +31,7 @@ CURRENCY_WORDS = {"euro", "euros", "eur", "dollar", "dollars", "usd", "cent", "c
                   "franken", "chf", "€", "$", "£"}
 
 
-class NumberSequenceRecognizer(EntityRecognizer):  # type: ignore[misc]
+class NumberSequenceRecognizer(EntityRecognizer):
     """Runs of ``min_digits`` or more digits, however ASR separated or spelled them."""
 
     def __init__(self, supported_language: str, min_digits: int = 4, allow: tuple[str, ...] = ()) -> None:
@@ -104,5 +104,5 @@ class NumberSequenceRecognizer(EntityRecognizer):  # type: ignore[misc]
             elif n_digits >= 12 and first > 0 and _COUNTRY.match(tokens[first - 1].text):
                 entity, score, start = "IBAN_CODE", 0.7, tokens[first - 1].start
             results.append(RecognizerResult(entity, start, end, score,
-                                            recognition_metadata={"recognizer_name": self.name}))
+                                            recognition_metadata={"recognizer_name": self.__class__.__name__}))
         return results

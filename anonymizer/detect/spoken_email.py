@@ -27,7 +27,7 @@ _CUE = re.compile(r"(?i)mail")  # "E-Mail-Adresse", "E -Mail", "email address", 
 CUE_WINDOW_CHARS = 80
 
 
-class SpokenEmailRecognizer(EntityRecognizer):  # type: ignore[misc]
+class SpokenEmailRecognizer(EntityRecognizer):
     """Spoken or mangled e-mail addresses."""
 
     def __init__(self, supported_language: str) -> None:
@@ -54,5 +54,5 @@ class SpokenEmailRecognizer(EntityRecognizer):  # type: ignore[misc]
             if len(_AT_OR_DOT.findall(span_text)) < (1 if cue else 2):
                 continue  # without an e-mail cue, a lone "… punkt de" is not enough evidence
             results.append(RecognizerResult("EMAIL_ADDRESS", tokens[first].start, max(end, tokens[last].end), 0.6,
-                                            recognition_metadata={"recognizer_name": self.name}))
+                                            recognition_metadata={"recognizer_name": self.__class__.__name__}))
         return results
