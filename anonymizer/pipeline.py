@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from anonymizer import audio as audio_io
 from anonymizer.align import align
@@ -52,8 +53,10 @@ class OutputPaths:
 
 
 class _Timer:
+    """Wall time per stage; a stage entered twice adds up."""
+
     def __init__(self) -> None:
-        self.timings: list[StageTiming] = []
+        self._seconds: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -61,7 +64,11 @@ class _Timer:
         try:
             yield
         finally:
-            self.timings.append(StageTiming(name, time.perf_counter() - start))
+            self._seconds[name] = self._seconds.get(name, 0.0) + time.perf_counter() - start
+
+    @property
+    def timings(self) -> tuple[StageTiming, ...]:
+        return tuple(StageTiming(name, seconds) for name, seconds in self._seconds.items())
 
 
 def _offline_environment() -> None:
@@ -140,10 +147,14 @@ class Pipeline:
             redactions = align(transcript, pii, source.duration_s, rc.pad_before_ms / 1000, rc.pad_after_ms / 1000,
                                rc.min_duration_ms / 1000, pauses(mono) if pii else [], rc.snap_max_ms / 1000)
             to_render = merge((r.span for r in redactions), collar_s=rc.merge_gap_ms / 1000)
+        # Personal data is muted before the voice transform (it never enters it); the bleep is
+        # rendered after it, on the exact spans, at the level of the original speech.
         with timer.stage("redact"):
-            rendered = redact(source, to_render, rc.method, rc.fade_ms, rc.tone_hz)
+            muted = redact(source, to_render, "silence", rc.fade_ms, rc.tone_hz)
         with timer.stage("voice"):
-            rendered = transform(rendered, cfg.voice.method, cfg.voice.pitch_semitones)
+            voiced = transform(muted, cfg.voice.method, cfg.voice.pitch_semitones)
+        with timer.stage("redact"):
+            rendered = redact(voiced, to_render, rc.method, rc.fade_ms, rc.tone_hz, reference=source)
         with timer.stage("write"):
             paths.audio.parent.mkdir(parents=True, exist_ok=True)
             audio_io.write_atomic(rendered, paths.audio, audio_io.output_format_for(source, cfg.output.format))
@@ -152,14 +163,14 @@ class Pipeline:
                 input=FileFacts(input_path, input_sha, source.duration_s, source.sample_rate_hz, source.n_channels),
                 output=FileFacts(paths.audio, sha256_file(paths.audio), rendered.duration_s, rendered.sample_rate_hz,
                                  rendered.n_channels),
-                config=cfg.model_dump(mode="json"),
+                config=_config_for_report(cfg),
                 config_hash=cfg.hash(),
                 models=(self.transcriber.model_info, *self.detector.model_infos),
                 language=transcript.language,
                 language_probability=transcript.language_probability,
                 redactions=tuple(redactions),
                 transcript_redacted=redacted_text(transcript, pii),
-                timings=tuple(timer.timings),
+                timings=timer.timings,
                 voice_transform=cfg.voice.method,
                 transcript_raw=transcript.text if cfg.output.include_text else None,
                 redaction_texts=(tuple(transcript.text[r.char_start : r.char_end] for r in redactions)
@@ -172,7 +183,15 @@ class Pipeline:
                 paths.audio.unlink()  # fail closed: no audio without its report
             raise
         log.info("%s: %d redactions -> %s", input_path, len(redactions), paths.audio)
-        return FileResult(input_path, "ok", paths.audio, paths.report, None, tuple(redactions), tuple(timer.timings))
+        return FileResult(input_path, "ok", paths.audio, paths.report, None, tuple(redactions), timer.timings)
+
+
+def _config_for_report(cfg: Config) -> dict[str, Any]:
+    """The effective config, with the deny/allow phrases (names the user typed) replaced by counts."""
+    data = cfg.model_dump(mode="json")
+    for key in ("deny", "allow"):
+        data["detection"][key] = f"{len(data['detection'][key])} phrase(s), not shown"
+    return data
 
 
 def _warnings(transcript: Transcript, speech: list[TimeSpan]) -> tuple[str, ...]:

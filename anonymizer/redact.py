@@ -37,7 +37,10 @@ def tone_amplitude(segment: np.ndarray) -> np.ndarray:
     return (np.clip(rms, low, high) * np.sqrt(2)).astype(np.float32)
 
 
-def _apply(audio: Audio, spans: list[TimeSpan], fade_ms: float, fill: Callable[[np.ndarray, int], np.ndarray]) -> Audio:
+def _apply(
+    audio: Audio, spans: list[TimeSpan], fade_ms: float, fill: Callable[[np.ndarray, int], np.ndarray],
+    reference: Audio | None = None,
+) -> Audio:
     samples = audio.samples.copy()
     gain = np.ones(audio.n_samples, np.float32)
     fade = seconds_to_sample(fade_ms / 1000, audio.sample_rate_hz)
@@ -54,8 +57,9 @@ def _apply(audio: Audio, spans: list[TimeSpan], fade_ms: float, fill: Callable[[
         after = min(audio.n_samples, end + fade)  # … and back in after it
         gain[end:after] = np.minimum(gain[end:after], _ramp(after - end))
     out = samples * gain[:, None]
+    level_source = (reference or audio).samples
     for start, end in ranges:
-        out[start:end] = fill(audio.samples[start:end], start)
+        out[start:end] = fill(level_source[start:end], start)
         if fade:
             n = min(fade, (end - start) // 2)
             out[start : start + n] *= _ramp(n)[:, None]
@@ -63,28 +67,41 @@ def _apply(audio: Audio, spans: list[TimeSpan], fade_ms: float, fill: Callable[[
     return audio.with_samples(out.astype(np.float32))
 
 
-def silence(audio: Audio, spans: list[TimeSpan], fade_ms: float = 5.0, tone_hz: float = 1000.0) -> Audio:
+def silence(
+    audio: Audio, spans: list[TimeSpan], fade_ms: float = 5.0, tone_hz: float = 1000.0,
+    reference: Audio | None = None,
+) -> Audio:
     """Zero the spans (with fades outside them)."""
     return _apply(audio, spans, fade_ms, lambda seg, _start: np.zeros_like(seg))
 
 
-def bleep(audio: Audio, spans: list[TimeSpan], fade_ms: float = 5.0, tone_hz: float = 1000.0) -> Audio:
-    """Replace the spans with a sine tone as loud as the speech it replaces."""
+def bleep(
+    audio: Audio, spans: list[TimeSpan], fade_ms: float = 5.0, tone_hz: float = 1000.0,
+    reference: Audio | None = None,
+) -> Audio:
+    """Replace the spans with a sine tone as loud as the speech it replaces.
+
+    ``reference``: where to measure that speech, when ``audio`` was already muted (same length).
+    """
 
     def tone(segment: np.ndarray, start: int) -> np.ndarray:
         t = (start + np.arange(len(segment))) / audio.sample_rate_hz
         wave = np.sin(2 * np.pi * tone_hz * t).astype(np.float32)
         return wave[:, None] * tone_amplitude(segment)[None, :]
 
-    return _apply(audio, spans, fade_ms, tone)
+    return _apply(audio, spans, fade_ms, tone, reference)
 
 
 REDACTORS: dict[str, Callable[..., Audio]] = {"bleep": bleep, "silence": silence}
 
 
-def redact(audio: Audio, spans: list[TimeSpan], method: str, fade_ms: float, tone_hz: float) -> Audio:
+def redact(
+    audio: Audio, spans: list[TimeSpan], method: str, fade_ms: float, tone_hz: float,
+    reference: Audio | None = None,
+) -> Audio:
+    """Apply the redactor named ``method``; ``reference`` is the unmuted audio for level matching."""
     try:
         redactor = REDACTORS[method]
     except KeyError:
         raise ValueError(f"unknown redaction method {method!r}; choose one of {', '.join(REDACTORS)}") from None
-    return redactor(audio, spans, fade_ms=fade_ms, tone_hz=tone_hz)
+    return redactor(audio, spans, fade_ms=fade_ms, tone_hz=tone_hz, reference=reference)

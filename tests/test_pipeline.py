@@ -140,3 +140,25 @@ def test_silence_only_file(tmp_path):
     report = json.loads(result.report_path.read_text())
     assert report["redactions"] == [] and report["warnings"] == ["no speech detected; nothing was redacted"]
     assert pipeline.transcriber.calls[0][1] == []  # no speech regions were sent to the model
+
+
+def test_deny_list_phrases_stay_out_of_the_report(wav):
+    lists = {"deny": ["Quirin Zabel"], "allow": ["Nordwind"]}
+    result = make_pipeline(detection=lists).run(wav)
+    text = result.report_path.read_text()
+    assert "Quirin" not in text and "Nordwind" not in text
+    report = json.loads(text)
+    assert report["config"]["detection"]["deny"] == "1 phrase(s), not shown"
+    assert report["config_hash"] == make_pipeline(detection=lists).config.hash()
+
+
+def test_bleep_tone_is_exact_after_the_voice_transform(tmp_path):
+    """PII is muted before the pitch shift and the bleep rendered after it: the tone stays at tone_hz."""
+    wav = write_audio(tmp_path / "call.wav", sine(220.0, 3.0, 16000, amplitude=0.3))
+    cfg = load_config(None, {"voice": {"method": "pitch", "pitch_semitones": -3.0}})
+    result = Pipeline(cfg, FakeTranscriber(WORDS), FakeDetector()).run(wav)
+    out = decode(result.output_path)
+    r = result.redactions[0]
+    inner = out.samples[int((r.start_s + 0.05) * 16000) : int((r.end_s - 0.05) * 16000), 0]
+    peak_hz = np.argmax(np.abs(np.fft.rfft(inner))) * 16000 / len(inner)
+    assert peak_hz == pytest.approx(1000.0, abs=5.0)

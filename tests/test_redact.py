@@ -92,3 +92,12 @@ def test_tone_amplitude_per_channel():
 def test_unknown_method_is_clear():
     with pytest.raises(ValueError, match="unknown redaction method 'beep'; choose one of bleep, silence"):
         redact(speechlike(), [], "beep", 5.0, 1000.0)
+
+
+def test_bleep_level_from_reference_when_audio_was_muted():
+    audio = speechlike()
+    muted = silence(audio, [TimeSpan(0.5, 1.5)])
+    out = bleep(muted, [TimeSpan(0.5, 1.5)], fade_ms=5.0, tone_hz=1000.0, reference=audio)
+    inner = slice(int(0.6 * RATE), int(1.4 * RATE))
+    rms_in, rms_out = (float(np.sqrt(np.mean(x[inner] ** 2))) for x in (audio.samples, out.samples))
+    assert rms_out == pytest.approx(rms_in, rel=0.05)
