@@ -39,10 +39,11 @@ FORMATS: dict[str, OutputFormat] = {
     "mp3": OutputFormat(".mp3", "mp3", "libmp3lame"),
     "ogg": OutputFormat(".ogg", "ogg", "libopus"),
     "m4a": OutputFormat(".m4a", "ipod", "aac"),
+    "aac": OutputFormat(".aac", "adts", "aac"),  # raw ADTS stream; kept for .aac inputs
 }
 _EXTENSION_TO_FORMAT = {
     ".wav": "wav", ".flac": "flac", ".mp3": "mp3", ".ogg": "ogg", ".oga": "ogg", ".opus": "ogg",
-    ".m4a": "m4a", ".mp4": "m4a", ".aac": "m4a",
+    ".m4a": "m4a", ".mp4": "m4a", ".aac": "aac",
 }
 
 

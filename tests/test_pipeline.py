@@ -162,3 +162,25 @@ def test_bleep_tone_is_exact_after_the_voice_transform(tmp_path):
     inner = out.samples[int((r.start_s + 0.05) * 16000) : int((r.end_s - 0.05) * 16000), 0]
     peak_hz = np.argmax(np.abs(np.fft.rfft(inner))) * 16000 / len(inner)
     assert peak_hz == pytest.approx(1000.0, abs=5.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("a.wav", "wav"), ("a.flac", "flac"), ("a.mp3", "mp3"), ("a.ogg", "ogg"), ("a.opus", "ogg"), ("a.m4a", "m4a"),
+     ("a.aac", "aac"), ("a.oga", "vorbis")],
+)
+def test_output_keeps_the_input_container(tmp_path, name, fmt):
+    from anonymizer.audio import FORMATS, OutputFormat, write_atomic
+
+    audio = sine(220.0, 2.0, 48000 if fmt in ("ogg", "vorbis") else 16000, n_channels=2, amplitude=0.3)
+    vorbis = OutputFormat(".oga", "ogg", "vorbis", (("strict", "experimental"),))
+    target = vorbis if fmt == "vorbis" else FORMATS[fmt]
+    write_atomic(audio, tmp_path / name, target)
+    source = decode(tmp_path / name)
+    result = make_pipeline().run(tmp_path / name)
+    assert result.status == "ok", result.error
+    assert result.output_path.name == "a.anon" + (tmp_path / name).suffix
+    out = decode(result.output_path)
+    assert (out.codec, out.sample_rate_hz, out.n_channels) == (source.codec, source.sample_rate_hz, source.n_channels)
+    assert out.duration_s == pytest.approx(source.duration_s, abs=0.07)
+    assert out.container == source.container
