@@ -59,22 +59,32 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
+def pipeline_options(function: Any) -> Any:
+    """The options shared by ``run`` and ``batch``."""
+    options = [
+        click.option("-c", "--config", help="Preset name (default, de, en) or path to a YAML config."),
+        click.option("--model", help="faster-whisper model name (base, tiny.en, …) or a CTranslate2 model dir."),
+        click.option("--language", help="Spoken language: auto, de, en, …"),
+        click.option("--allow-download", is_flag=True, help="Allow fetching models from the internet (default: off)."),
+        click.option("--format", "output_format", type=click.Choice(["wav", "flac", "mp3", "ogg", "m4a"]),
+                     help="Output format (default: like the input)."),
+        click.option("--redaction", type=click.Choice(["bleep", "silence"]), help="How redacted speech is replaced."),
+        click.option("--voice", type=click.Choice(["pitch", "none"]), help="Voice transform (none: keep the voice)."),
+        click.option("--pitch-semitones", type=float, help="Pitch shift for --voice pitch."),
+        click.option("--deny", multiple=True, help="A word or phrase that must always be redacted (repeatable)."),
+        click.option("--allow", multiple=True, help="A word or phrase that must never be redacted (repeatable)."),
+        click.option("--include-text", is_flag=True, help="Put the raw transcript (contains PII!) into the report."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write outputs here instead of next to each input.")
-@click.option("-c", "--config", help="Preset name (default, de, en) or path to a YAML config.")
-@click.option("--model", help="faster-whisper model name (base, tiny.en, …) or path to a CTranslate2 model dir.")
-@click.option("--language", help="Spoken language: auto, de, en, …")
-@click.option("--allow-download", is_flag=True, help="Allow fetching models from the internet (off by default).")
-@click.option("--format", "output_format", type=click.Choice(["wav", "flac", "mp3", "ogg", "m4a"]),
-              help="Output format (default: like the input).")
-@click.option("--redaction", type=click.Choice(["bleep", "silence"]), help="How redacted speech is replaced.")
-@click.option("--voice", type=click.Choice(["pitch", "none"]), help="Voice transform (none: keep the voice).")
-@click.option("--pitch-semitones", type=float, help="Pitch shift for --voice pitch.")
-@click.option("--deny", multiple=True, help="A word or phrase that must always be redacted (repeatable).")
-@click.option("--allow", multiple=True, help="A word or phrase that must never be redacted (repeatable).")
-@click.option("--include-text", is_flag=True, help="Put the raw transcript (contains PII!) into the report.")
+@pipeline_options
 @click.option("--overwrite", is_flag=True, help="Replace existing outputs.")
 def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, overwrite: bool,
         **options: Any) -> None:
@@ -101,6 +111,71 @@ def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, o
     if failed:
         click.echo(f"{failed} of {len(inputs)} input(s) failed; no audio was written for them", err=True)
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("in_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--output-dir", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where the mirrored tree of outputs, the state store and the audit log go.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes (local) or actors (ray); each loads the models once.")
+@click.option("--include", multiple=True, help="Only files matching this glob (repeatable; default: audio files).")
+@click.option("--exclude", multiple=True, help="Skip files matching this glob (repeatable).")
+@click.option("--retry-failed", is_flag=True, help="Retry files that failed in an earlier run.")
+@click.option("--dry-run", is_flag=True, help="List what would be done, and do nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output; only failures and the summary.")
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Run on this machine, or on a Ray cluster (pip install -e '.[cluster]').")
+@click.option("--address", help="Ray cluster address (auto or HOST:PORT); default: a local instance on 127.0.0.1.")
+@pipeline_options
+def batch(in_dir: Path, out_dir: Path, jobs: int, include: tuple[str, ...], exclude: tuple[str, ...],
+          retry_failed: bool, dry_run: bool, quiet: bool, backend: str, address: str | None, config: str | None,
+          **options: Any) -> None:
+    """Anonymize every audio file under IN_DIR into a mirrored tree under OUT_DIR; resumable."""
+    from anonymizer.batch import BatchOptions, run_batch
+    from anonymizer.errors import AnonymizerError, ConfigError
+
+    cfg = _load_config(config, _overrides(**options))
+    batch_options = BatchOptions(in_dir, out_dir, jobs, include, exclude, retry_failed, dry_run, quiet, backend,
+                                 address)
+    try:
+        summary = run_batch(batch_options, cfg)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except AnonymizerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    _print_batch_summary(summary, dry_run, quiet)
+    sys.exit(summary.exit_code)
+
+
+def _print_batch_summary(summary: Any, dry_run: bool, quiet: bool) -> None:
+    from collections import Counter as Count
+
+    if dry_run:
+        for row in summary.rows:
+            click.echo(f"{row.status}: {row.relative}" + (f" ({row.detail})" if row.detail else ""))
+        return
+    counts = Count(row.status for row in summary.rows)
+    failures = [row for row in summary.rows if row.status.startswith("failed")]
+    if quiet:
+        for row in failures:
+            click.echo(f"failed: {row.detail}", err=True)
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="batch summary")
+    table.add_column("status")
+    table.add_column("files", justify="right")
+    for status, n in sorted(counts.items()):
+        table.add_row(status, str(n))
+    audio_h = sum(row.audio_s for row in summary.rows) / 3600
+    table.add_row("audio processed", f"{audio_h:.3f} h")
+    Console(highlight=False).print(table)
+    if summary.summary_csv is not None:
+        click.echo(f"summary: {summary.summary_csv}")
+    if failures:
+        click.echo(f"{len(failures)} file(s) failed; see the summary and the audit log", err=True)
 
 
 @cli.command()
