@@ -154,14 +154,29 @@ def _wav_declared_duration_s(path: Path) -> float | None:
     return None
 
 
+def _mp3_declares_frames(path: Path) -> bool:
+    """True when the first MP3 frame carries a Xing/Info/VBRI header (an exact frame count)."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    start = 0
+    if head[:3] == b"ID3" and len(head) >= 10:  # skip an ID3v2 tag (syncsafe size)
+        start = 10 + ((head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | (head[9] & 0x7F))
+    first_frame = head[start : start + 256]
+    return any(tag in first_frame for tag in (b"Xing", b"Info", b"VBRI"))
+
+
 def _declared_duration_s(path: Path, stream: object) -> float | None:
-    """Duration the file claims, when it claims one reliably (wav header, flac STREAMINFO)."""
+    """Duration the file claims, when it claims one exactly: a wav header, flac STREAMINFO, an MP3
+    Xing/Info frame count, an MP4 index. Otherwise FFmpeg estimates it from the bitrate and file
+    size, which is no evidence of truncation."""
     codec = stream.codec_context.name  # type: ignore[attr-defined]
     if codec in _PCM_CODECS:
         return _wav_declared_duration_s(path)
-    if codec == "flac" and stream.duration is not None and stream.time_base is not None:  # type: ignore[attr-defined]
+    exact = (codec == "flac" or (codec.startswith("mp3") and _mp3_declares_frames(path))
+             or (codec == "aac" and path.suffix.lower() in (".m4a", ".mp4")))
+    if exact and stream.duration is not None and stream.time_base is not None:  # type: ignore[attr-defined]
         return float(stream.duration * stream.time_base)  # type: ignore[attr-defined]
-    return None  # compressed streams estimate durations from bitrates; not evidence of truncation
+    return None
 
 
 def output_format_for(audio: Audio, requested: str | None) -> OutputFormat:

@@ -85,6 +85,15 @@ def test_truncated_wav(tmp_path):
         decode(cut)
 
 
+def test_truncated_mp3_with_frame_count(tmp_path):
+    good = write_audio(tmp_path / "good.mp3", sine(300.0, 6.0, 16000), "mp3")  # FFmpeg writes an Info frame
+    cut = tmp_path / "cut.mp3"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 3])
+    with pytest.raises(AudioDecodeError, match=r"cut.mp3: truncated: the header declares 6.\d+ s but only"):
+        decode(cut)
+    assert decode(good).duration_s == pytest.approx(6.0, abs=0.07)
+
+
 def test_truncated_mp3_header_only(tmp_path):
     good = write_audio(tmp_path / "good.mp3", sine(300.0, 2.0, 16000), "mp3")
     cut = tmp_path / "cut.mp3"

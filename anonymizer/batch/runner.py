@@ -141,6 +141,11 @@ def run_batch(options: BatchOptions, config: Config, reporter: Reporter | None =
             if p.action == "skip-done":
                 summary.rows.append(SummaryRow(p.job.relative, "skipped (done before)", output=_rel(p.job, out_dir)))
             elif p.action == "recovered":
+                assert p.key is not None
+                audit.append({"event": "file-recovered", "tool_version": __version__, "input": p.job.relative,
+                              "input_sha256": p.key.input_sha256, "output": _rel(p.job, out_dir),
+                              "config_hash": p.key.config_hash, "status": "done",
+                              "note": "outputs of an interrupted run were complete; adopted, not redone"})
                 summary.rows.append(SummaryRow(p.job.relative, "done", p.detail, output=_rel(p.job, out_dir)))
             elif p.action == "skip-failed":
                 summary.rows.append(SummaryRow(p.job.relative, "failed (not retried)", p.detail))
