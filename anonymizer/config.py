@@ -27,6 +27,7 @@ class TranscriptionConfig(_Strict):
     model: str = Field("base", description="faster-whisper model name or path to a CTranslate2 model dir")
     language: str = Field("auto", pattern=r"^(auto|[a-z]{2,3})$", description="'auto' or an ISO 639-1 code (de, en, …)")
     allow_download: bool = Field(False, description="allow fetching a model from the Hugging Face Hub")
+    device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto: CUDA when available, else CPU")
     compute_type: str = "int8"
     cpu_threads: int = Field(0, ge=0, description="0: one per core")
     beam_size: int = Field(5, ge=1)

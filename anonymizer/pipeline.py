@@ -101,7 +101,7 @@ class Pipeline:
         # Presidio + spaCy load on a thread while Whisper loads and the first file is transcribed.
         language = None if tc.language == "auto" else tc.language
         detector = DeferredDetector(lambda: PresidioDetector(config.detection, tc.allow_download, language))
-        transcriber = FasterWhisperTranscriber(located, tc.compute_type, tc.cpu_threads, tc.beam_size)
+        transcriber = FasterWhisperTranscriber(located, tc.compute_type, tc.cpu_threads, tc.beam_size, tc.device)
         return cls(config, transcriber, detector)
 
     def run(self, input_path: str | Path, output_dir: str | Path | None = None, overwrite: bool = False) -> FileResult:

@@ -90,7 +90,8 @@ class FasterWhisperTranscriber:
     """faster-whisper with word timestamps. Load once, transcribe many files."""
 
     def __init__(
-        self, located: LocatedModel, compute_type: str = "int8", cpu_threads: int = 0, beam_size: int = 5
+        self, located: LocatedModel, compute_type: str = "int8", cpu_threads: int = 0, beam_size: int = 5,
+        device: str = "auto",
     ) -> None:
         from faster_whisper import WhisperModel
 
@@ -99,7 +100,7 @@ class FasterWhisperTranscriber:
         threads = cpu_threads or (os.cpu_count() or 1)
         files = dict(located.files) if located.files else None
         self._model = WhisperModel(
-            located.path, device="cpu", compute_type=compute_type, cpu_threads=threads, files=files
+            located.path, device=device, compute_type=compute_type, cpu_threads=threads, files=files
         )
 
     @property
