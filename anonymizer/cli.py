@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from anonymizer.config import Config
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+VOICE_CHOICES: dict[str, list[dict[str, Any]]] = {
+    "none": [],
+    "pitch": [{"transform": "pitch", "range": [2.0, 4.0], "either_sign": True}],
+    "mcadams": [{"transform": "mcadams", "range": [0.7, 0.85]}],
+    "formant": [{"transform": "formant", "range": [1.1, 1.2], "either_sign": False}],
+}
 
 
 def _overrides(**options: Any) -> dict[str, Any]:
@@ -28,10 +34,16 @@ def _overrides(**options: Any) -> dict[str, Any]:
         "model": ("transcription", "model"), "language": ("transcription", "language"),
         "allow_download": ("transcription", "allow_download"), "output_format": ("output", "format"),
         "include_text": ("output", "include_text"), "redaction": ("redaction", "method"),
-        "voice": ("voice", "method"), "pitch_semitones": ("voice", "pitch_semitones"),
         "deny": ("detection", "deny"), "allow": ("detection", "allow"),
     }
     out: dict[str, Any] = {}
+    voice, semitones = options.pop("voice", None), options.pop("pitch_semitones", None)
+    if semitones is not None:
+        if voice not in (None, "pitch"):
+            raise click.UsageError("--pitch-semitones goes with --voice pitch")
+        out["voice"] = {"chain": [{"transform": "pitch", "range": [semitones, semitones]}]}
+    elif voice is not None and voice != "default":
+        out["voice"] = {"chain": VOICE_CHOICES[voice]}
     for key, value in options.items():
         if value is None or value == () or value is False:
             continue
@@ -69,8 +81,10 @@ def pipeline_options(function: Any) -> Any:
         click.option("--format", "output_format", type=click.Choice(["wav", "flac", "mp3", "ogg", "m4a"]),
                      help="Output format (default: like the input)."),
         click.option("--redaction", type=click.Choice(["bleep", "silence"]), help="How redacted speech is replaced."),
-        click.option("--voice", type=click.Choice(["pitch", "none"]), help="Voice transform (none: keep the voice)."),
-        click.option("--pitch-semitones", type=float, help="Pitch shift for --voice pitch."),
+        click.option("--voice", type=click.Choice(["default", "mcadams", "formant", "pitch", "none"]),
+                     help="Voice transform: the config's chain (default), one transform alone, or none."),
+        click.option("--pitch-semitones", type=float,
+                     help="A fixed pitch shift instead of the voice chain (parameters drawn per speaker are safer)."),
         click.option("--deny", multiple=True, help="A word or phrase that must always be redacted (repeatable)."),
         click.option("--allow", multiple=True, help="A word or phrase that must never be redacted (repeatable)."),
         click.option("--include-text", is_flag=True, help="Put the raw transcript (contains PII!) into the report."),

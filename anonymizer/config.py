@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from anonymizer.errors import ConfigError
 
@@ -63,9 +63,33 @@ class RedactionConfig(_Strict):
     fade_ms: float = Field(5.0, ge=0)
 
 
+class VoiceStep(_Strict):
+    """One transform of the voice chain; its value is drawn per speaker from ``range``."""
+
+    transform: Literal["pitch", "mcadams", "formant"]
+    range: tuple[float, float] = Field(description="[low, high]; pitch: semitones, mcadams: alpha, formant: ratio")
+    either_sign: bool = Field(False, description="draw the direction too: pitch up or down, a ratio v or 1/v")
+
+    @model_validator(mode="after")
+    def _check_range(self) -> VoiceStep:
+        low, high = self.range
+        limits = {"pitch": (-12.0, 12.0), "mcadams": (0.5, 1.5), "formant": (0.6, 1.6)}[self.transform]
+        if not (limits[0] <= low <= high <= limits[1]):
+            raise ValueError(f"{self.transform} range must satisfy {limits[0]} <= low <= high <= {limits[1]}")
+        return self
+
+
+# Chosen by benchmarks/eval_voice.py (see docs/VOICE.md): the only chain tried that kept the ignorant,
+# lazy-informed and inversion attackers' EER at 40/30/30 % or more.
+DEFAULT_VOICE_CHAIN = (
+    VoiceStep(transform="formant", range=(1.12, 1.22)),
+    VoiceStep(transform="pitch", range=(2.0, 4.0), either_sign=True),
+)
+
+
 class VoiceConfig(_Strict):
-    method: Literal["pitch", "none"] = "pitch"
-    pitch_semitones: float = Field(-3.0, ge=-12, le=12)
+    chain: tuple[VoiceStep, ...] = Field(DEFAULT_VOICE_CHAIN, description="transforms in order; empty: voice kept")
+    seed: int | None = Field(None, description="None: a new secret seed per run. Set only for reproducible tests")
 
 
 class OutputConfig(_Strict):
@@ -82,8 +106,13 @@ class Config(_Strict):
     output: OutputConfig = OutputConfig()
 
     def hash(self) -> str:
-        """sha256 of the canonical JSON of the effective config (first 16 hex digits)."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """sha256 of the canonical JSON of the effective config (first 16 hex digits).
+
+        The voice seed is left out: it is a secret, and a hash of a small number can be inverted.
+        """
+        data = self.model_dump(mode="json")
+        data["voice"]["seed"] = "set" if data["voice"]["seed"] is not None else None
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 

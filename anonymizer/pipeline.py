@@ -27,7 +27,7 @@ from anonymizer.spans import merge
 from anonymizer.transcribe import Transcriber
 from anonymizer.types import FileResult, StageTiming, TimeSpan, Transcript
 from anonymizer.vad import pauses, speech_regions
-from anonymizer.voice import transform
+from anonymizer.voice import Step, new_secret_seed, transform
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,10 @@ class Pipeline:
         self.config = config
         self.transcriber = transcriber
         self.detector = detector
+        # the run's secret: voice parameters per speaker derive from it (never reported or logged)
+        self._voice_seed = config.voice.seed if config.voice.seed is not None else new_secret_seed()
+        self._voice_chain = tuple(Step(s.transform, s.range[0], s.range[1], s.either_sign)
+                                  for s in config.voice.chain)
 
     @classmethod
     def from_config(cls, config: Config) -> Pipeline:
@@ -152,7 +156,7 @@ class Pipeline:
         with timer.stage("redact"):
             muted = redact(source, to_render, "silence", rc.fade_ms, rc.tone_hz)
         with timer.stage("voice"):
-            voiced = transform(muted, cfg.voice.method, cfg.voice.pitch_semitones)
+            voiced = transform(muted, self._voice_chain, self._voice_seed, input_sha)
         with timer.stage("redact"):
             rendered = redact(voiced, to_render, rc.method, rc.fade_ms, rc.tone_hz, reference=source)
         with timer.stage("write"):
@@ -171,7 +175,7 @@ class Pipeline:
                 redactions=tuple(redactions),
                 transcript_redacted=redacted_text(transcript, pii),
                 timings=timer.timings,
-                voice_transform=cfg.voice.method,
+                voice_transform=tuple(step.transform for step in self._voice_chain),
                 transcript_raw=transcript.text if cfg.output.include_text else None,
                 redaction_texts=(tuple(transcript.text[r.char_start : r.char_end] for r in redactions)
                                  if cfg.output.include_text else None),
@@ -187,8 +191,10 @@ class Pipeline:
 
 
 def _config_for_report(cfg: Config) -> dict[str, Any]:
-    """The effective config, with the deny/allow phrases (names the user typed) replaced by counts."""
+    """The effective config, with the deny/allow phrases (names the user typed) replaced by counts and
+    the voice seed hidden."""
     data = cfg.model_dump(mode="json")
+    data["voice"]["seed"] = "set (not shown)" if cfg.voice.seed is not None else "secret, per run"
     for key in ("deny", "allow"):
         data["detection"][key] = f"{len(data['detection'][key])} phrase(s), not shown"
     return data

@@ -80,7 +80,7 @@ class Report:
     transcript_redacted: str
     timings: tuple[StageTiming, ...]
     status: str = "ok"
-    voice_transform: str = "none"
+    voice_transform: tuple[str, ...] = ()
     transcript_raw: str | None = None
     redaction_texts: tuple[str, ...] | None = None
     warnings: tuple[str, ...] = field(default=())
@@ -104,7 +104,7 @@ class Report:
             "models": [{"name": m.name, "source": m.source, "location": m.location} for m in self.models],
             "language": self.language,
             "language_probability": round(self.language_probability, 3),
-            "voice_transform": self.voice_transform,
+            "voice_transforms": list(self.voice_transform),
             "redactions": redactions,
             "redacted_seconds": round(sum(r.end_s - r.start_s for r in _merged(self.redactions)), 3),
             "transcript_redacted": self.transcript_redacted,

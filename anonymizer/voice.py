@@ -1,43 +1,118 @@
-"""Voice transforms (a registry by name): ``pitch`` (pedalboard PitchShift) and ``none``.
+"""Voice transforms (a registry by name) and chains of them with per-speaker secret parameters.
 
-Each transform is ``transform(audio, ...) -> audio`` and preserves duration and sample rate.
-Runs after redaction, so no personal data is left in the signal it smears.
+Each transform is ``transform(samples, sample_rate_hz, value) -> samples`` on one channel and keeps
+duration and sample rate: ``pitch`` (pedalboard PitchShift, semitones), ``mcadams`` (LPC pole angles
+φ -> φ^α) and ``formant`` (pole angles φ -> r·φ). A chain's parameters are drawn for each speaker — each
+channel of each file — from a secret per-run seed, so one speaker sounds consistent within a file,
+and no published constant inverts a run. Reports name the transforms, never their parameters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from anonymizer.types import Audio
 
 
-def pitch(audio: Audio, pitch_semitones: float = -3.0) -> Audio:
-    """Shift pitch by ``pitch_semitones`` without changing duration (pedalboard / Rubber Band)."""
-    if pitch_semitones == 0:
-        return audio
+def _pitch(samples: np.ndarray, sample_rate_hz: int, semitones: float) -> np.ndarray:
+    if semitones == 0:
+        return samples
     from pedalboard import PitchShift
 
-    planar = np.ascontiguousarray(audio.samples.T, dtype=np.float32)
-    shifted = PitchShift(semitones=pitch_semitones)(planar, audio.sample_rate_hz)
-    out = np.zeros_like(planar)
-    n = min(out.shape[1], shifted.shape[1])
-    out[:, :n] = shifted[:, :n]
-    return audio.with_samples(np.clip(out.T, -1.0, 1.0))
+    shifted = PitchShift(semitones=semitones)(samples[None, :].astype(np.float32), sample_rate_hz)[0]
+    out = np.zeros(len(samples), np.float32)
+    out[: min(len(out), len(shifted))] = shifted[: len(out)]
+    return out
 
 
-def none(audio: Audio, pitch_semitones: float = 0.0) -> Audio:
-    """Leave the voice as it is."""
-    return audio
+def _mcadams(samples: np.ndarray, sample_rate_hz: int, alpha: float) -> np.ndarray:
+    from anonymizer.lpc import mcadams
+
+    return mcadams(samples, sample_rate_hz, alpha)
 
 
-VOICE_TRANSFORMS: dict[str, Callable[..., Audio]] = {"pitch": pitch, "none": none}
+def _formant(samples: np.ndarray, sample_rate_hz: int, ratio: float) -> np.ndarray:
+    from anonymizer.lpc import formant_shift
+
+    return formant_shift(samples, sample_rate_hz, ratio)
 
 
-def transform(audio: Audio, method: str, pitch_semitones: float) -> Audio:
-    try:
-        function = VOICE_TRANSFORMS[method]
-    except KeyError:
-        raise ValueError(f"unknown voice method {method!r}; choose one of {', '.join(VOICE_TRANSFORMS)}") from None
-    return function(audio, pitch_semitones=pitch_semitones)
+TRANSFORMS: dict[str, Callable[[np.ndarray, int, float], np.ndarray]] = {
+    "pitch": _pitch,
+    "mcadams": _mcadams,
+    "formant": _formant,
+}
+
+
+RATIO_TRANSFORMS = ("mcadams", "formant")  # values act multiplicatively; 1 is the identity
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transform of a chain: its value is drawn uniformly from ``[low, high]`` per speaker. With
+    ``either_sign`` the direction is drawn too: pitch up or down (v or -v); a ratio v or 1/v."""
+
+    transform: str
+    low: float
+    high: float
+    either_sign: bool = False
+
+    def draw(self, rng: np.random.Generator) -> float:
+        value = float(rng.uniform(self.low, self.high)) if self.high > self.low else self.low
+        if self.either_sign and rng.random() < 0.5:
+            value = 1.0 / value if self.transform in RATIO_TRANSFORMS else -value
+        return value
+
+
+def new_secret_seed() -> int:
+    """A fresh 64-bit seed from the OS's CSPRNG (never stored, logged or reported)."""
+    return secrets.randbits(64)
+
+
+def speaker_parameters(chain: Sequence[Step], seed: int, file_key: str, channel: int) -> list[float]:
+    """The values for one speaker (a channel of a file), derived from the run's secret seed.
+
+    >>> chain = [Step("pitch", 2.0, 4.0, either_sign=True)]
+    >>> speaker_parameters(chain, 7, "abc", 0) == speaker_parameters(chain, 7, "abc", 0)
+    True
+    >>> speaker_parameters(chain, 7, "abc", 0) != speaker_parameters(chain, 8, "abc", 0)
+    True
+    """
+    digest = hashlib.sha256(f"{seed}:{file_key}:{channel}".encode()).digest()
+    rng = np.random.default_rng(np.frombuffer(digest, dtype=np.uint32))
+    return [step.draw(rng) for step in chain]
+
+
+def apply_values(
+    samples: np.ndarray, sample_rate_hz: int, chain: Sequence[Step], values: Sequence[float]
+) -> np.ndarray:
+    """Run one channel through the chain with the given values; the output keeps the input's RMS."""
+    out = samples.astype(np.float32)
+    for step, value in zip(chain, values, strict=True):
+        try:
+            function = TRANSFORMS[step.transform]
+        except KeyError:
+            raise ValueError(f"unknown voice transform {step.transform!r}; choose one of "
+                             f"{', '.join(TRANSFORMS)}") from None
+        out = np.asarray(function(out, sample_rate_hz, value), dtype=np.float32)
+    rms_in, rms_out = float(np.sqrt(np.mean(samples**2))), float(np.sqrt(np.mean(out**2)))
+    if rms_out > 1e-9:
+        out = out * (rms_in / rms_out)
+    return np.clip(out, -1.0, 1.0).astype(np.float32)
+
+
+def transform(audio: Audio, chain: Sequence[Step], seed: int, file_key: str) -> Audio:
+    """Apply the chain to every channel, each channel (speaker) with its own drawn parameters."""
+    if not chain:
+        return audio
+    channels = [
+        apply_values(audio.samples[:, c], audio.sample_rate_hz, chain,
+                     speaker_parameters(chain, seed, file_key, c))
+        for c in range(audio.n_channels)
+    ]
+    return audio.with_samples(np.stack(channels, axis=1))

@@ -24,3 +24,28 @@ def sine(freq_hz: float = 440.0, duration_s: float = 1.0, sample_rate_hz: int = 
 def write_audio(path: Path, audio: Audio, fmt: str = "wav") -> Path:
     write_atomic(audio, path, FORMATS[fmt])
     return path
+
+
+def median_f0_hz(samples: np.ndarray, sample_rate_hz: int, keep: np.ndarray | None = None) -> float:
+    """Median F0 of the voiced 40 ms frames (autocorrelation peak between 60 and 400 Hz, peak > 0.5).
+
+    ``keep``: boolean mask of samples to use (e.g. outside redactions).
+    """
+    frame = int(0.04 * sample_rate_hz)
+    lo, hi = sample_rate_hz // 400, sample_rate_hz // 60
+    energies = [float(np.mean(samples[i : i + frame] ** 2)) for i in range(0, len(samples) - frame, frame)]
+    threshold = 0.1 * np.percentile(energies, 90)
+    f0s = []
+    for i in range(0, len(samples) - frame, frame):
+        if keep is not None and not keep[i : i + frame].all():
+            continue
+        x = samples[i : i + frame] - samples[i : i + frame].mean()
+        if np.mean(x**2) < threshold:
+            continue
+        ac = np.correlate(x, x, "full")[frame - 1 :]
+        if ac[0] <= 0:
+            continue
+        lag = lo + int(np.argmax(ac[lo:hi]))
+        if ac[lag] / ac[0] > 0.5:
+            f0s.append(sample_rate_hz / lag)
+    return float(np.median(f0s))

@@ -18,7 +18,7 @@ from anonymizer.pipeline import Pipeline
 from tests.fakes import FakeDetector, FakeTranscriber
 from tests.helpers import sine, write_audio
 
-CONFIG = load_config(None, {"voice": {"method": "none"}})
+CONFIG = load_config(None, {"voice": {"chain": []}})
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_changed_input_and_changed_config_are_redone(fake_workers, tree, tmp_pat
     summary = batch(tree, out)
     assert [r.relative for r in summary.rows if r.status == "done"] == ["one.wav"]
     assert [r.detail for r in summary.rows if r.status == "done"] == ["changed"]
-    changed = run_batch(BatchOptions(tree, out), load_config(None, {"voice": {"method": "none"},
+    changed = run_batch(BatchOptions(tree, out), load_config(None, {"voice": {"chain": []},
                         "redaction": {"method": "silence"}}), QuietReporter())
     assert changed.count("done") == 3
 

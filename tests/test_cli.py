@@ -99,7 +99,7 @@ def test_flags_override_config(fake_engines, wav):
     invoke("run", "-c", "de", "--language", "en", "--voice", "none", "--deny", "Anna", "--deny", "Bob", wav)
     config = fake_engines[0].config
     assert config.transcription.language == "en"
-    assert config.voice.method == "none"
+    assert config.voice.chain == ()
     assert config.detection.deny == ["Anna", "Bob"]
     assert config.detection.spacy_models["de"] is None  # from the de preset
 

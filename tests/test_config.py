@@ -20,11 +20,11 @@ def test_repo_configs_dir_is_the_presets():
 
 def test_precedence_defaults_file_flags(tmp_path):
     path = tmp_path / "c.yaml"
-    path.write_text("voice:\n  pitch_semitones: 2.0\ntranscription:\n  language: de\n")
-    assert load_config(None).voice.pitch_semitones == -3.0  # default
-    assert load_config(path).voice.pitch_semitones == 2.0  # file beats default
-    cfg = load_config(path, {"voice": {"pitch_semitones": 5.0}})
-    assert cfg.voice.pitch_semitones == 5.0  # flag beats file
+    path.write_text("redaction:\n  tone_hz: 800\ntranscription:\n  language: de\n")
+    assert load_config(None).redaction.tone_hz == 1000.0  # default
+    assert load_config(path).redaction.tone_hz == 800.0  # file beats default
+    cfg = load_config(path, {"redaction": {"tone_hz": 600}})
+    assert cfg.redaction.tone_hz == 600.0  # flag beats file
     assert cfg.transcription.language == "de"  # untouched keys of the file stay
 
 
@@ -46,7 +46,8 @@ def test_unknown_section_is_an_error(tmp_path):
     ("yaml_text", "message"),
     [
         ("redaction: {method: beep}", "redaction.method"),
-        ("voice: {pitch_semitones: 40}", "voice.pitch_semitones"),
+        ("voice: {chain: [{transform: pitch, range: [-40, 2]}]}", "pitch range must satisfy"),
+        ("voice: {chain: [{transform: robot, range: [1, 2]}]}", "voice.chain.0.transform"),
         ("transcription: {language: German}", "transcription.language"),
         ("- a list", "must be a mapping"),
         ("a: [unclosed", "not valid YAML"),
@@ -77,4 +78,4 @@ def test_empty_file_means_defaults(tmp_path):
 
 def test_hash_changes_with_config_and_is_stable():
     assert load_config(None).hash() == load_config(None).hash()
-    assert load_config(None).hash() != load_config(None, {"voice": {"method": "none"}}).hash()
+    assert load_config(None).hash() != load_config(None, {"voice": {"chain": []}}).hash()

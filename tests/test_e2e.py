@@ -22,7 +22,7 @@ from anonymizer.report import validate_report
 from anonymizer.spans import merge
 from anonymizer.types import TimeSpan
 from anonymizer.vad import speech_regions
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, median_f0_hz
 from tests.leaks import leaked
 
 pytestmark = pytest.mark.e2e
@@ -156,3 +156,19 @@ def test_python_api_matches_cli(tmp_path):
     result = anonymize(SAMPLES / "call_en.wav", tmp_path, config=config)
     assert result.status == "ok"
     assert Path(result.output_path).name == "call_en.anon.wav"
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_voice_was_changed(runs, name):
+    """The default chain shifts pitch by 2-4 semitones (up or down, drawn per speaker): measured outside
+    the redactions, every channel's median F0 moved by more than 1.5 semitones."""
+    import numpy as np
+
+    source, output = decode(SAMPLES / name), decode(runs["results"][name].output_path)
+    keep = np.ones(source.n_samples, dtype=bool)
+    for r in runs["results"][name].redactions:
+        keep[int((r.start_s - 0.1) * source.sample_rate_hz) : int((r.end_s + 0.1) * source.sample_rate_hz)] = False
+    for channel in range(source.n_channels):
+        before = median_f0_hz(source.samples[:, channel], source.sample_rate_hz, keep)
+        after = median_f0_hz(output.samples[:, channel], output.sample_rate_hz, keep)
+        assert abs(12 * np.log2(after / before)) > 1.5, (channel, before, after)

@@ -16,7 +16,7 @@ WORDS = [("Hello", 0.3, 0.6), ("Anna", 0.8, 1.1), ("call", 1.3, 1.5), ("0151", 1
 
 
 def make_pipeline(detector=None, **overrides):
-    cfg = load_config(None, {"voice": {"method": "none"}, **overrides})
+    cfg = load_config(None, {"voice": {"chain": []}, **overrides})
     return Pipeline(cfg, FakeTranscriber(WORDS), detector or FakeDetector())
 
 
@@ -109,7 +109,7 @@ def test_report_contents(wav):
     assert report["transcript_redacted"] == "Hello [PERSON] call [PERSON] thanks"
     assert {"decode", "vad", "transcribe", "detect", "align", "redact", "voice", "write"} == set(report["timings_s"])
     assert report["models"][0] == {"name": "fake", "source": "test", "location": "tests/fakes.py"}
-    assert report["config_hash"] == load_config(None, {"voice": {"method": "none"}}).hash()
+    assert report["config_hash"] == load_config(None, {"voice": {"chain": []}}).hash()
 
 
 def test_report_has_no_raw_text_unless_asked(wav, tmp_path):
@@ -134,7 +134,7 @@ def test_silence_only_file(tmp_path):
     from anonymizer.types import Audio
 
     path = write_audio(tmp_path / "quiet.wav", Audio(np.zeros((16000, 1), np.float32), 16000))
-    pipeline = Pipeline(load_config(None, {"voice": {"method": "none"}}), FakeTranscriber([]), FakeDetector())
+    pipeline = Pipeline(load_config(None, {"voice": {"chain": []}}), FakeTranscriber([]), FakeDetector())
     result = pipeline.run(path)
     assert result.status == "ok"
     report = json.loads(result.report_path.read_text())
@@ -155,7 +155,7 @@ def test_deny_list_phrases_stay_out_of_the_report(wav):
 def test_bleep_tone_is_exact_after_the_voice_transform(tmp_path):
     """PII is muted before the pitch shift and the bleep rendered after it: the tone stays at tone_hz."""
     wav = write_audio(tmp_path / "call.wav", sine(220.0, 3.0, 16000, amplitude=0.3))
-    cfg = load_config(None, {"voice": {"method": "pitch", "pitch_semitones": -3.0}})
+    cfg = load_config(None, {"voice": {"chain": [{"transform": "pitch", "range": [-3.0, -3.0]}]}})
     result = Pipeline(cfg, FakeTranscriber(WORDS), FakeDetector()).run(wav)
     out = decode(result.output_path)
     r = result.redactions[0]
@@ -184,3 +184,28 @@ def test_output_keeps_the_input_container(tmp_path, name, fmt):
     assert (out.codec, out.sample_rate_hz, out.n_channels) == (source.codec, source.sample_rate_hz, source.n_channels)
     assert out.duration_s == pytest.approx(source.duration_s, abs=0.07)
     assert out.container == source.container
+
+
+def test_voice_parameters_are_secret_per_run_and_never_reported(tmp_path):
+    wav = write_audio(tmp_path / "call.wav", sine(220.0, 2.0, 16000, n_channels=2, amplitude=0.3))
+    cfg = load_config(None)  # the default chain, no seed: a fresh secret per pipeline (run)
+    first = Pipeline(cfg, FakeTranscriber(WORDS), FakeDetector()).run(wav, tmp_path / "a")
+    second = Pipeline(cfg, FakeTranscriber(WORDS), FakeDetector()).run(wav, tmp_path / "b")
+    assert sha256_of(first.output_path) != sha256_of(second.output_path)  # different secret, different voice
+    report = json.loads(first.report_path.read_text())
+    assert report["voice_transforms"] == ["formant", "pitch"]
+    assert report["config"]["voice"]["seed"] == "secret, per run"
+    assert report["config_hash"] == json.loads(second.report_path.read_text())["config_hash"]
+    seeded = load_config(None, {"voice": {"seed": 1234567}})
+    third = Pipeline(seeded, FakeTranscriber(WORDS), FakeDetector()).run(wav, tmp_path / "c")
+    fourth = Pipeline(seeded, FakeTranscriber(WORDS), FakeDetector()).run(wav, tmp_path / "d")
+    assert sha256_of(third.output_path) == sha256_of(fourth.output_path)  # a set seed reproduces
+    text = third.report_path.read_text()
+    assert "1234567" not in text and json.loads(text)["config"]["voice"]["seed"] == "set (not shown)"
+    assert seeded.hash() == load_config(None, {"voice": {"seed": 7}}).hash()  # the seed is not in the hash
+
+
+def sha256_of(path):
+    from anonymizer.report import sha256_file
+
+    return sha256_file(path)

@@ -7,11 +7,14 @@ only when asked. Hashes are cached by (path, size, mtime) so a rerun does not re
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from anonymizer.report import sha256_file
+
+__all__ = ["Key", "Row", "StateStore", "sha256_file"]
 
 STATE_FILE = ".anonymizer-state.sqlite"
 
@@ -48,14 +51,6 @@ class Row:
     output_sha256: str | None
     error: str | None
     attempts: int
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class StateStore:
