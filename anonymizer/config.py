@@ -79,8 +79,9 @@ class VoiceStep(_Strict):
         return self
 
 
-# Chosen by benchmarks/eval_voice.py (see docs/VOICE.md): the only chain tried that kept the ignorant,
-# lazy-informed and inversion attackers' EER at 40/30/30 % or more.
+# Chosen by benchmarks/eval_voice.py (docs/VOICE.md): among the chains that cost Whisper under ~25 WER
+# points, the highest ignorant-attacker EER, and usable on 8 kHz telephone audio (McAdams with alpha ~0.7
+# was not). The max-privacy preset trades intelligibility for the EER targets.
 DEFAULT_VOICE_CHAIN = (
     VoiceStep(transform="formant", range=(1.12, 1.22)),
     VoiceStep(transform="pitch", range=(2.0, 4.0), either_sign=True),

@@ -20,7 +20,7 @@ import numpy as np
 
 FRAME_MS = 20.0
 HOP_MS = 10.0
-LPC_ORDER = 20
+LPC_ORDER_MAX = 24
 MAX_ANGLE = np.pi * 0.995
 MAX_RADIUS = 0.998
 
@@ -90,10 +90,20 @@ def _iir(residual: np.ndarray, a: np.ndarray) -> np.ndarray:
     return y[:, order:]
 
 
+def lpc_order(sample_rate_hz: int) -> int:
+    """LPC order by the usual rule (about one pole pair per kHz, plus a few): 12 at 8 kHz, 20 at 16 kHz.
+
+    >>> lpc_order(8000), lpc_order(16000), lpc_order(48000)
+    (12, 20, 24)
+    """
+    return int(np.clip(round(sample_rate_hz / 1000) + 4, 10, LPC_ORDER_MAX))
+
+
 def warp_poles(
-    signal: np.ndarray, sample_rate_hz: int, warp: Callable[[np.ndarray], np.ndarray], order: int = LPC_ORDER
+    signal: np.ndarray, sample_rate_hz: int, warp: Callable[[np.ndarray], np.ndarray], order: int | None = None
 ) -> np.ndarray:
     """Warp the angles of the LPC poles of ``signal`` (1-D float) with ``warp``; same length out."""
+    order = order or lpc_order(sample_rate_hz)
     frame = int(round(sample_rate_hz * FRAME_MS / 1000))
     hop = frame // 2
     window = np.hanning(frame + 1)[:-1]  # periodic Hann: overlap-adds to a constant at 50 %

@@ -19,6 +19,7 @@ from anonymizer.models import LocatedModel
 from anonymizer.types import ModelInfo, TimeSpan, Transcript
 
 SAMPLE_RATE_HZ = 16000
+SAMPLING_SEED = 20240517
 
 
 class Transcriber(Protocol):
@@ -126,6 +127,11 @@ class FasterWhisperTranscriber:
         if not speech:
             return Transcript("", (), language or "unknown", 0.0)
         audio, chunk_map = concat_speech(mono_16k, speech)
+        import ctranslate2
+
+        # Whisper's temperature fallback samples; a fixed seed per call makes a file's transcript (and so
+        # its redactions) reproducible, whatever was transcribed before in this process.
+        ctranslate2.set_random_seed(SAMPLING_SEED)
         segments, info = self._model.transcribe(
             audio,
             language=language,

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_presets_exist_and_validate():
-    assert {"default", "de", "en"} <= set(preset_names())
+    assert {"default", "de", "en", "max-privacy"} <= set(preset_names())
     for name in preset_names():
         assert isinstance(load_config(name), Config)
 
@@ -61,7 +61,7 @@ def test_invalid_values(tmp_path, yaml_text, message):
 
 
 def test_unknown_preset_lists_choices():
-    with pytest.raises(ConfigError, match="unknown preset 'fr'; choose one of de, default, en"):
+    with pytest.raises(ConfigError, match="unknown preset 'fr'; choose one of de, default, en, max-privacy"):
         load_config("fr")
 
 
