@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -230,44 +232,42 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
+def _replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """``write`` into a temp file beside ``path``, fsync, give it ordinary permissions, rename it over
+    ``path``: a crash never leaves a half-written file under the final name."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, _umask_mode())  # mkstemp makes 0600
+        os.replace(tmp_name, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+
+
 def write_atomic(audio: Audio, path: Path, fmt: OutputFormat) -> None:
-    """Encode to a temp file beside ``path``, fsync, then rename: never a half-written output."""
+    """Encode ``audio`` to ``path`` atomically: never a half-written output."""
     import av
 
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            _encode(audio, fmt, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _umask_mode())  # mkstemp makes 0600; outputs get ordinary permissions
-        os.replace(tmp, path)
+        _replace_atomically(path, lambda handle: _encode(audio, fmt, handle))
     except (av.error.FFmpegError, ValueError) as exc:
         raise AudioEncodeError(
             f"{path}: cannot encode {audio.n_channels} ch at {audio.sample_rate_hz} Hz as {fmt.codec} ({exc}); "
             "choose another --format (wav or flac take any rate)"
         ) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def write_bytes_atomic(data: bytes, path: Path) -> None:
-    """Write a small file (the report) atomically."""
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, _umask_mode())
-        os.replace(tmp_name, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+    """Write a small file (the report, the summary) atomically."""
+    def write(handle: BinaryIO) -> None:
+        handle.write(data)
+
+    _replace_atomically(Path(path), write)
 
 
 def to_mono_16k(audio: Audio) -> np.ndarray:

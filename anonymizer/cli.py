@@ -164,13 +164,11 @@ def batch(in_dir: Path, out_dir: Path, jobs: int, include: tuple[str, ...], excl
 
 
 def _print_batch_summary(summary: Any, dry_run: bool, quiet: bool) -> None:
-    from collections import Counter as Count
-
     if dry_run:
         for row in summary.rows:
             click.echo(f"{row.status}: {row.relative}" + (f" ({row.detail})" if row.detail else ""))
         return
-    counts = Count(row.status for row in summary.rows)
+    counts = Counter(row.status for row in summary.rows)
     failures = [row for row in summary.rows if row.status.startswith("failed")]
     if quiet:
         for row in failures:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from anonymizer import __version__
+from anonymizer.spans import total_duration_s
 from anonymizer.types import ModelInfo, PiiSpan, Redaction, StageTiming, Transcript
 
 REPORT_SCHEMA_VERSION = 1
@@ -106,7 +107,7 @@ class Report:
             "language_probability": round(self.language_probability, 3),
             "voice_transforms": list(self.voice_transform),
             "redactions": redactions,
-            "redacted_seconds": round(sum(r.end_s - r.start_s for r in _merged(self.redactions)), 3),
+            "redacted_seconds": round(total_duration_s(r.span for r in self.redactions), 3),
             "transcript_redacted": self.transcript_redacted,
             "timings_s": {t.stage: round(t.wall_s, 4) for t in self.timings},
             "warnings": list(self.warnings),
@@ -117,12 +118,6 @@ class Report:
 
     def to_bytes(self) -> bytes:
         return (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _merged(redactions: tuple[Redaction, ...]) -> list[Redaction]:
-    from anonymizer.spans import merge
-
-    return [Redaction(s.start_s, s.end_s, "", 0.0, "") for s in merge(r.span for r in redactions)]
 
 
 REQUIRED_KEYS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 from dataclasses import dataclass, field
@@ -208,5 +209,4 @@ def _execute(todo: list[Planned], options: BatchOptions, config: Config, store: 
 def outcome_with_output(outcome: Outcome, job: Job, out_dir: Path) -> Outcome:
     if outcome.status != "done":
         return outcome
-    return Outcome(outcome.relative, outcome.status, outcome.error, outcome.output_sha256, _rel(job, out_dir),
-                   outcome.audio_s, outcome.wall_s, outcome.entity_counts, outcome.model)
+    return dataclasses.replace(outcome, output_relative=_rel(job, out_dir))
