@@ -48,6 +48,7 @@ class DetectionConfig(_Strict):
         description="installed spaCy package or path per language; None: rules only (blank pipeline)",
     )
     number_min_digits: int = Field(4, ge=2, description="digit runs this long are redacted as NUMBER_SEQUENCE")
+    gazetteer: bool = Field(True, description="match first/last names from the built-in name lists")
     deny: list[str] = Field(default_factory=list, description="words/phrases always redacted")
     allow: list[str] = Field(default_factory=list, description="words/phrases never redacted")
 

@@ -3,11 +3,16 @@
 import pytest
 
 from anonymizer.detect.addresses import AddressRecognizer
+from anonymizer.detect.banking import SpokenCardRecognizer, SpokenIbanRecognizer, iban_checksum_ok, luhn_ok
 from anonymizer.detect.dates import SpokenDateRecognizer
 from anonymizer.detect.deny_list import DenyListRecognizer
 from anonymizer.detect.email_offline import OfflineEmailRecognizer
+from anonymizer.detect.gazetteer import GazetteerNameRecognizer
+from anonymizer.detect.identifiers import IdentifierRecognizer
 from anonymizer.detect.names import CueNameRecognizer
 from anonymizer.detect.numbers import NumberSequenceRecognizer
+from anonymizer.detect.phones import SpokenPhoneRecognizer
+from anonymizer.detect.spelling import SpelledOutRecognizer
 from anonymizer.detect.spoken_email import SpokenEmailRecognizer
 
 
@@ -22,8 +27,14 @@ def found(recognizer, text):
         ("de", "unter 0151, 2345, 6789 und", [("NUMBER_SEQUENCE", "0151, 2345, 6789")]),
         ("de", "null eins fünf eins zwei drei", [("NUMBER_SEQUENCE", "null eins fünf eins zwei drei")]),
         ("de", "Meine Vibran ist D -889 -37004 -0044 -053 -2001 -3000. Vielen",
-         [("IBAN_CODE", "D -889 -37004 -0044 -053 -2001 -3000")]),
-        ("de", "DE89 3704 0044 0532 0130 00", [("IBAN_CODE", "DE89 3704 0044 0532 0130 00")]),
+         [("NUMBER_SEQUENCE", "-889 -37004 -0044 -053 -2001 -3000")]),
+        ("de", "zweiundvierzig siebenundachtzig", [("NUMBER_SEQUENCE", "zweiundvierzig siebenundachtzig")]),
+        ("de", "doppel fünf null eins", [("NUMBER_SEQUENCE", "doppel fünf null eins")]),
+        ("en", "double five oh one", [("NUMBER_SEQUENCE", "double five oh one")]),
+        ("en", "forty two, seventeen", [("NUMBER_SEQUENCE", "forty two, seventeen")]),
+        ("de", "1500 Euro im Jahr", []),
+        ("de", "zweitausend Euro", []),
+        ("en", "one question and one more", []),
         ("en", "card 411 -1111111111111111.", [("NUMBER_SEQUENCE", "411 -1111111111111111")]),
         ("en", "four one five five five five", [("NUMBER_SEQUENCE", "four one five five five five")]),
         ("en", "415.555.2671", [("NUMBER_SEQUENCE", "415.555.2671")]),
@@ -132,3 +143,120 @@ def test_deny_list_whole_words_case_insensitive():
     recognizer = DenyListRecognizer("en", ["Daniel", "Project Falcon"])
     assert found(recognizer, "daniel said project falcon, not Danielle") == [
         ("DENY_LIST", "daniel"), ("DENY_LIST", "project falcon")]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Unter null eins fünf eins, zwei drei vier fünf, sechs sieben acht neun.",
+         [("PHONE_NUMBER", "null eins fünf eins, zwei drei vier fünf, sechs sieben acht neun")]),
+        ("de", "Telefon 030 / 12 34 56 78", [("PHONE_NUMBER", "030 / 12 34 56 78")]),
+        ("de", "plus vier neun eins fünf eins, zwei drei vier fünf sechs sieben acht neun",
+         [("PHONE_NUMBER", "plus vier neun eins fünf eins, zwei drei vier fünf sechs sieben acht neun")]),
+        ("en", "call me on four one five, five five five, two six seven one",
+         [("PHONE_NUMBER", "four one five, five five five, two six seven one")]),
+        ("en", "It's 415-555-2671.", [("PHONE_NUMBER", "415-555-2671")]),
+        ("en", "plus four four, twenty, seven nine four six, zero nine five eight",
+         [("PHONE_NUMBER", "plus four four, twenty, seven nine four six, zero nine five eight")]),
+        # negatives: too short, a year, a price
+        ("de", "um 14 Uhr 30", []),
+        ("en", "in 1985", []),
+        ("en", "it costs 129.99 dollars", []),
+    ],
+)
+def test_spoken_phone_numbers(language, text, expected):
+    assert found(SpokenPhoneRecognizer(language), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Meine IBAN ist D E acht neun, drei sieben null vier, null null vier vier, null fünf drei zwei, "
+               "null eins drei null, null null",
+         [("IBAN_CODE", "D E acht neun, drei sieben null vier, null null vier vier, null fünf drei zwei, "
+                        "null eins drei null, null null")]),
+        ("de", "DE89 3704 0044 0532 0130 00", [("IBAN_CODE", "DE89 3704 0044 0532 0130 00")]),
+        ("de", "De 89 3704 0044 0532 0130 00.", [("IBAN_CODE", "De 89 3704 0044 0532 0130 00")]),
+        # ASR mangled a digit: the checksum fails, the country letter and length still say IBAN
+        ("de", "Meine Vibran ist D -889 -37004 -0044 -053 -2001 -3000. Vielen",
+         [("IBAN_CODE", "D -889 -37004 -0044 -053 -2001 -3000")]),
+        ("de", "Die IBAN lautet 89 3704 0044 0532 0130 01", [("IBAN_CODE", "89 3704 0044 0532 0130 01")]),
+        ("en", "GB82 WEST", []),
+        ("de", "Kundennummer 4711 2390", []),
+    ],
+)
+def test_spoken_iban(language, text, expected):
+    assert found(SpokenIbanRecognizer(language), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "the card is 4111 1111 1111 1111 thanks", [("CREDIT_CARD", "4111 1111 1111 1111")]),
+        ("en", "four one one one, one one one one, one one one one, one one one one",
+         [("CREDIT_CARD", "four one one one, one one one one, one one one one, one one one one")]),
+        ("de", "Kreditkarte 5500 0000 0000 0005", [("CREDIT_CARD", "5500 0000 0000 0005")]),  # Luhn fails, context
+        ("en", "4111, 111, 111, 111", []),  # 13 digits, no Luhn, no context: NUMBER_SEQUENCE's job
+        ("de", "Vertrag 1234 5678 9012 3456", []),
+    ],
+)
+def test_spoken_cards(language, text, expected):
+    assert found(SpokenCardRecognizer(language), text) == expected
+
+
+def test_checksums():
+    assert iban_checksum_ok("DE89370400440532013000") and not iban_checksum_ok("DE89370400440532013001")
+    assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111121")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Meine Kundennummer ist K D vier sieben eins.", [("ID_NUMBER", "K D vier sieben eins")]),
+        ("de", "Vertragsnummer: 12 34, bitte", [("ID_NUMBER", "12 34")]),
+        ("de", "die Kundenkennung lautet 77", [("ID_NUMBER", "77")]),
+        ("en", "my account number is A B 7 7 1 9", [("ID_NUMBER", "A B 7 7 1 9")]),
+        ("en", "your order number, please? It's three one two", [("ID_NUMBER", "three one two")]),
+        ("de", "Ich rufe wegen 2 Rechnungen an", []),
+        ("en", "the customer number is on page one of twelve pages of your letter", []),
+    ],
+)
+def test_identifiers(language, text, expected):
+    assert found(IdentifierRecognizer(language), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Hier ist Martina Schneider von", [("PERSON", "Martina Schneider")]),
+        ("de", "Sabine hat angerufen", [("PERSON", "Sabine")]),
+        ("de", "Der Koch und der Wolf", []),  # names that are also words need a first name before them
+        ("de", "Frank Koch ruft an", [("PERSON", "Frank Koch")]),
+        ("en", "Hi this is Sarah Johnson.", [("PERSON", "Sarah Johnson")]),
+        ("en", "Will you mark it? Young people", []),
+        ("en", "Northwind Energy, Customer Service", []),
+    ],
+)
+def test_gazetteer_names(language, text, expected):
+    assert [(e, t) for e, t in found(GazetteerNameRecognizer(language), text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "M wie Martha, E wie Emil, I wie Ida, E wie Emil, R wie Richard.",
+         [("SPELLED_OUT", "M wie Martha, E wie Emil, I wie Ida, E wie Emil, R wie Richard")]),
+        ("de", "Meier mit E I, also M. E. I. E. R.", [("SPELLED_OUT", "M. E. I. E. R")]),
+        ("de", "Schmidt, Sch wie Schule, M wie Martha", [("SPELLED_OUT", "Sch wie Schule, M wie Martha")]),
+        ("de", "Berlin Hamburg Köln Düsseldorf", [("SPELLED_OUT", "Berlin Hamburg Köln Düsseldorf")]),  # DIN 2022
+        ("en", "that's S M I T H, Smith. I am", [("SPELLED_OUT", "S M I T H")]),
+        ("en", "Sierra Mike India Tango Hotel", [("SPELLED_OUT", "Sierra Mike India Tango Hotel")]),
+        ("en", "J as in Juliet", [("SPELLED_OUT", "J as in Juliet")]),
+        # negatives: a lone alphabet word, two letters (a country code), the pronoun and article
+        ("de", "Wir fahren nach Berlin. D E acht", []),
+        ("en", "I think A is fine", []),
+        ("en", "the hotel in India", []),
+    ],
+)
+def test_spelled_out(language, text, expected):
+    assert found(SpelledOutRecognizer(language), text) == expected

@@ -33,11 +33,16 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
     )
 
     from anonymizer.detect.addresses import AddressRecognizer
+    from anonymizer.detect.banking import SpokenCardRecognizer, SpokenIbanRecognizer
     from anonymizer.detect.dates import SpokenDateRecognizer
     from anonymizer.detect.deny_list import DenyListRecognizer
     from anonymizer.detect.email_offline import OfflineEmailRecognizer
+    from anonymizer.detect.gazetteer import GazetteerNameRecognizer
+    from anonymizer.detect.identifiers import IdentifierRecognizer
     from anonymizer.detect.names import CueNameRecognizer
     from anonymizer.detect.numbers import NumberSequenceRecognizer
+    from anonymizer.detect.phones import SpokenPhoneRecognizer
+    from anonymizer.detect.spelling import SpelledOutRecognizer
     from anonymizer.detect.spoken_email import SpokenEmailRecognizer
 
     recognizers: list[EntityRecognizer] = [
@@ -51,11 +56,18 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         IpRecognizer(supported_language=language),
         # ours: PII as ASR writes what people say
         NumberSequenceRecognizer(language, config.number_min_digits, tuple(config.allow)),
+        SpokenPhoneRecognizer(language),
+        SpokenIbanRecognizer(language),
+        SpokenCardRecognizer(language),
+        IdentifierRecognizer(language),
         SpokenEmailRecognizer(language),
         SpokenDateRecognizer(language),
         AddressRecognizer(language),
         CueNameRecognizer(language),
+        SpelledOutRecognizer(language),
     ]
+    if config.gazetteer:
+        recognizers.append(GazetteerNameRecognizer(language))
     if has_ner:
         recognizers.append(SpacyRecognizer(supported_language=language, supported_entities=["PERSON", "LOCATION"]))
     if config.deny:

@@ -1,6 +1,7 @@
 """Names introduced by cue phrases: "mein Name ist …", "Frau …", "spreche ich mit …", "my name is …", "Mr …".
 
 German has no NER model here, so the words people use to introduce a name carry the evidence.
+The cue phrases are in the language's lexicon (``lexicon/<language>.yaml``, section ``names``).
 After a cue, up to three capitalized words are taken (one word even if lower-case after a strong cue
 such as "mein Name ist": ASR does not always capitalize names), up to the next comma or sentence end.
 """
@@ -12,25 +13,9 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from anonymizer.detect.lexicon import lexicon
 from anonymizer.detect.tokens import tokenize
 
-STRONG_CUES = {
-    "de": ["mein name ist", "mein name lautet", "ich heiße", "ich heisse", "nachname ist", "vorname ist",
-           "mein nachname", "mein vorname", "name ist"],
-    "en": ["my name is", "my name's", "name is", "last name is", "first name is", "surname is"],
-}
-WEAK_CUES = {
-    "de": ["herr", "herrn", "frau", "hier ist", "hier spricht", "spreche ich mit", "sie sprechen mit", "ich bin",
-           "am apparat ist", "bei", "kollege", "kollegin", "mit herrn", "mit frau", "auf den namen"],
-    "en": ["this is", "i am", "i'm", "mr", "mrs", "ms", "miss", "dr", "speaking with", "talking to", "it's",
-           "under the name"],
-}
-NOT_NAMES = {
-    "de": {"Ich", "Sie", "Ihr", "Ihre", "Ihnen", "Wir", "Es", "Das", "Der", "Die", "Dem", "Den", "Ja", "Nein",
-           "Guten", "Danke", "Bitte", "Hallo", "Kundenservice", "Kundennummer", "Service", "Team"},
-    "en": {"I", "You", "We", "It", "The", "A", "An", "Yes", "No", "Hello", "Hi", "Thanks", "Thank", "Customer",
-           "Service", "Support", "Team"},
-}
 MAX_NAME_WORDS = 3
 TITLES = {"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss"}
 FUNCTION_WORDS = {"and", "und", "i", "ich", "from", "aus", "calling", "here", "hier", "speaking", "am", "bin", "habe",
@@ -42,9 +27,10 @@ class CueNameRecognizer(EntityRecognizer):
     """Person names right after cue phrases."""
 
     def __init__(self, supported_language: str) -> None:
-        self.strong = STRONG_CUES[supported_language]
-        self.weak = WEAK_CUES[supported_language]
-        self.not_names = NOT_NAMES[supported_language]
+        lex = lexicon(supported_language)
+        self.strong = lex.strong_name_cues
+        self.weak = lex.weak_name_cues
+        self.not_names = lex.not_names
         super().__init__(supported_entities=["PERSON"], supported_language=supported_language,
                          name="CueNameRecognizer")
 

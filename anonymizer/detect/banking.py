@@ -1,0 +1,130 @@
+"""IBANs and payment card numbers as dictated.
+
+IBAN: country letters ("DE", "D E", "De", glued "DE89") followed by a digit run. With a valid
+ISO 7064 mod-97 checksum it is IBAN_CODE at 0.95; when ASR mangled a digit (checksum fails), 12+
+digits after country letters or after a context word ("IBAN", "Konto") still count, at 0.6.
+Card: a run of 13–19 digits (separators ignored) with a valid Luhn checksum is CREDIT_CARD at 0.9;
+without the checksum, a context word ("Kreditkarte", "card") is needed (0.6).
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from anonymizer.detect.digits import DigitRun, context_near, digit_runs
+from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.tokens import Token
+
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+_LETTER = re.compile(r"^[A-Za-z]$")
+_GLUED = re.compile(r"^([A-Z]{2})\d{2,}$")
+
+
+def iban_checksum_ok(iban: str) -> bool:
+    """ISO 13616 / ISO 7064 mod 97-10.
+
+    >>> iban_checksum_ok("DE89370400440532013000"), iban_checksum_ok("DE89370400440532013001")
+    (True, False)
+    """
+    iban = iban.replace(" ", "").upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", iban):
+        return False
+    rearranged = iban[4:] + iban[:4]
+    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn checksum of a card number.
+
+    >>> luhn_ok("4111111111111111"), luhn_ok("4111111111111112")
+    (True, False)
+    """
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def country_before(tokens: tuple[Token, ...], run: DigitRun) -> tuple[str, int] | None:
+    """The country code written before (or glued to) the run, and the index of its first token."""
+    glued = _GLUED.match(tokens[run.first].text)
+    if glued:
+        return glued.group(1), run.first
+    i = run.first
+    if i >= 1 and _COUNTRY.match(tokens[i - 1].text) and tokens[i - 1].text[0].isupper():
+        return tokens[i - 1].text.upper(), i - 1
+    if i >= 2 and _LETTER.match(tokens[i - 1].text) and _LETTER.match(tokens[i - 2].text):
+        return (tokens[i - 2].text + tokens[i - 1].text).upper(), i - 2
+    return None
+
+
+class SpokenIbanRecognizer(EntityRecognizer):
+    """IBANs: checksum when intact, country letters or context when ASR mangled a digit."""
+
+    def __init__(self, supported_language: str) -> None:
+        self.context_words = lexicon(supported_language).iban_context
+        super().__init__(supported_entities=["IBAN_CODE"], supported_language=supported_language,
+                         name="SpokenIbanRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        tokens, runs = digit_runs(text, self.supported_language)
+        results = []
+        for run in runs:
+            if run.n_digits < 10:
+                continue
+            country = country_before(tokens, run)
+            start, score = run.start, 0.0
+            if country is not None:
+                start = tokens[country[1]].start
+                score = 0.95 if iban_checksum_ok(country[0] + run.digits) else (0.6 if run.n_digits >= 12 else 0.0)
+            elif run.n_digits >= 12 and (context_near(tokens, run.first, self.context_words)
+                                         or (run.first > 0 and _LETTER.match(tokens[run.first - 1].text)
+                                             and tokens[run.first - 1].text.isupper())):
+                score = 0.6  # "D -889 -37004 …": one letter of the country code survived
+                if run.first > 0 and _LETTER.match(tokens[run.first - 1].text):
+                    start = tokens[run.first - 1].start
+            if score:
+                results.append(RecognizerResult("IBAN_CODE", start, run.end, score,
+                                                recognition_metadata={"recognizer_name": type(self).__name__}))
+        return results
+
+
+class SpokenCardRecognizer(EntityRecognizer):
+    """Payment card numbers: 13–19 digits, Luhn or a context word."""
+
+    def __init__(self, supported_language: str) -> None:
+        self.context_words = lexicon(supported_language).card_context
+        super().__init__(supported_entities=["CREDIT_CARD"], supported_language=supported_language,
+                         name="SpokenCardRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        tokens, runs = digit_runs(text, self.supported_language)
+        results = []
+        for run in runs:
+            if not 13 <= run.n_digits <= 19 or country_before(tokens, run) is not None:
+                continue
+            if luhn_ok(run.digits):
+                score = 0.9
+            elif context_near(tokens, run.first, self.context_words):
+                score = 0.6
+            else:
+                continue
+            results.append(RecognizerResult("CREDIT_CARD", run.start, run.end, score,
+                                            recognition_metadata={"recognizer_name": type(self).__name__}))
+        return results

@@ -1,0 +1,168 @@
+"""Digit runs as ASR writes dictated numbers, with offsets into the transcript.
+
+"0151, 2345", "415 -555 -2671", "4111, 111, 111, 111", "null eins fünf eins", "four one five",
+"zweiundvierzig", "doppel fünf", "plus vier neun": consecutive digit tokens, number words (the
+lexicon's digit words and whatever text2num's ``alpha2digit`` reads as a number) and separators
+form one run. Each run keeps its first/last token, its character span and its digits in order, so
+the phone, IBAN, card, ID and number-sequence recognizers share one reading of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anonymizer.detect.lexicon import Lexicon, lexicon
+from anonymizer.detect.tokens import Token, tokenize
+
+_SEPARATOR_ONLY = re.compile(r"^[-–—,./]+$")
+_DIGITISH = re.compile(r"^\+?[-–—,./]*\d[\d\-–—,./]*$")
+_LETTERS_DIGITS = re.compile(r"^[A-Z]{2}\d{2,}$")  # "DE89" glued
+_WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
+
+
+@dataclass(frozen=True)
+class DigitRun:
+    """Tokens ``first..last`` (inclusive) read as the digit string ``digits``.
+
+    ``groups`` is how many separately written numbers the run holds ("19,99" is one, "vier sieben" two).
+    """
+
+    first: int
+    last: int
+    start: int
+    end: int
+    digits: str
+    plus: bool
+    groups: int
+
+    @property
+    def n_digits(self) -> int:
+        return len(self.digits)
+
+
+def _is_number_word(word: str, lex: Lexicon) -> bool:
+    lowered = word.lower()
+    if lowered in lex.not_numbers or not _WORD.match(lowered):
+        return False
+    if lowered in lex.digit_words or lowered in lex.repeat_words:
+        return True
+    return _text2num(lowered, lex.language) is not None
+
+
+@lru_cache(maxsize=4096)
+def _text2num(word: str, language: str) -> int | None:
+    from text_to_num import text2num
+
+    try:
+        return int(text2num(word, language))
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _words_to_digits(words: list[str], lex: Lexicon) -> tuple[str, int]:
+    """The digits a run of number words says, and how many numbers it is.
+
+    >>> _words_to_digits("null eins fünf eins".split(), lexicon("de"))
+    ('0151', 3)
+    >>> _words_to_digits("forty two".split(), lexicon("en"))
+    ('42', 1)
+    >>> _words_to_digits("doppel fünf drei".split(), lexicon("de"))
+    ('553', 2)
+    >>> _words_to_digits("four four, twenty, seven".split(), lexicon("en"))  # a comma keeps numbers apart
+    ('44207', 4)
+    """
+    from text_to_num import alpha2digit
+
+    converted = alpha2digit(" ".join(w.lower() for w in words), lex.language)
+    digits, groups, repeat = [], 0, 1
+    for part in converted.replace(",", " ").split():
+        if part in lex.repeat_words:
+            repeat = lex.repeat_words[part]
+            continue
+        if part.isdigit():
+            value = part
+        elif part in lex.digit_words:
+            value = str(lex.digit_words[part])
+        elif (number := _text2num(part, lex.language)) is not None:
+            value = str(number)
+        else:
+            continue
+        digits.append(value[0] * (repeat - 1) + value if repeat > 1 else value)
+        groups += 1
+        repeat = 1
+    return "".join(digits), groups
+
+
+def _kind(token: Token, lex: Lexicon) -> str:
+    if _DIGITISH.match(token.text) or _LETTERS_DIGITS.match(token.text):
+        return "digits"
+    if _is_number_word(token.text, lex):
+        return "word"
+    if _SEPARATOR_ONLY.match(token.text):
+        return "sep"
+    return ""
+
+
+def digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[DigitRun, ...]]:
+    """The tokens of ``text`` and its digit runs (cached: several recognizers ask for the same text)."""
+    return _digit_runs(text, language)
+
+
+@lru_cache(maxsize=16)
+def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[DigitRun, ...]]:
+    lex = lexicon(language)
+    tokens = tokenize(text)
+    kinds = [_kind(t, lex) for t in tokens]
+    runs = []
+    i = 0
+    while i < len(tokens):
+        if kinds[i] not in ("digits", "word") or (kinds[i] == "word" and tokens[i].text.lower() in lex.repeat_words
+                                                   and not (i + 1 < len(tokens) and kinds[i + 1] == "word")):
+            i += 1
+            continue
+        j, last = i, i
+        while j < len(tokens) and kinds[j]:
+            if kinds[j] != "sep":
+                last = j
+            if tokens[j].raw.endswith(("?", "!")):
+                break
+            j += 1
+        parts: list[str] = []
+        groups = 0
+        words: list[str] = []
+        for k in range(i, last + 1):
+            if kinds[k] == "word":
+                words.append(tokens[k].text + ("," if tokens[k].raw.endswith(",") else ""))
+                continue
+            if words:
+                digits, n = _words_to_digits(words, lex)
+                parts.append(digits)
+                groups += n
+                words = []
+            if kinds[k] == "digits":
+                parts.append("".join(ch for ch in tokens[k].text if ch.isdigit()))
+                groups += 1
+        if words:
+            digits, n = _words_to_digits(words, lex)
+            parts.append(digits)
+            groups += n
+        start = i
+        plus = tokens[i].text.startswith("+")
+        if i > 0 and tokens[i - 1].text.lower() in lex.plus_words:
+            start, plus = i - 1, True
+        digits = "".join(parts)
+        if digits:
+            runs.append(DigitRun(start, last, tokens[start].start, tokens[last].end, digits, plus, groups))
+        i = last + 1
+    return tuple(tokens), tuple(runs)
+
+
+def context_near(tokens: tuple[Token, ...], first: int, words: tuple[str, ...], window: int = 8) -> bool:
+    """Whether one of ``words`` (single words or phrases) occurs in the ``window`` tokens before ``first``.
+
+    Matching is by prefix of a token, so "kundennummer" also finds "Kundennummer,".
+    """
+    before = " ".join(t.text.lower() for t in tokens[max(0, first - window) : first])
+    return any(re.search(rf"(?<!\w){re.escape(w)}", before) for w in words)

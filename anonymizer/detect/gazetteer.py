@@ -1,0 +1,86 @@
+"""Names from a gazetteer of first and last names (``lexicon/names_<language>.txt``).
+
+Built from names-dataset by ``scripts/build_gazetteer.py`` (a few thousand names per language, ~90 KB,
+instead of the dataset's ~1.9 GB in memory). A capitalized first name followed by a capitalized
+name ("Martina Schneider") is PERSON at 0.75. A single capitalized name is PERSON at 0.5 unless it
+is also an ordinary word (marked ``~``: "Koch", "Wolf", "Will", "Rose"), which counts only in a pair.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from anonymizer.detect.lexicon import LEXICON_DIR, lexicon
+from anonymizer.detect.tokens import tokenize
+
+_CAPITALIZED = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàëïç]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàëïç]+)?$")
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    first: frozenset[str]
+    last: frozenset[str]
+    ordinary: frozenset[str]  # names that are also ordinary words
+    excluded: frozenset[str]  # the lexicon's not_names: never a name here
+
+    def is_name(self, word: str) -> bool:
+        return (word in self.first or word in self.last) and word not in self.excluded
+
+
+@cache
+def gazetteer(language: str) -> Gazetteer:
+    first: set[str] = set()
+    last: set[str] = set()
+    ordinary: set[str] = set()
+    path = LEXICON_DIR / f"names_{language}.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        kind, name = line.split(" ", 1)
+        (first if kind[0] == "F" else last).add(name)
+        if kind.endswith("~"):
+            ordinary.add(name)
+    return Gazetteer(frozenset(first), frozenset(last), frozenset(ordinary), lexicon(language).not_names)
+
+
+class GazetteerNameRecognizer(EntityRecognizer):
+    """Known first and last names, alone (when not also an ordinary word) or in pairs."""
+
+    def __init__(self, supported_language: str) -> None:
+        super().__init__(supported_entities=["PERSON"], supported_language=supported_language,
+                         name="GazetteerNameRecognizer")
+
+    def load(self) -> None:
+        gazetteer(self.supported_language)
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        names = gazetteer(self.supported_language)
+        tokens = tokenize(text)
+        candidate = [bool(_CAPITALIZED.match(t.text)) and names.is_name(t.text) for t in tokens]
+        metadata = {"recognizer_name": type(self).__name__}
+        results = []
+        i = 0
+        while i < len(tokens):
+            if not candidate[i]:
+                i += 1
+                continue
+            pair = (i + 1 < len(tokens) and candidate[i + 1] and tokens[i].text in names.first
+                    and not tokens[i].raw.endswith((",", ".", "?", "!", ";", ":")))
+            if pair:
+                both_ordinary = tokens[i].text in names.ordinary and tokens[i + 1].text in names.ordinary
+                results.append(RecognizerResult("PERSON", tokens[i].start, tokens[i + 1].end,
+                                                0.45 if both_ordinary else 0.75, recognition_metadata=metadata))
+                i += 2
+                continue
+            if tokens[i].text not in names.ordinary:
+                results.append(RecognizerResult("PERSON", tokens[i].start, tokens[i].end, 0.5,
+                                                recognition_metadata=metadata))
+            i += 1
+        return results

@@ -1,0 +1,75 @@
+"""The per-language vocabulary of the rule recognizers, read from ``lexicon/<language>.yaml``.
+
+One YAML file per language, one section per recognizer (digit words, context words, name cues,
+spelling alphabets, months), so adding a language or a word is an edit to data, not to code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    digit_words: dict[str, int]
+    repeat_words: dict[str, int]
+    plus_words: frozenset[str]
+    not_numbers: frozenset[str]
+    phone_context: tuple[str, ...]
+    iban_context: tuple[str, ...]
+    card_context: tuple[str, ...]
+    id_context: tuple[str, ...]
+    id_max_gap_words: int
+    strong_name_cues: tuple[str, ...]
+    weak_name_cues: tuple[str, ...]
+    not_names: frozenset[str]
+    spelling_joiners: tuple[str, ...]
+    spelling_alphabet: dict[str, str]
+    letter_words: dict[str, str]
+    months: tuple[str, ...]
+    date_context: tuple[str, ...]
+
+
+def available_languages() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in LEXICON_DIR.glob("*.yaml")))
+
+
+@cache
+def lexicon(language: str) -> Lexicon:
+    """The lexicon of ``language`` (``de``, ``en``); KeyError for a language without one.
+
+    >>> lexicon("de").digit_words["null"], lexicon("en").spelling_alphabet["sierra"]
+    (0, 's')
+    """
+    path = LEXICON_DIR / f"{language}.yaml"
+    if not path.is_file():
+        raise KeyError(f"no lexicon for language {language!r} (have {', '.join(available_languages())})")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    digits, names, spelling = data["digits"], data["names"], data["spelling"]
+    return Lexicon(
+        language=language,
+        digit_words={str(k): int(v) for k, v in digits["words"].items()},
+        repeat_words={str(k): int(v) for k, v in digits.get("repeat", {}).items()},
+        plus_words=frozenset(digits.get("plus", [])),
+        not_numbers=frozenset(digits.get("not_numbers", [])),
+        phone_context=tuple(data["phone"]["context"]),
+        iban_context=tuple(data["iban"]["context"]),
+        card_context=tuple(data["card"]["context"]),
+        id_context=tuple(data["ids"]["context"]),
+        id_max_gap_words=int(data["ids"].get("max_gap_words", 4)),
+        strong_name_cues=tuple(names["strong_cues"]),
+        weak_name_cues=tuple(names["weak_cues"]),
+        not_names=frozenset(names["not_names"]),
+        spelling_joiners=tuple(spelling["joiners"]),
+        spelling_alphabet={str(k): str(v) for k, v in spelling["alphabet"].items()},
+        letter_words={str(k): str(v) for k, v in spelling["letter_words"].items()},
+        months=tuple(data["dates"]["months"]),
+        date_context=tuple(data["dates"]["context"]),
+    )

@@ -1,0 +1,91 @@
+"""Names (and other words) spelled out letter by letter.
+
+"M wie Martha, E wie Emil, I wie Ida", "S as in Sierra", "Sierra Mike India Tango Hotel",
+"S M I T H", "M. E. I. E. R.": a run of spelling units — a letter followed by a joiner and a word
+("wie", "für", "as in"), a spelling-alphabet word (DIN 5009 old and 2022, NATO), or a capital
+letter on its own — is SPELLED_OUT at 0.7 when it holds one "X wie Y" (a name's first letter is
+spelled like that too), or three or more letters, or three or more alphabet words ("Schule" or
+"Berlin" alone is just a word). The alphabets and joiners are in the language's lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.tokens import Token, tokenize
+
+_CAPITAL_LETTER = re.compile(r"^(?:[A-ZÄÖÜ]|SCH)\.?$")
+_SEPARATOR = re.compile(r"^[-–—,./]+$")
+MIN_UNITS = 3
+
+
+class SpelledOutRecognizer(EntityRecognizer):
+    """Letter-by-letter spellings."""
+
+    def __init__(self, supported_language: str) -> None:
+        lex = lexicon(supported_language)
+        self.joiners = [j.split() for j in lex.spelling_joiners]
+        self.alphabet = lex.spelling_alphabet
+        self.letter_words = lex.letter_words
+        super().__init__(supported_entities=["SPELLED_OUT"], supported_language=supported_language,
+                         name="SpelledOutRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def _letter(self, token: Token) -> bool:
+        word = token.text.lower().rstrip(".")
+        return bool(_CAPITAL_LETTER.match(token.text)) or (len(word) <= 3 and word in self.letter_words)
+
+    def _unit(self, tokens: list[Token], i: int, in_run: bool) -> tuple[int, bool] | None:
+        """``(tokens in the unit, is a "X wie Y" unit)`` for a unit starting at ``i``."""
+        if self._letter(tokens[i]) or tokens[i].text.lower().rstrip(".") in self.alphabet:
+            for joiner in self.joiners:
+                n = len(joiner)
+                words = [t.text.lower() for t in tokens[i + 1 : i + 1 + n]]
+                if words == joiner and i + 1 + n < len(tokens) and tokens[i + 1 + n].text[:1].isalpha():
+                    return n + 2, True
+        if tokens[i].text.lower().rstrip(".") in self.alphabet and tokens[i].text[:1].isupper():
+            return 1, False
+        if _CAPITAL_LETTER.match(tokens[i].text) and (in_run or tokens[i].text not in ("I", "A")):
+            return 1, False
+        return None
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        tokens = tokenize(text)
+        results = []
+        i = 0
+        while i < len(tokens):
+            kinds: list[str] = []  # per unit: "joiner", "alphabet" or "letter"
+            ends: list[int] = []
+            j = i
+            while j < len(tokens):
+                unit = self._unit(tokens, j, in_run=bool(kinds))
+                if unit is None:
+                    if _SEPARATOR.match(tokens[j].text) and kinds:
+                        j += 1
+                        continue
+                    break
+                kinds.append("joiner" if unit[1] else ("letter" if _CAPITAL_LETTER.match(tokens[j].text)
+                                                       else "alphabet"))
+                ends.append(j + unit[0] - 1)
+                j += unit[0]
+                if tokens[ends[-1]].raw.endswith(("?", "!")):
+                    break
+            while kinds and kinds[-1] == "letter" and tokens[ends[-1]].text in ("I", "A"):
+                kinds.pop()  # "… India. I am": the pronoun after a spelling is not part of it
+                ends.pop()
+            if kinds and ("joiner" in kinds or kinds.count("letter") >= MIN_UNITS
+                          or kinds.count("alphabet") >= MIN_UNITS):
+                results.append(RecognizerResult("SPELLED_OUT", tokens[i].start, tokens[ends[-1]].end, 0.7,
+                                                recognition_metadata={"recognizer_name": type(self).__name__}))
+                i = ends[-1] + 1
+            else:
+                i += 1
+        return results
