@@ -43,8 +43,8 @@ def align(
     apart here so the report can list each finding — rendering merges them.
 
     >>> t = Transcript.from_words([(" Anna", 1.0, 1.4, 0.9)], "en")
-    >>> align(t, [PiiSpan(0, 4, "PERSON", 0.8, "r")], duration_s=2.0)
-    [Redaction(start_s=0.75, end_s=1.65, entity_type='PERSON', score=0.8, recognizer='r', char_start=0, char_end=4)]
+    >>> [(r.start_s, r.end_s, r.entity_type) for r in align(t, [PiiSpan(0, 4, "PERSON", 0.8, "r")], duration_s=2.0)]
+    [(0.75, 1.65, 'PERSON')]
     """
     redactions = []
     for span in spans:

@@ -19,13 +19,16 @@ from anonymizer import __version__
 if TYPE_CHECKING:
     from anonymizer.config import Config
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REVIEW = 0, 1, 2, 3
 VOICE_CHOICES: dict[str, list[dict[str, Any]]] = {
     "none": [],
     "pitch": [{"transform": "pitch", "range": [2.0, 4.0], "either_sign": True}],
     "mcadams": [{"transform": "mcadams", "range": [0.7, 0.85]}],
     "formant": [{"transform": "formant", "range": [1.1, 1.2], "either_sign": False}],
 }
+
+
+TRI_STATE = {"redact_uncertain", "all_channels"}  # --x/--no-x flags: None when not given
 
 
 def _overrides(**options: Any) -> dict[str, Any]:
@@ -35,6 +38,8 @@ def _overrides(**options: Any) -> dict[str, Any]:
         "allow_download": ("transcription", "allow_download"), "output_format": ("output", "format"),
         "include_text": ("output", "include_text"), "redaction": ("redaction", "method"),
         "deny": ("detection", "deny"), "allow": ("detection", "allow"),
+        "redact_uncertain": ("redaction", "uncertain"), "per_channel": ("transcription", "per_channel"),
+        "all_channels": ("redaction", "all_channels"),
     }
     out: dict[str, Any] = {}
     voice, semitones = options.pop("voice", None), options.pop("pitch_semitones", None)
@@ -45,7 +50,7 @@ def _overrides(**options: Any) -> dict[str, Any]:
     elif voice is not None and voice != "default":
         out["voice"] = {"chain": VOICE_CHOICES[voice]}
     for key, value in options.items():
-        if value is None or value == () or value is False:
+        if value is None or value == () or (value is False and key not in TRI_STATE):
             continue
         section, field = mapping[key]
         out.setdefault(section, {})[field] = list(value) if isinstance(value, tuple) else value
@@ -88,6 +93,12 @@ def pipeline_options(function: Any) -> Any:
         click.option("--deny", multiple=True, help="A word or phrase that must always be redacted (repeatable)."),
         click.option("--allow", multiple=True, help="A word or phrase that must never be redacted (repeatable)."),
         click.option("--include-text", is_flag=True, help="Put the raw transcript (contains PII!) into the report."),
+        click.option("--redact-uncertain/--no-redact-uncertain", default=None,
+                     help="Also redact untranscribed speech and unsure words next to personal data (default: on)."),
+        click.option("--per-channel", type=click.Choice(["auto", "always", "never"]),
+                     help="Transcribe each channel on its own (auto: stereo calls whose channels differ)."),
+        click.option("--all-channels/--own-channel", default=None,
+                     help="Redact a finding on every channel (default) or only on the channel it was said on."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -100,7 +111,9 @@ def pipeline_options(function: Any) -> Any:
               help="Write outputs here instead of next to each input.")
 @pipeline_options
 @click.option("--overwrite", is_flag=True, help="Replace existing outputs.")
-def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, overwrite: bool,
+@click.option("--verify", is_flag=True,
+              help="Re-transcribe each output and check it (see `anonymizer verify`); a FAIL removes the audio.")
+def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, overwrite: bool, verify: bool,
         **options: Any) -> None:
     """Anonymize INPUTS: writes <stem>.anon.<ext> and <stem>.anon.json for each."""
     from anonymizer.errors import AnonymizerError
@@ -114,11 +127,12 @@ def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, o
         sys.exit(EXIT_FAILED)
     failed = 0
     for path in inputs:
-        result = pipeline.run(path, output_dir, overwrite)
+        result = pipeline.run(path, output_dir, overwrite, verify=verify)
         if result.status == "ok":
             counts = Counter(r.entity_type for r in result.redactions)
             summary = ", ".join(f"{name} {n}" for name, n in sorted(counts.items())) or "nothing to redact"
-            click.echo(f"ok: {path} -> {result.output_path} ({len(result.redactions)} redactions: {summary})")
+            checked = f"; verify: {result.verification}" if result.verification else ""
+            click.echo(f"ok: {path} -> {result.output_path} ({len(result.redactions)} redactions: {summary}){checked}")
         else:
             failed += 1
             click.echo(f"failed: {result.error}", err=True)
@@ -188,6 +202,48 @@ def _print_batch_summary(summary: Any, dry_run: bool, quiet: bool) -> None:
         click.echo(f"summary: {summary.summary_csv}")
     if failures:
         click.echo(f"{len(failures)} file(s) failed; see the summary and the audit log", err=True)
+
+
+@cli.command()
+@click.argument("original", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("anonymized", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The run's report (default: beside ANONYMIZED, <stem>.json).")
+@click.option("-c", "--config", help="Preset name or YAML path (as for run).")
+@click.option("--model", help="Whisper model for re-transcription (default: the config's; a different one is a "
+                              "second opinion).")
+@click.option("--language", help="Spoken language: auto, de, en, …")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+def verify(original: Path, anonymized: Path, report_path: Path | None, config: str | None, model: str | None,
+           language: str | None, as_json: bool) -> None:
+    """Check ANONYMIZED against ORIGINAL: PASS (exit 0), REVIEW (exit 3) or FAIL (exit 1), with reasons.
+
+    Both are transcribed offline with the installed models; personal data found in the original must
+    not be recoverable from the output, and must lie inside the report's redactions.
+    """
+    import json
+
+    from anonymizer.errors import AnonymizerError
+    from anonymizer.pipeline import Pipeline
+    from anonymizer.verify import load_report, report_path_for
+
+    cfg = _load_config(config, _overrides(model=model, language=language))
+    report = load_report(report_path or report_path_for(anonymized))
+    try:
+        verdict = Pipeline.from_config(cfg).verifier().verify(original, anonymized, report)
+    except AnonymizerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    if as_json:
+        click.echo(json.dumps(verdict.to_json(), indent=2))
+    else:
+        click.echo(f"{verdict.status}: {anonymized} ({verdict.checked_items} items from the original checked, "
+                   f"model {verdict.model})")
+        for f in verdict.findings:
+            where = f" {f.entity_type} {f.start_s:.2f}-{f.end_s:.2f} s" if f.entity_type else ""
+            channel = f" (channel {f.channel})" if f.channel is not None else ""
+            click.echo(f"  {f.level}{where}{channel}: {f.reason}")
+    sys.exit({"PASS": EXIT_OK, "REVIEW": EXIT_REVIEW}.get(verdict.status, EXIT_FAILED))
 
 
 @cli.command()

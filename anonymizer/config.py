@@ -31,6 +31,9 @@ class TranscriptionConfig(_Strict):
     compute_type: str = "int8"
     cpu_threads: int = Field(0, ge=0, description="0: one per core")
     beam_size: int = Field(5, ge=1)
+    per_channel: Literal["auto", "always", "never"] = Field(
+        "auto", description="transcribe each channel on its own. auto: stereo whose channels differ (agent/customer)"
+    )
 
 
 class VadConfig(_Strict):
@@ -60,6 +63,11 @@ class RedactionConfig(_Strict):
     snap_max_ms: int = Field(400, ge=0, description="edges move outward to the nearest pause, at most this far")
     min_duration_ms: int = Field(300, ge=0)
     merge_gap_ms: int = Field(200, ge=0, description="redactions closer than this become one")
+    all_channels: bool = Field(True, description="redact a finding on every channel, not just its own")
+    uncertain: bool = Field(True, description="also redact speech the transcript has no words for and "
+                            "low-probability words next to personal data (--redact-uncertain)")
+    uncertain_probability: float = Field(0.5, ge=0.0, le=1.0, description="words below this are uncertain")
+    unheard_speech_min_ms: int = Field(1200, ge=0, description="untranscribed speech this long is redacted")
     tone_hz: float = Field(1000.0, gt=0)
     fade_ms: float = Field(5.0, ge=0)
 

@@ -7,6 +7,8 @@ serves many files.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import os
 import time
@@ -16,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from anonymizer import audio as audio_io
-from anonymizer.align import align
+from anonymizer.align import align, words_for_span
 from anonymizer.config import Config
 from anonymizer.detect import Detector
 from anonymizer.errors import AnonymizerError, OutputExistsError
@@ -25,8 +29,20 @@ from anonymizer.redact import redact
 from anonymizer.report import FileFacts, Report, redacted_text, sha256_file
 from anonymizer.spans import merge
 from anonymizer.transcribe import Transcriber
-from anonymizer.types import FileResult, StageTiming, TimeSpan, Transcript
+from anonymizer.types import (
+    Audio,
+    FileResult,
+    PiiSpan,
+    Redaction,
+    StageTiming,
+    TimeSpan,
+    Transcript,
+    Word,
+    interleave,
+)
+from anonymizer.uncertain import uncertain_words, unheard_speech
 from anonymizer.vad import pauses, speech_regions
+from anonymizer.verify import Verifier
 from anonymizer.voice import Step, new_secret_seed, transform
 
 log = logging.getLogger(__name__)
@@ -78,6 +94,21 @@ def _offline_environment() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+DUAL_MONO_RATIO = 0.05  # channels closer than this (RMS of L-R vs L+R) are one signal
+
+
+@dataclass(frozen=True)
+class ChannelAnalysis:
+    """What one transcript (a channel, or the mix when ``channel`` is None) says must be redacted."""
+
+    channel: int | None
+    speech: list[TimeSpan]
+    transcript: Transcript
+    pii: list[PiiSpan]
+    redactions: list[Redaction]
+    redacted_text: str
+
+
 class Pipeline:
     """Anonymize files with one set of loaded engines."""
 
@@ -108,7 +139,14 @@ class Pipeline:
         transcriber = FasterWhisperTranscriber(located, tc.compute_type, tc.cpu_threads, tc.beam_size, tc.device)
         return cls(config, transcriber, detector)
 
-    def run(self, input_path: str | Path, output_dir: str | Path | None = None, overwrite: bool = False) -> FileResult:
+    def verifier(self) -> Verifier:
+        """Checks outputs with this pipeline's engines (``run --verify``)."""
+        cfg = self.config
+        language = None if cfg.transcription.language == "auto" else cfg.transcription.language
+        return Verifier(self.transcriber, self.detector, cfg.vad, language, cfg.transcription.per_channel)
+
+    def run(self, input_path: str | Path, output_dir: str | Path | None = None, overwrite: bool = False,
+            verify: bool = False) -> FileResult:
         """Anonymize one file. Never raises for a bad input: the result says ``failed`` and why.
 
         Fail closed: when any stage fails, no output audio (and no report) is left behind.
@@ -117,13 +155,97 @@ class Pipeline:
         out_dir = Path(output_dir) if output_dir is not None else None
         paths = OutputPaths.for_input(input_path, out_dir, self.config.output.format)
         try:
-            return self._run(input_path, paths, overwrite)
+            result = self._run(input_path, paths, overwrite)
+            return self._verify(result) if verify else result
         except AnonymizerError as exc:
             log.info("%s: failed: %s", input_path, exc)
             return FileResult(input_path, "failed", error=str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug in a stage must not leave an output that looks done
             log.exception("%s: unexpected failure", input_path)
             return FileResult(input_path, "failed", error=f"{input_path}: internal error: {exc!r}")
+
+    def _verify(self, result: FileResult) -> FileResult:
+        """Re-check the written output; mark the report. A FAIL removes the audio (fail closed)."""
+        assert result.output_path is not None and result.report_path is not None
+        report = json.loads(result.report_path.read_bytes())
+        verdict = self.verifier().verify(result.input_path, result.output_path, report)
+        report["verification"] = verdict.to_json()
+        if verdict.status == "FAIL":
+            report["status"] = "failed"
+            with suppress(FileNotFoundError):
+                result.output_path.unlink()
+        marked = (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        audio_io.write_bytes_atomic(marked, result.report_path)
+        if verdict.status == "FAIL":
+            reasons = "; ".join(f"{f.entity_type or 'file'} {f.start_s:.1f}-{f.end_s:.1f} s: {f.reason}"
+                                for f in verdict.findings if f.level == "FAIL")
+            return dataclasses.replace(result, status="failed", output_path=None, verification=verdict.status,
+                                       error=f"{result.input_path}: verification failed, audio removed: {reasons}")
+        return dataclasses.replace(result, verification=verdict.status)
+
+    def _analyze(self, source: Audio, channel: int | None, timer: _Timer) -> ChannelAnalysis:
+        """VAD, transcription, detection and alignment for one channel (or the mix)."""
+        cfg, rc = self.config, self.config.redaction
+        with timer.stage("vad"):
+            mono = audio_io.to_mono_16k(_channel_audio(source, channel))
+            speech = speech_regions(mono, cfg.vad.aggressiveness, cfg.vad.frame_ms, cfg.vad.speech_pad_ms,
+                                    cfg.vad.min_silence_ms)
+        with timer.stage("transcribe"):
+            language = None if cfg.transcription.language == "auto" else cfg.transcription.language
+            transcript = self.transcriber.transcribe(mono, speech, language, on_language=self.detector.prepare)
+        with timer.stage("detect"):
+            pii = self.detector.detect(transcript)
+            found = list(pii)
+            if rc.uncertain:
+                found += uncertain_words(transcript, pii, rc.uncertain_probability)
+        with timer.stage("align"):
+            redactions = align(transcript, found, source.duration_s, rc.pad_before_ms / 1000,
+                               rc.pad_after_ms / 1000, rc.min_duration_ms / 1000,
+                               pauses(mono) if found else [], rc.snap_max_ms / 1000)
+            if rc.uncertain:
+                redactions += unheard_speech(transcript, speech, rc.unheard_speech_min_ms / 1000)
+            redactions = [dataclasses.replace(r, channel=channel) for r in redactions]
+        return ChannelAnalysis(channel, speech, transcript, found, redactions, redacted_text(transcript, found))
+
+    def _analyze_dialogue(self, source: Audio, analyses: list[ChannelAnalysis], timer: _Timer) -> ChannelAnalysis:
+        """Detection on both sides of the call in time order (context crosses channels); keeps only the
+        findings the per-channel passes did not already cover."""
+        rc = self.config.redaction
+        dialogue = interleave([(a.channel, a.transcript) for a in analyses if a.channel is not None])
+        with timer.stage("detect"):
+            pii = self.detector.detect(dialogue)
+        covered = merge(r.span for a in analyses for r in a.redactions)
+        with timer.stage("align"):
+            mono = audio_io.to_mono_16k(source) if pii else None
+            found = align(dialogue, pii, source.duration_s, rc.pad_before_ms / 1000, rc.pad_after_ms / 1000,
+                          rc.min_duration_ms / 1000, pauses(mono) if mono is not None else [], rc.snap_max_ms / 1000)
+        new = []
+        for r in found:
+            if any(span.contains(r.span) for span in covered):
+                continue
+            channels = {w.channel for w in dialogue.words
+                        if w.char_start < r.char_end and r.char_start < w.char_end}
+            new.append(dataclasses.replace(r, channel=channels.pop() if len(channels) == 1 else None,
+                                           recognizer=f"{r.recognizer}+dialogue"))
+        # the dialogue text marks the per-channel findings too
+        by_word: dict[tuple[int | None, float, str], Word] = {(w.channel, w.start_s, w.text): w for w in dialogue.words}
+        marked = list(pii)
+        for a in analyses:
+            for span in a.pii:
+                words = [by_word[(a.channel, w.start_s, w.text)] for w in words_for_span(a.transcript, span)]
+                if words:
+                    marked.append(dataclasses.replace(span, char_start=min(w.char_start for w in words),
+                                                      char_end=max(w.char_end for w in words)))
+        return ChannelAnalysis(None, [], dialogue, pii, new, redacted_text(dialogue, marked))
+
+    def _spans_to_render(self, redactions: list[Redaction], n_channels: int) -> dict[int | None, list[TimeSpan]]:
+        collar_s = self.config.redaction.merge_gap_ms / 1000
+        if self.config.redaction.all_channels:
+            return {None: merge((r.span for r in redactions), collar_s=collar_s)}
+        by_channel: dict[int | None, list[TimeSpan]] = {}
+        for r in redactions:
+            by_channel.setdefault(r.channel, []).append(r.span)
+        return {c: merge(spans, collar_s=collar_s) for c, spans in by_channel.items()}
 
     def _run(self, input_path: Path, paths: OutputPaths, overwrite: bool) -> FileResult:
         cfg = self.config
@@ -137,28 +259,20 @@ class Pipeline:
         with timer.stage("decode"):
             source = audio_io.decode(input_path)
             input_sha = sha256_file(input_path)
-        with timer.stage("vad"):
-            mono = audio_io.to_mono_16k(source)
-            speech = speech_regions(mono, cfg.vad.aggressiveness, cfg.vad.frame_ms, cfg.vad.speech_pad_ms,
-                                    cfg.vad.min_silence_ms)
-        with timer.stage("transcribe"):
-            language = None if cfg.transcription.language == "auto" else cfg.transcription.language
-            transcript = self.transcriber.transcribe(mono, speech, language, on_language=self.detector.prepare)
-        with timer.stage("detect"):
-            pii = self.detector.detect(transcript)
-        with timer.stage("align"):
-            rc = cfg.redaction
-            redactions = align(transcript, pii, source.duration_s, rc.pad_before_ms / 1000, rc.pad_after_ms / 1000,
-                               rc.min_duration_ms / 1000, pauses(mono) if pii else [], rc.snap_max_ms / 1000)
-            to_render = merge((r.span for r in redactions), collar_s=rc.merge_gap_ms / 1000)
+        analyses = [self._analyze(source, channel, timer) for channel in channels_to_transcribe(source, cfg)]
+        if len(analyses) > 1:
+            analyses.append(self._analyze_dialogue(source, analyses, timer))
+        redactions = sorted((r for a in analyses for r in a.redactions), key=lambda r: (r.start_s, r.end_s))
+        rc = cfg.redaction
+        to_render = self._spans_to_render(redactions, source.n_channels)
         # Personal data is muted before the voice transform (it never enters it); the bleep is
         # rendered after it, on the exact spans, at the level of the original speech.
         with timer.stage("redact"):
-            muted = redact(source, to_render, "silence", rc.fade_ms, rc.tone_hz)
+            muted = redact_channels(source, to_render, "silence", rc.fade_ms, rc.tone_hz)
         with timer.stage("voice"):
             voiced = transform(muted, self._voice_chain, self._voice_seed, input_sha)
         with timer.stage("redact"):
-            rendered = redact(voiced, to_render, rc.method, rc.fade_ms, rc.tone_hz, reference=source)
+            rendered = redact_channels(voiced, to_render, rc.method, rc.fade_ms, rc.tone_hz, reference=source)
         with timer.stage("write"):
             paths.audio.parent.mkdir(parents=True, exist_ok=True)
             audio_io.write_atomic(rendered, paths.audio, audio_io.output_format_for(source, cfg.output.format))
@@ -170,16 +284,19 @@ class Pipeline:
                 config=_config_for_report(cfg),
                 config_hash=cfg.hash(),
                 models=(self.transcriber.model_info, *self.detector.model_infos),
-                language=transcript.language,
-                language_probability=transcript.language_probability,
+                language=analyses[0].transcript.language,
+                language_probability=analyses[0].transcript.language_probability,
                 redactions=tuple(redactions),
-                transcript_redacted=redacted_text(transcript, pii),
+                transcript_redacted=analyses[-1].redacted_text,
                 timings=timer.timings,
                 voice_transform=tuple(step.transform for step in self._voice_chain),
-                transcript_raw=transcript.text if cfg.output.include_text else None,
-                redaction_texts=(tuple(transcript.text[r.char_start : r.char_end] for r in redactions)
+                transcript_raw=analyses[-1].transcript.text if cfg.output.include_text else None,
+                redaction_texts=(tuple(_finding_text(analyses, r) for r in redactions)
                                  if cfg.output.include_text else None),
-                warnings=_warnings(transcript, speech),
+                warnings=tuple(w for a in analyses if a.channel is not None or len(analyses) == 1
+                               for w in _warnings(a.transcript, a.speech, a.channel)),
+                channel_transcripts=(tuple((a.channel, a.transcript.language, a.redacted_text) for a in analyses
+                                           if a.channel is not None) if len(analyses) > 1 else ()),
             )
             audio_io.write_bytes_atomic(report.to_bytes(), paths.report)
         except BaseException:
@@ -188,6 +305,10 @@ class Pipeline:
             raise
         log.info("%s: %d redactions -> %s", input_path, len(redactions), paths.audio)
         return FileResult(input_path, "ok", paths.audio, paths.report, None, tuple(redactions), timer.timings)
+
+
+def _channel_audio(source: Audio, channel: int | None) -> Audio:
+    return source if channel is None else source.with_samples(source.samples[:, channel : channel + 1])
 
 
 def _config_for_report(cfg: Config) -> dict[str, Any]:
@@ -200,13 +321,60 @@ def _config_for_report(cfg: Config) -> dict[str, Any]:
     return data
 
 
-def _warnings(transcript: Transcript, speech: list[TimeSpan]) -> tuple[str, ...]:
+def _warnings(transcript: Transcript, speech: list[TimeSpan], channel: int | None) -> tuple[str, ...]:
+    where = f"channel {channel}: " if channel is not None else ""
     warnings = []
     if not speech:
-        warnings.append("no speech detected; nothing was redacted")
+        warnings.append(f"{where}no speech detected; nothing was redacted")
     elif not transcript.words:
-        warnings.append("speech detected but the transcript is empty; review the output")
+        warnings.append(f"{where}speech detected but the transcript is empty; review the output")
     return tuple(warnings)
+
+
+def _finding_text(analyses: list[ChannelAnalysis], redaction: Redaction) -> str:
+    for analysis in analyses:
+        dialogue = redaction.recognizer.endswith("+dialogue")
+        if (analysis.channel is None) == dialogue and (dialogue or analysis.channel == redaction.channel) \
+                and redaction.char_start >= 0:
+            return analysis.transcript.text[redaction.char_start : redaction.char_end]
+    return ""
+
+
+def channels_to_transcribe(audio: Audio, cfg: Config) -> list[int | None]:
+    """``[None]`` for one transcript of the mix; channel indices to transcribe each channel alone.
+
+    ``auto`` splits a two-channel call whose channels differ (agent and customer on their own
+    channels); two near-identical channels (mono stored as stereo) are transcribed once.
+    """
+    return channels_by_mode(audio, cfg.transcription.per_channel)
+
+
+def channels_by_mode(audio: Audio, mode: str) -> list[int | None]:
+    if audio.n_channels == 1 or mode == "never":
+        return [None]
+    if mode == "always":
+        return list(range(audio.n_channels))
+    if audio.n_channels != 2:
+        return [None]
+    left, right = audio.samples[:, 0], audio.samples[:, 1]
+    difference = float(np.sqrt(np.mean(np.square(left - right, dtype=np.float64))))
+    total = float(np.sqrt(np.mean(np.square(left + right, dtype=np.float64)))) or 1.0
+    return [0, 1] if difference > DUAL_MONO_RATIO * total else [None]
+
+
+def redact_channels(audio: Audio, spans: dict[int | None, list[TimeSpan]], method: str, fade_ms: float,
+                    tone_hz: float, reference: Audio | None = None) -> Audio:
+    """Redact ``spans[None]`` on every channel and ``spans[c]`` on channel ``c`` only."""
+    out = redact(audio, spans.get(None, []), method, fade_ms, tone_hz, reference=reference)
+    own = {c: s for c, s in spans.items() if c is not None and s}
+    if not own:
+        return out
+    samples = out.samples.copy()
+    for channel, channel_spans in own.items():
+        one = out.with_samples(samples[:, channel : channel + 1])
+        ref = reference.with_samples(reference.samples[:, channel : channel + 1]) if reference is not None else None
+        samples[:, channel : channel + 1] = redact(one, channel_spans, method, fade_ms, tone_hz, reference=ref).samples
+    return out.with_samples(samples)
 
 
 def anonymize(input_path: str | Path, output_dir: str | Path | None = None, config: str | Config | None = None,

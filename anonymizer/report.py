@@ -85,12 +85,16 @@ class Report:
     transcript_raw: str | None = None
     redaction_texts: tuple[str, ...] | None = None
     warnings: tuple[str, ...] = field(default=())
+    channel_transcripts: tuple[tuple[int, str, str], ...] = ()  # (channel, language, redacted text) per channel
+    verification: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         redactions = []
         for index, r in enumerate(self.redactions):
             item: dict[str, Any] = {"start_s": r.start_s, "end_s": r.end_s, "entity_type": r.entity_type,
                                     "score": r.score, "recognizer": r.recognizer}
+            if r.channel is not None:
+                item["channel"] = r.channel
             if self.redaction_texts is not None:
                 item["text"] = self.redaction_texts[index]
             redactions.append(item)
@@ -112,6 +116,11 @@ class Report:
             "timings_s": {t.stage: round(t.wall_s, 4) for t in self.timings},
             "warnings": list(self.warnings),
         }
+        if self.channel_transcripts:
+            data["channels"] = [{"channel": c, "language": lang, "transcript_redacted": text}
+                                for c, lang, text in self.channel_transcripts]
+        if self.verification is not None:
+            data["verification"] = self.verification
         if self.transcript_raw is not None:
             data["transcript_raw"] = self.transcript_raw
         return data

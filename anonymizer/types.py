@@ -138,6 +138,34 @@ class Transcript:
         return Transcript("".join(parts), tuple(out), language, language_probability)
 
 
+def interleave(transcripts: list[tuple[int, Transcript]]) -> Transcript:
+    """The words of several channels' transcripts in time order, as one dialogue transcript.
+
+    Detection needs the other side of the call: the agent asks "your e-mail address?" on one channel,
+    the customer answers on the other. Each word keeps its ``channel``.
+
+    >>> a = Transcript.from_words([(" IBAN?", 0.0, 0.5, 1.0)], "de")
+    >>> b = Transcript.from_words([(" DE89", 1.0, 1.5, 1.0)], "de")
+    >>> d = interleave([(0, a), (1, b)])
+    >>> d.text, [w.channel for w in d.words]
+    ('IBAN? DE89', [0, 1])
+    """
+    ordered = sorted(((w.start_s, channel, w) for channel, t in transcripts for w in t.words),
+                     key=lambda item: (item[0], item[1]))
+    words: list[Word] = []
+    parts: list[str] = []
+    pos = 0
+    for _, channel, word in ordered:
+        if parts:
+            parts.append(" ")
+            pos += 1
+        words.append(Word(word.text, word.start_s, word.end_s, word.probability, pos, pos + len(word.text), channel))
+        parts.append(word.text)
+        pos += len(word.text)
+    first = transcripts[0][1] if transcripts else Transcript("", (), "unknown", 0.0)
+    return Transcript("".join(parts), tuple(words), first.language, first.language_probability)
+
+
 @dataclass(frozen=True)
 class PiiSpan:
     """Personal data found in a transcript: a character range and what it is."""
@@ -151,7 +179,11 @@ class PiiSpan:
 
 @dataclass(frozen=True)
 class Redaction:
-    """A time range to redact on all channels, and why (and which transcript characters caused it)."""
+    """A time range to redact, and why (and which transcript characters caused it).
+
+    ``channel`` is the channel whose transcript held the finding (None: the mix of all channels);
+    by default the range is redacted on every channel (echo and crosstalk leak).
+    """
 
     start_s: float
     end_s: float
@@ -160,6 +192,7 @@ class Redaction:
     recognizer: str
     char_start: int = -1
     char_end: int = -1
+    channel: int | None = None
 
     @property
     def span(self) -> TimeSpan:
@@ -192,3 +225,4 @@ class FileResult:
     error: str | None = None
     redactions: tuple[Redaction, ...] = ()
     timings: tuple[StageTiming, ...] = field(default=())
+    verification: str | None = None  # PASS | REVIEW | FAIL with --verify

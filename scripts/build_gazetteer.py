@@ -54,8 +54,8 @@ def main() -> None:
         ordinary = ordinary_words(language)
         path = OUT_DIR / f"names_{language}.txt"
         header = f"# {len(entries)} names from names-dataset for {', '.join(countries)}; scripts/build_gazetteer.py\n"
-        path.write_text(header + "".join(
-            f"{kind}{'~' if name.lower() in ordinary else ''} {name}\n" for kind, name in sorted(entries)), encoding="utf-8")
+        lines = [f"{kind}{'~' if name.lower() in ordinary else ''} {name}\n" for kind, name in sorted(entries)]
+        path.write_text(header + "".join(lines), encoding="utf-8")
         print(f"{path}: {len(entries)} names")
 
 

@@ -1,0 +1,68 @@
+"""Fail closed where the transcript can't be trusted (``--redact-uncertain``). Pure.
+
+Two kinds of doubt become redactions of their own:
+
+- ``UNTRANSCRIBED_SPEECH``: VAD hears speech where the transcript has no words (Whisper skipped a
+  stretch — often a mumbled number or a name it could not spell). Such stretches of at least
+  ``min_s`` are redacted.
+- ``UNCERTAIN``: words Whisper was unsure of (probability below a threshold) right next to personal
+  data, or inside a digit run: a misheard digit or name syllable is where a leak would hide.
+"""
+
+from __future__ import annotations
+
+from anonymizer.detect.digits import digit_runs
+from anonymizer.spans import merge
+from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript
+
+WORD_MARGIN_S = 0.3
+UNCERTAIN_SCORE = 0.35
+
+
+def unheard_speech(transcript: Transcript, speech: list[TimeSpan], min_s: float,
+                   margin_s: float = WORD_MARGIN_S, channel: int | None = None) -> list[Redaction]:
+    """Stretches of ``speech`` at least ``min_s`` long with no word within ``margin_s``.
+
+    >>> t = Transcript.from_words([(" hi", 1.0, 1.3, 0.9)], "en")
+    >>> unheard_speech(t, [TimeSpan(0.8, 4.0)], min_s=1.0)
+    [Redaction(start_s=1.6, end_s=4.0, entity_type='UNTRANSCRIBED_SPEECH', score=0.3, recognizer='unheard_speech', \
+char_start=-1, char_end=-1, channel=None)]
+    """
+    heard = merge(TimeSpan(max(0.0, w.start_s - margin_s), w.end_s + margin_s) for w in transcript.words)
+    out = []
+    for region in speech:
+        cursor = region.start_s
+        for span in heard:
+            if span.end_s <= cursor or span.start_s >= region.end_s:
+                continue
+            if span.start_s - cursor >= min_s:
+                out.append(TimeSpan(cursor, span.start_s))
+            cursor = max(cursor, span.end_s)
+        if region.end_s - cursor >= min_s:
+            out.append(TimeSpan(cursor, region.end_s))
+    return [Redaction(round(s.start_s, 3), round(s.end_s, 3), "UNTRANSCRIBED_SPEECH", 0.3, "unheard_speech",
+                      channel=channel) for s in out]
+
+
+def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float) -> list[PiiSpan]:
+    """Low-probability words next to a finding (one word either side) or inside a digit run.
+
+    >>> t = Transcript.from_words([(" Frau", 0, 1, 0.9), (" Anna", 1, 2, 0.9), (" Meyr", 2, 3, 0.2),
+    ...                            (" hat", 3, 4, 0.3)], "de")
+    >>> [t.text[s.char_start:s.char_end] for s in uncertain_words(t, [PiiSpan(5, 9, "PERSON", 0.5, "r")], 0.5)]
+    ['Meyr']
+    """
+    words = transcript.words
+    if not words:
+        return []
+    near: set[int] = set()
+    for span in pii:
+        inside = [i for i, w in enumerate(words) if w.char_start < span.char_end and span.char_start < w.char_end]
+        if inside:
+            near.update((inside[0] - 1, inside[-1] + 1))
+    language = transcript.language if transcript.language in ("de", "en") else "en"
+    _, runs = digit_runs(transcript.text, language)
+    for run in runs:
+        near.update(i for i, w in enumerate(words) if w.char_start < run.end and run.start < w.char_end)
+    return [PiiSpan(words[i].char_start, words[i].char_end, "UNCERTAIN", UNCERTAIN_SCORE, "uncertain_words")
+            for i in sorted(near) if 0 <= i < len(words) and words[i].probability < threshold]

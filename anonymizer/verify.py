@@ -1,0 +1,205 @@
+"""Check an anonymized file against its original: ``anonymizer verify`` and ``run --verify``.
+
+The original is transcribed and searched for personal data again; the anonymized file is
+transcribed (per channel, like the pipeline) with the models in the install, offline. Then:
+
+- FAIL: a value found in the original (a name's words, a number's digits) can be read in the
+  output's transcript near where it was said; a finding in the original lies outside every
+  redaction; the output or input does not match the report (hash, duration, channels).
+- REVIEW: the detector finds personal data in the output's transcript that is not a recovered
+  original value; the report warns (speech without words); there is no report.
+- PASS: none of these.
+
+Findings carry entity types and times, never the text (the report is PII-free).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from anonymizer import audio as audio_io
+from anonymizer.align import time_span_of, words_for_span
+from anonymizer.detect import Detector
+from anonymizer.detect.digits import digit_runs
+from anonymizer.report import sha256_file
+from anonymizer.spans import merge
+from anonymizer.transcribe import Transcriber
+from anonymizer.types import Audio, TimeSpan, Transcript
+from anonymizer.vad import speech_regions
+
+LEAK_WINDOW_S = 2.0
+MIN_WORD_CHARS = 4
+DIGIT_GRAM = 5
+IGNORED_ENTITIES = {"UNCERTAIN", "UNTRANSCRIBED_SPEECH"}
+COVER_TOLERANCE_S = 0.05
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "FAIL" | "REVIEW"
+    reason: str
+    entity_type: str = ""
+    start_s: float = -1.0
+    end_s: float = -1.0
+    channel: int | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # "PASS" | "REVIEW" | "FAIL"
+    findings: tuple[Finding, ...] = field(default=())
+    checked_items: int = 0
+    model: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "checked_items": self.checked_items, "model": self.model,
+                "findings": [asdict(f) for f in self.findings]}
+
+
+def _verdict(findings: list[Finding], checked: int, model: str) -> Verdict:
+    levels = {f.level for f in findings}
+    status = "FAIL" if "FAIL" in levels else "REVIEW" if "REVIEW" in levels else "PASS"
+    return Verdict(status, tuple(findings), checked, model)
+
+
+def value_keys(text: str, language: str) -> tuple[set[str], list[str]]:
+    """What would reveal a finding if heard again: its words of 4+ letters, and its digits
+    (5-digit windows of a long number, the whole number when it has 4 digits).
+
+    >>> value_keys("Martina Schneider", "de")
+    ({'martina', 'schneider'}, [])
+    >>> value_keys("null eins fünf eins, zwei drei", "de")
+    (set(), ['01512', '15123'])
+    """
+    _, runs = digit_runs(text, language if language in ("de", "en") else "en")
+    digits = "".join(run.digits for run in runs)
+    number_chars = {i for run in runs for i in range(run.start, run.end)}
+    rest = "".join(ch if i not in number_chars else " " for i, ch in enumerate(text))
+    words = {w for w in re.findall(r"[^\W\d_]+", rest.lower()) if len(w) >= MIN_WORD_CHARS}
+    if len(digits) > DIGIT_GRAM:
+        grams = sorted({digits[i : i + DIGIT_GRAM] for i in range(len(digits) - DIGIT_GRAM + 1)})
+    else:
+        grams = [digits] if len(digits) >= 4 else []
+    return words, grams
+
+
+def recovered(text: str, language: str, window: Transcript) -> bool:
+    """Whether ``window`` (the output's words near the finding) reveals ``text``."""
+    words, grams = value_keys(text, language)
+    heard = window.text
+    heard_words = {w.lower() for w in re.findall(r"[^\W\d_]+", heard)}
+    _, runs = digit_runs(heard, language if language in ("de", "en") else "en")
+    heard_digits = "".join(run.digits for run in runs)
+    return bool(words & heard_words) or any(g in heard_digits for g in grams)
+
+
+def _window(transcript: Transcript, span: TimeSpan) -> Transcript:
+    words = [(" " + w.text, w.start_s, w.end_s, w.probability) for w in transcript.words
+             if w.end_s >= span.start_s - LEAK_WINDOW_S and w.start_s <= span.end_s + LEAK_WINDOW_S]
+    return Transcript.from_words(words, transcript.language)
+
+
+class Verifier:
+    """Runs the checks with loaded engines (the pipeline's, or ones built for ``verify``)."""
+
+    def __init__(self, transcriber: Transcriber, detector: Detector, vad: Any, language: str | None,
+                 per_channel: str = "auto") -> None:
+        self.transcriber = transcriber
+        self.detector = detector
+        self.vad = vad
+        self.language = language
+        self.per_channel = per_channel
+
+    def _transcribe(self, audio: Audio) -> Transcript:
+        mono = audio_io.to_mono_16k(audio)
+        speech = speech_regions(mono, self.vad.aggressiveness, self.vad.frame_ms, self.vad.speech_pad_ms,
+                                self.vad.min_silence_ms)
+        return self.transcriber.transcribe(mono, speech, self.language, on_language=self.detector.prepare)
+
+    def verify(self, original_path: Path, anonymized_path: Path, report: dict[str, Any] | None) -> Verdict:
+        from anonymizer.pipeline import channels_by_mode
+
+        findings: list[Finding] = []
+        original = audio_io.decode(original_path)
+        anonymized = audio_io.decode(anonymized_path)
+        model = self.transcriber.model_info.name
+        if abs(original.duration_s - anonymized.duration_s) > 0.05 or original.n_channels != anonymized.n_channels:
+            findings.append(Finding("FAIL", f"output is {anonymized.duration_s:.2f} s x {anonymized.n_channels} ch, "
+                                            f"original {original.duration_s:.2f} s x {original.n_channels} ch"))
+            return _verdict(findings, 0, model)
+        redacted: list[TimeSpan] = []
+        if report is None:
+            findings.append(Finding("REVIEW", "no report: redactions unknown, only leaks were checked"))
+        else:
+            if report.get("output", {}).get("sha256") != sha256_file(anonymized_path):
+                findings.append(Finding("FAIL", "the output's sha256 differs from the report's: modified afterwards"))
+            if report.get("input", {}).get("sha256") != sha256_file(original_path):
+                findings.append(Finding("FAIL", "the report belongs to a different input (sha256 differs)"))
+            redacted = merge(TimeSpan(r["start_s"], r["end_s"]) for r in report.get("redactions", []))
+            findings += [Finding("REVIEW", f"report warns: {w}") for w in report.get("warnings", [])]
+        checked = 0
+        for channel in channels_by_mode(original, self.per_channel):
+            before = self._transcribe(_channel(original, channel))
+            after = self._transcribe(_channel(anonymized, channel))
+            for span in self.detector.detect(before):
+                if span.entity_type in IGNORED_ENTITIES:
+                    continue
+                words = words_for_span(before, span)
+                if not words:
+                    continue
+                checked += 1
+                when = time_span_of(words)
+                text = before.text[span.char_start : span.char_end]
+                where = (span.entity_type, round(when.start_s, 2), round(when.end_s, 2), channel)
+                if recovered(text, before.language, _window(after, when)):
+                    findings.append(Finding("FAIL", "value recoverable from the output's transcript", *where))
+                elif report is not None and not _covered(when, redacted):
+                    findings.append(Finding("FAIL", "personal data in the original outside every redaction", *where))
+            for span in self.detector.detect(after):
+                words = words_for_span(after, span)
+                if not words or span.entity_type in IGNORED_ENTITIES:
+                    continue
+                when = time_span_of(words)
+                if _covered(when, redacted):
+                    continue  # the bleep itself, transcribed as something
+                findings.append(Finding("REVIEW", "the detector finds personal data in the output; listen",
+                                        span.entity_type, round(when.start_s, 2), round(when.end_s, 2), channel))
+        return _verdict(_dedupe(findings), checked, model)
+
+
+def _covered(span: TimeSpan, redacted: list[TimeSpan]) -> bool:
+    core = TimeSpan(span.start_s + COVER_TOLERANCE_S, max(span.start_s + COVER_TOLERANCE_S,
+                                                          span.end_s - COVER_TOLERANCE_S))
+    return any(r.contains(core) for r in redacted)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[Any, ...]] = set()
+    out: list[Finding] = []
+    for f in findings:
+        key = (f.level, f.reason, f.entity_type, f.start_s, f.end_s, f.channel)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _channel(audio: Audio, channel: int | None) -> Audio:
+    return audio if channel is None else audio.with_samples(audio.samples[:, channel : channel + 1])
+
+
+def report_path_for(anonymized_path: Path) -> Path:
+    """``x.anon.wav`` -> ``x.anon.json`` (where ``run`` writes it)."""
+    return anonymized_path.with_suffix(".json")
+
+
+def load_report(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return data if isinstance(data, dict) else None
