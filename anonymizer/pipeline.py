@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +120,8 @@ class Pipeline:
         self._voice_seed = config.voice.seed if config.voice.seed is not None else new_secret_seed()
         self._voice_chain = tuple(Step(s.transform, s.range[0], s.range[1], s.either_sign)
                                   for s in config.voice.chain)
+        # evaluation tools may look at the transcripts and findings (in memory; never written or logged)
+        self.on_analysis: Callable[[Path, list[ChannelAnalysis]], None] | None = None
 
     @classmethod
     def from_config(cls, config: Config) -> Pipeline:
@@ -265,6 +267,8 @@ class Pipeline:
         redactions = sorted((r for a in analyses for r in a.redactions), key=lambda r: (r.start_s, r.end_s))
         rc = cfg.redaction
         to_render = self._spans_to_render(redactions, source.n_channels)
+        if self.on_analysis is not None:
+            self.on_analysis(input_path, analyses)
         # Personal data is muted before the voice transform (it never enters it); the bleep is
         # rendered after it, on the exact spans, at the level of the original speech.
         with timer.stage("redact"):

@@ -114,7 +114,7 @@ class Verifier:
         self.language = language
         self.per_channel = per_channel
 
-    def _transcribe(self, audio: Audio) -> Transcript:
+    def transcribe(self, audio: Audio) -> Transcript:
         mono = audio_io.to_mono_16k(audio)
         speech = speech_regions(mono, self.vad.aggressiveness, self.vad.frame_ms, self.vad.speech_pad_ms,
                                 self.vad.min_silence_ms)
@@ -143,8 +143,8 @@ class Verifier:
             findings += [Finding("REVIEW", f"report warns: {w}") for w in report.get("warnings", [])]
         checked = 0
         for channel in channels_by_mode(original, self.per_channel):
-            before = self._transcribe(_channel(original, channel))
-            after = self._transcribe(_channel(anonymized, channel))
+            before = self.transcribe(_channel(original, channel))
+            after = self.transcribe(_channel(anonymized, channel))
             for span in self.detector.detect(before):
                 if span.entity_type in IGNORED_ENTITIES:
                     continue

@@ -62,7 +62,14 @@ def runs(tmp_path_factory):
             for store, path in ((retranscripts, result.output_path), (originals, SAMPLES / name)):
                 mono = to_mono_16k(decode(path))
                 store[name] = pipeline.transcriber.transcribe(mono, speech_regions(mono), None)
-    return {"results": results, "retranscripts": retranscripts, "originals": originals, "attempts": attempts}
+        verdicts = {name: pipeline.verifier().verify(SAMPLES / name, results[name].output_path,
+                                                     json.loads(results[name].report_path.read_text()))
+                    for name in ("call_de.wav", "call_de_stereo.flac")}
+        # the input passed off as its own anonymized output: every value is audible
+        tampered = pipeline.verifier().verify(SAMPLES / "call_en.wav", SAMPLES / "call_en.wav",
+                                              json.loads(results["call_en.wav"].report_path.read_text()))
+    return {"results": results, "retranscripts": retranscripts, "originals": originals, "attempts": attempts,
+            "verdicts": verdicts, "tampered": tampered}
 
 
 def truth(name: str) -> dict:
@@ -173,3 +180,53 @@ def test_voice_was_changed(runs, name):
         before = median_f0_hz(source.samples[:, channel], source.sample_rate_hz, keep)
         after = median_f0_hz(output.samples[:, channel], output.sample_rate_hz, keep)
         assert abs(12 * np.log2(after / before)) > 1.5, (channel, before, after)
+
+
+def test_stereo_call_is_transcribed_and_detected_per_channel(runs):
+    result = runs["results"]["call_de_stereo.flac"]
+    report = json.loads(result.report_path.read_text())
+    assert [c["channel"] for c in report["channels"]] == [0, 1]
+    channels = {r.channel for r in result.redactions}
+    assert {0, 1} <= channels  # the agent says "Frau Schneider" on the left, the customer the rest on the right
+    agent_words = {w.lower().strip(".,?") for w in report["channels"][0]["transcript_redacted"].split()}
+    assert {"kundennummer", "adresse"} <= agent_words  # each channel's transcript holds its own speaker
+    # every customer item was found on the customer's channel (or by the dialogue pass)
+    for item in truth("call_de_stereo.flac")["pii"]:
+        span = TimeSpan(item["start_s"], item["end_s"])
+        own = [r for r in result.redactions if r.span.overlaps(span)]
+        assert any(r.channel in (0 if item["speaker"] == "agent" else 1, None) for r in own), item["label"]
+
+
+@pytest.mark.parametrize("name", ["call_de.wav", "call_de_stereo.flac"])
+def test_verify_passes_on_the_outputs(runs, name):
+    verdict = runs["verdicts"][name]
+    assert verdict.status in ("PASS", "REVIEW"), verdict.findings
+    assert [f for f in verdict.findings if f.level == "FAIL"] == []
+    assert verdict.checked_items >= 6
+
+
+def test_verify_fails_when_personal_data_is_audible(runs):
+    verdict = runs["tampered"]
+    assert verdict.status == "FAIL"
+    reasons = {f.reason for f in verdict.findings}
+    assert "value recoverable from the output's transcript" in reasons
+    assert {"PERSON", "PHONE_NUMBER"} <= {f.entity_type for f in verdict.findings}
+
+
+def test_cli_run_verify_and_verify_command(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["run", str(SAMPLES / "call_en.wav"), "-o", str(tmp_path), "--model", "tiny.en",
+                                 "--language", "en", "--verify"])
+    assert result.exit_code == 0, result.output
+    assert "verify: PASS" in result.output or "verify: REVIEW" in result.output
+    report = json.loads((tmp_path / "call_en.anon.json").read_text())
+    assert report["verification"]["status"] in ("PASS", "REVIEW")
+    assert validate_report(report) == []
+    checked = runner.invoke(cli, ["verify", str(SAMPLES / "call_en.wav"), str(tmp_path / "call_en.anon.wav"),
+                                  "--model", "tiny.en", "--language", "en", "--json"])
+    assert checked.exit_code in (0, 3), checked.output
+    assert json.loads(checked.output)["status"] == report["verification"]["status"]
+    leaked_run = runner.invoke(cli, ["verify", str(SAMPLES / "call_en.wav"), str(SAMPLES / "call_en.wav"),
+                                     "--report", str(tmp_path / "call_en.anon.json"), "--model", "tiny.en",
+                                     "--language", "en"])
+    assert leaked_run.exit_code == 1 and leaked_run.output.startswith("FAIL"), leaked_run.output

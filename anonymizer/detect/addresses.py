@@ -1,14 +1,20 @@
 """Postal addresses: street + house number (+ postcode + city), in German and English.
 
 "Lindenstraße 12, 10115 Berlin", "linzen Straße 12 1015 Berlin" (ASR split the street and lost a
-digit), "42 Maple Street, Springfield", "c/o …".
+digit), "42 Maple Street, Springfield", "c/o …". Streets without a known suffix ("Dussen vanweg 98",
+"37 Montgomery Views") are caught after a cue ("ich wohne in der", "I live at"): the rest of the
+sentence, when it holds a number.
 """
 
 from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.tokens import tokenize
 
 _DE_STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt)"
 _DE_CITY = r"(?:[,\s]+(?:\d{4,5}[,\s]+)?[A-ZÄÖÜ][\wäöüß-]+(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß-]+)?)?"
@@ -50,3 +56,47 @@ class AddressRecognizer(PatternRecognizer):
             name="AddressRecognizer",
             global_regex_flags=re.DOTALL | re.MULTILINE,  # capitals matter: case-insensitive parts say (?i:…)
         )
+
+
+class CueAddressRecognizer(EntityRecognizer):
+    """The rest of the sentence after "ich wohne in der" / "I live at", when it holds a number."""
+
+    def __init__(self, supported_language: str) -> None:
+        lex = lexicon(supported_language)
+        self.cues = [c.split() for c in lex.address_cues]
+        self.max_words = lex.address_max_words
+        super().__init__(supported_entities=["ADDRESS"], supported_language=supported_language,
+                         name="CueAddressRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        tokens = tokenize(text)
+        lowered = [t.text.lower() for t in tokens]
+        results: list[RecognizerResult] = []
+        for i in range(len(tokens)):
+            cue = next((c for c in self.cues if lowered[i : i + len(c)] == c), None)
+            if cue is None or tokens[i + len(cue) - 1].ends_sentence:
+                continue
+            first = i + len(cue)
+            last = first
+            while last < len(tokens) - 1 and last - first < self.max_words and not tokens[last].ends_sentence:
+                last += 1
+            if first >= len(tokens):
+                continue
+            span = text[tokens[first].start : tokens[last].end]
+            if any(r.start == tokens[first].start for r in results):
+                continue
+            if any(ch.isdigit() for ch in span) or _has_number_word(span, self.supported_language):
+                results.append(RecognizerResult("ADDRESS", tokens[first].start, tokens[last].end, 0.6,
+                                                recognition_metadata={"recognizer_name": type(self).__name__}))
+        return results
+
+
+def _has_number_word(text: str, language: str) -> bool:
+    from anonymizer.detect.digits import digit_runs
+
+    return bool(digit_runs(text, language)[1])

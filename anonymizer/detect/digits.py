@@ -17,7 +17,7 @@ from anonymizer.detect.lexicon import Lexicon, lexicon
 from anonymizer.detect.tokens import Token, tokenize
 
 _SEPARATOR_ONLY = re.compile(r"^[-–—,./]+$")
-_DIGITISH = re.compile(r"^\+?[-–—,./]*\d[\d\-–—,./]*$")
+_DIGITISH = re.compile(r"^\+?[-–—,./]*\d[\d\-–—,./]*(?:st|nd|rd|th|te|ter|ten)?$")
 _LETTERS_DIGITS = re.compile(r"^[A-Z]{2}\d{2,}$")  # "DE89" glued
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 
@@ -115,11 +115,17 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
     lex = lexicon(language)
     tokens = tokenize(text)
     kinds = [_kind(t, lex) for t in tokens]
+    for i, token in enumerate(tokens):  # "nine for zero": a homophone between digits is a digit
+        if not kinds[i] and token.text.lower() in lex.homophones:
+            neighbours = [kinds[k] for k in (i - 1, i + 1) if 0 <= k < len(tokens)]
+            if "digits" in neighbours or "word" in neighbours:
+                kinds[i] = "homophone"
     runs = []
     i = 0
     while i < len(tokens):
-        if kinds[i] not in ("digits", "word") or (kinds[i] == "word" and tokens[i].text.lower() in lex.repeat_words
-                                                   and not (i + 1 < len(tokens) and kinds[i + 1] == "word")):
+        lone_repeat = (kinds[i] == "word" and tokens[i].text.lower() in lex.repeat_words
+                       and not (i + 1 < len(tokens) and kinds[i + 1] == "word"))
+        if kinds[i] not in ("digits", "word", "homophone") or lone_repeat:
             i += 1
             continue
         j, last = i, i
@@ -143,6 +149,9 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
                 words = []
             if kinds[k] == "digits":
                 parts.append("".join(ch for ch in tokens[k].text if ch.isdigit()))
+                groups += 1
+            elif kinds[k] == "homophone":
+                parts.append(str(lex.homophones[tokens[k].text.lower()]))
                 groups += 1
         if words:
             digits, n = _words_to_digits(words, lex)

@@ -32,7 +32,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         UrlRecognizer,
     )
 
-    from anonymizer.detect.addresses import AddressRecognizer
+    from anonymizer.detect.addresses import AddressRecognizer, CueAddressRecognizer
     from anonymizer.detect.banking import SpokenCardRecognizer, SpokenIbanRecognizer
     from anonymizer.detect.dates import SpokenDateRecognizer
     from anonymizer.detect.deny_list import DenyListRecognizer
@@ -63,6 +63,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         SpokenEmailRecognizer(language),
         SpokenDateRecognizer(language),
         AddressRecognizer(language),
+        CueAddressRecognizer(language),
         CueNameRecognizer(language),
         SpelledOutRecognizer(language),
     ]

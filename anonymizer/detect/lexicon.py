@@ -20,6 +20,7 @@ class Lexicon:
     language: str
     digit_words: dict[str, int]
     repeat_words: dict[str, int]
+    homophones: dict[str, int]
     plus_words: frozenset[str]
     not_numbers: frozenset[str]
     phone_context: tuple[str, ...]
@@ -31,10 +32,14 @@ class Lexicon:
     weak_name_cues: tuple[str, ...]
     not_names: frozenset[str]
     spelling_joiners: tuple[str, ...]
+    spelling_request_cues: tuple[str, ...]
+    spelling_answer_max_words: int
     spelling_alphabet: dict[str, str]
     letter_words: dict[str, str]
     months: tuple[str, ...]
     date_context: tuple[str, ...]
+    address_cues: tuple[str, ...]
+    address_max_words: int
 
 
 def available_languages() -> tuple[str, ...]:
@@ -57,6 +62,7 @@ def lexicon(language: str) -> Lexicon:
         language=language,
         digit_words={str(k): int(v) for k, v in digits["words"].items()},
         repeat_words={str(k): int(v) for k, v in digits.get("repeat", {}).items()},
+        homophones={str(k): int(v) for k, v in digits.get("homophones", {}).items()},
         plus_words=frozenset(digits.get("plus", [])),
         not_numbers=frozenset(digits.get("not_numbers", [])),
         phone_context=tuple(data["phone"]["context"]),
@@ -68,8 +74,12 @@ def lexicon(language: str) -> Lexicon:
         weak_name_cues=tuple(names["weak_cues"]),
         not_names=frozenset(names["not_names"]),
         spelling_joiners=tuple(spelling["joiners"]),
+        spelling_request_cues=tuple(spelling.get("request_cues", [])),
+        spelling_answer_max_words=int(spelling.get("answer_max_words", 14)),
         spelling_alphabet={str(k): str(v) for k, v in spelling["alphabet"].items()},
         letter_words={str(k): str(v) for k, v in spelling["letter_words"].items()},
         months=tuple(data["dates"]["months"]),
         date_context=tuple(data["dates"]["context"]),
+        address_cues=tuple(data["addresses"]["cues"]),
+        address_max_words=int(data["addresses"].get("max_words", 14)),
     )

@@ -1,0 +1,280 @@
+"""Privacy evaluation: does anything leak, and what does redaction cost? Prints one table per run.
+
+On the synthetic corpus of ``make_privacy_corpus.py`` (generated if missing), with exact ground truth:
+
+- text recall per entity type: an item counts as found when every word Whisper wrote for it lies
+  inside a finding (any type); precision: findings that overlap a true item;
+- leaks (audio level): the item's value can be read again in a re-transcription of the output
+  (same model, per channel) within 1 s of where it was said — a name's words, 5-digit windows of a
+  number, a birth year, a street/city/postcode, the user part of an e-mail;
+- over-redaction: redacted seconds ÷ PII seconds;
+- retention: the original transcript's non-PII words found again in the output's transcript.
+
+Then the real clips in ../shared/data/clips (when present): negative controls must keep their words.
+
+Run: ``python benchmarks/eval_privacy.py [--corpus DIR] [--calls 40] [--model base] [--voice none|default]``.
+``--voice none`` (the default here) measures redaction alone: leaks are easier to hear without the voice
+transform, and the voice's own cost to recognition is measured by eval_voice.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from anonymizer import audio as audio_io  # noqa: E402
+from anonymizer.config import load_config  # noqa: E402
+from anonymizer.detect.digits import digit_runs  # noqa: E402
+from anonymizer.pipeline import ChannelAnalysis, Pipeline  # noqa: E402
+from anonymizer.spans import total_duration_s  # noqa: E402
+from anonymizer.types import TimeSpan, Transcript, Word  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+CLIPS = HERE.parent.parent / "shared" / "data" / "clips"
+WINDOW_S = 1.0
+ITEM_SLACK_S = 0.15
+GENERIC = {"straße", "strasse", "weg", "allee", "platz", "gasse", "ring", "street", "road", "avenue", "lane", "drive"}
+SKIP_ENTITIES = {"UNCERTAIN", "UNTRANSCRIBED_SPEECH"}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text.lower())
+
+
+def _digits(text: str, language: str) -> str:
+    return "".join(run.digits for run in digit_runs(text, language)[1])
+
+
+def leaked(item: dict, heard: str, language: str, call_words: set[str]) -> bool:
+    """Whether ``heard`` (the output's words near the item) reveals the item's value."""
+    label, value = item["label"], item["value"]
+    heard_words, heard_digits = set(_words(heard)), _digits(heard, language)
+    if label == "SPELLED_NAME":
+        spelled = [w for w in _words(item["text"]) if len(w) > 1]
+        hits = sum(w in heard_words for w in spelled)
+        return value.lower() in heard_words or (len(spelled) > 0 and hits >= max(2, len(spelled) // 2))
+    if label == "DATE_OF_BIRTH":
+        return value[:4] in heard_digits
+    digits = re.sub(r"\D", "", value)
+    if label in ("EMAIL_ADDRESS",):
+        keys = {w for w in _words(value.split("@")[0]) if len(w) >= 3}
+    else:
+        keys = {w for w in _words(value) if len(w) >= 3 and w not in GENERIC}
+    keys -= call_words  # a word the call also says elsewhere ("Berlin" in the greeting) proves nothing
+    if label in ("PHONE_NUMBER", "CUSTOMER_ID", "IBAN_CODE", "CREDIT_CARD", "ADDRESS") and len(digits) >= 4:
+        size = 5 if len(digits) >= 5 else 4
+        grams = {digits[i : i + size] for i in range(len(digits) - size + 1)}
+        if label == "ADDRESS":
+            grams = {g for g in grams if len(digits) >= 5}  # the postcode; a house number alone is not enough
+        if any(g in heard_digits for g in grams):
+            return True
+    return bool(keys & heard_words)
+
+
+def window(transcript: Transcript, span: TimeSpan) -> str:
+    return " ".join(w.text for w in transcript.words
+                    if w.end_s >= span.start_s - WINDOW_S and w.start_s <= span.end_s + WINDOW_S)
+
+
+def item_channel(truth: dict, item: dict, stereo: bool) -> int | None:
+    if not stereo:
+        return None
+    return 0 if item["speaker"] == "agent" else 1
+
+
+def _covered_words(analyses: list[ChannelAnalysis]) -> set[tuple[int | None, float]]:
+    covered = set()
+    for a in analyses:
+        for span in a.pii:
+            for w in a.transcript.words:
+                if w.char_start < span.char_end and span.char_start < w.char_end:
+                    covered.add((a.channel if a.channel is not None else w.channel if len(analyses) > 1 else None,
+                                 w.start_s))
+    return covered
+
+
+def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict) -> dict:
+    truth = json.loads(path.with_name(path.name.split(".")[0] + ".truth.json").read_text(encoding="utf-8"))
+    language = truth["language"]
+    result = pipeline.run(path, out_dir, overwrite=True)
+    if result.status != "ok":
+        raise RuntimeError(f"{path}: {result.error}")
+    analyses: list[ChannelAnalysis] = captured.pop(path)
+    stereo = truth["n_channels"] == 2 and len(analyses) > 1
+    by_channel = {a.channel: a for a in analyses if a.channel is not None or not stereo}
+    output = audio_io.decode(result.output_path)
+    verifier = pipeline.verifier()
+    heard = {c: verifier.transcribe(output if c is None else output.with_samples(output.samples[:, c : c + 1]))
+             for c in by_channel}
+    covered = _covered_words(analyses)
+    call_words = {w for p in truth["phrases"] for w in _words(p["text"])}
+    items = []
+    for item in truth["pii"]:
+        channel = item_channel(truth, item, stereo)
+        span = TimeSpan(item["start_s"], item["end_s"])
+        words = [w for w in by_channel[channel].transcript.words
+                 if span.start_s - ITEM_SLACK_S <= (w.start_s + w.end_s) / 2 <= span.end_s + ITEM_SLACK_S]
+        found = bool(words) and all((channel, w.start_s) in covered for w in words)
+        redacted = total_duration_s([r.span & span for r in result.redactions if r.span.overlaps(span)])
+        items.append({"label": item["label"], "found": found, "transcribed": bool(words),
+                      "coverage": redacted / span.duration_s,
+                      "leaked": leaked(item, window(heard[channel], span), language, call_words)})
+    # precision: findings (per-channel and dialogue) that overlap a true item
+    findings = []
+    truth_spans = [TimeSpan(i["start_s"] - ITEM_SLACK_S, i["end_s"] + ITEM_SLACK_S) for i in truth["pii"]]
+    for r in result.redactions:
+        if r.entity_type in SKIP_ENTITIES:
+            continue
+        findings.append((r.entity_type, any(r.span.overlaps(t) for t in truth_spans)))
+    # retention: non-PII words of the original transcript heard again in the output
+    kept = total = 0
+    for channel, analysis in by_channel.items():
+        original = [w.text for w in analysis.transcript.words if not _in_any(w, truth_spans)]
+        again = Counter(w.lower() for w in _words(heard[channel].text))
+        counts = Counter(w for text in original for w in _words(text))
+        total += sum(counts.values())
+        kept += sum(min(n, again[w]) for w, n in counts.items())
+    pii_s = total_duration_s(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
+    redacted_s = total_duration_s(r.span for r in result.redactions)
+    return {"file": path.name, "language": language, "items": items, "findings": findings, "kept": kept,
+            "total": total, "pii_s": pii_s, "redacted_s": redacted_s, "stereo": stereo,
+            "rate_hz": truth["sample_rate_hz"], "verify": None}
+
+
+def _in_any(word: Word, spans: list[TimeSpan]) -> bool:
+    return any(s.start_s <= (word.start_s + word.end_s) / 2 <= s.end_s for s in spans)
+
+
+def evaluate_clip(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict) -> dict:
+    result = pipeline.run(path, out_dir, overwrite=True)
+    analyses = captured.pop(path, [])
+    if result.status != "ok":
+        return {"file": path.name, "error": result.error}
+    verifier = pipeline.verifier()
+    heard = verifier.transcribe(audio_io.decode(result.output_path))
+    original = Counter(w for a in analyses[:1] for w in _words(a.transcript.text))
+    again = Counter(_words(heard.text))
+    total = sum(original.values())
+    return {"file": f"{path.parent.name}/{path.name}", "redactions": len(result.redactions),
+            "redacted_s": round(total_duration_s(r.span for r in result.redactions), 2),
+            "types": sorted({r.entity_type for r in result.redactions}),
+            "spans": [(r.start_s, r.end_s) for r in result.redactions],
+            "retention": round(sum(min(n, again[w]) for w, n in original.items()) / total, 3) if total else 1.0}
+
+
+def print_table(calls: list[dict]) -> dict:
+    per_type: dict[str, Counter] = defaultdict(Counter)
+    for call in calls:
+        for item in call["items"]:
+            c = per_type[item["label"]]
+            c["items"] += 1
+            c["found"] += item["found"]
+            c["leaked"] += item["leaked"]
+            c["covered"] += item["coverage"] >= 0.95
+    precision: dict[str, Counter] = defaultdict(Counter)
+    for call in calls:
+        for entity, hit in call["findings"]:
+            precision[entity]["n"] += 1
+            precision[entity]["tp"] += hit
+    print(f"\n{'entity (truth)':<16}{'items':>6}{'text recall':>13}{'covered>=95%':>14}{'leaked':>8}")
+    for label, c in sorted(per_type.items()):
+        print(f"{label:<16}{c['items']:>6}{c['found'] / c['items']:>13.1%}{c['covered'] / c['items']:>14.1%}"
+              f"{c['leaked']:>8}")
+    totals = Counter()
+    for c in per_type.values():
+        totals.update(c)
+    print(f"{'ALL':<16}{totals['items']:>6}{totals['found'] / totals['items']:>13.1%}"
+          f"{totals['covered'] / totals['items']:>14.1%}{totals['leaked']:>8}")
+    print(f"\n{'finding type':<18}{'n':>5}{'precision':>11}")
+    for entity, c in sorted(precision.items()):
+        print(f"{entity:<18}{c['n']:>5}{c['tp'] / c['n']:>11.1%}")
+    summary = {}
+    for language in ("de", "en", None):
+        subset = [c for c in calls if language is None or c["language"] == language]
+        if not subset:
+            continue
+        items = [i for c in subset for i in c["items"]]
+        summary[language or "all"] = {
+            "calls": len(subset), "items": len(items),
+            "text_recall": round(sum(i["found"] for i in items) / len(items), 4),
+            "covered": round(sum(i["coverage"] >= 0.95 for i in items) / len(items), 4),
+            "leaked": sum(i["leaked"] for i in items),
+            "over_redaction": round(sum(c["redacted_s"] for c in subset) / sum(c["pii_s"] for c in subset), 3),
+            "retention": round(sum(c["kept"] for c in subset) / max(1, sum(c["total"] for c in subset)), 4),
+        }
+    print(f"\n{'language':<10}{'calls':>6}{'items':>7}{'text recall':>13}{'covered':>9}{'leaked':>8}"
+          f"{'over-red.':>11}{'retention':>11}")
+    for language, s in summary.items():
+        print(f"{language:<10}{s['calls']:>6}{s['items']:>7}{s['text_recall']:>13.1%}{s['covered']:>9.1%}"
+              f"{s['leaked']:>8}{s['over_redaction']:>10.2f}x{s['retention']:>11.1%}")
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "anonymizer-privacy-corpus")
+    parser.add_argument("--calls", type=int, default=40)
+    parser.add_argument("--model", default="base")
+    parser.add_argument("--voice", choices=["none", "default"], default="none")
+    parser.add_argument("--uncertain", choices=["on", "off"], default="on")
+    parser.add_argument("--clips", type=Path, default=CLIPS)
+    parser.add_argument("--json", type=Path, help="also write the per-item results here")
+    parser.add_argument("--show-misses", action="store_true", help="print missed/leaked items (PII! local use)")
+    args = parser.parse_args()
+    if not any(args.corpus.glob("*.truth.json")):
+        subprocess.run([sys.executable, str(HERE / "make_privacy_corpus.py"), str(args.corpus),
+                        "--calls", str(args.calls)], check=True)
+    overrides: dict = {"transcription": {"model": args.model},
+                       "redaction": {"uncertain": args.uncertain == "on"}}
+    if args.voice == "none":
+        overrides["voice"] = {"chain": []}
+    pipeline = Pipeline.from_config(load_config(None, overrides))
+    captured: dict = {}
+    pipeline.on_analysis = lambda path, analyses: captured.__setitem__(path, analyses)
+    files = sorted(p for p in args.corpus.iterdir() if ".truth." not in p.name and p.suffix in (".wav", ".flac",
+                                                                                                 ".mp3"))
+    files = files[: args.calls]
+    calls = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as out:
+        for path in files:
+            calls.append(evaluate_call(pipeline, path, Path(out), captured))
+            c = calls[-1]
+            print(f"{path.name}: {sum(i['found'] for i in c['items'])}/{len(c['items'])} found, "
+                  f"{sum(i['leaked'] for i in c['items'])} leaked, over-red. {c['redacted_s'] / c['pii_s']:.2f}x, "
+                  f"retention {c['kept'] / max(1, c['total']):.0%}", flush=True)
+            if args.show_misses:
+                truth = json.loads(path.with_name(path.name.split(".")[0] + ".truth.json").read_text())
+                for item, t in zip(c["items"], truth["pii"], strict=True):
+                    if not item["found"] or item["leaked"]:
+                        print(f"    {item} {t['text']!r}")
+        print(f"\n{len(calls)} calls, model {args.model}, voice {args.voice}, uncertain {args.uncertain}, "
+              f"{time.perf_counter() - started:.0f} s")
+        summary = print_table(calls)
+        clips = []
+        if args.clips.is_dir():
+            for path in sorted(p for p in args.clips.rglob("*") if p.suffix in (".wav", ".flac", ".mp3")):
+                clips.append(evaluate_clip(pipeline, path, Path(out), captured))
+            print(f"\n{'real clip':<44}{'redactions':>11}{'seconds':>9}{'retention':>11}  types")
+            for c in clips:
+                if "error" in c:
+                    print(f"{c['file'][:43]:<44} error: {c['error']}")
+                    continue
+                print(f"{c['file'][:43]:<44}{c['redactions']:>11}{c['redacted_s']:>9.2f}{c['retention']:>11.0%}  "
+                      f"{','.join(c['types'])} {c['spans'] if c['redactions'] else ''}")
+        else:
+            print(f"\n(real clips not found at {args.clips}; skipped)")
+    if args.json:
+        args.json.write_text(json.dumps({"summary": summary, "calls": calls, "clips": clips}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
