@@ -336,12 +336,14 @@ def _warnings(transcript: Transcript, speech: list[TimeSpan], channel: int | Non
 
 
 def _finding_text(analyses: list[ChannelAnalysis], redaction: Redaction) -> str:
-    for analysis in analyses:
-        dialogue = redaction.recognizer.endswith("+dialogue")
-        if (analysis.channel is None) == dialogue and (dialogue or analysis.channel == redaction.channel) \
-                and redaction.char_start >= 0:
-            return analysis.transcript.text[redaction.char_start : redaction.char_end]
-    return ""
+    """The transcript text behind a finding (``--include-text`` only)."""
+    if redaction.char_start < 0:
+        return ""
+    if redaction.recognizer.endswith("+dialogue"):
+        source = analyses[-1]  # the dialogue pass comes last
+    else:
+        source = next((a for a in analyses if a.channel == redaction.channel), analyses[0])
+    return source.transcript.text[redaction.char_start : redaction.char_end]
 
 
 def channels_to_transcribe(audio: Audio, cfg: Config) -> list[int | None]:

@@ -181,6 +181,8 @@ def test_spoken_phone_numbers(language, text, expected):
         ("de", "Meine Vibran ist D -889 -37004 -0044 -053 -2001 -3000. Vielen",
          [("IBAN_CODE", "D -889 -37004 -0044 -053 -2001 -3000")]),
         ("de", "Die IBAN lautet 89 3704 0044 0532 0130 01", [("IBAN_CODE", "89 3704 0044 0532 0130 01")]),
+        ("en", "Ivan is GB -51 -KG -Y -O -6236 -6514 -7718 -27. What",
+         [("IBAN_CODE", "GB -51 -KG -Y -O -6236 -6514 -7718 -27")]),
         ("en", "GB82 WEST", []),
         ("de", "Kundennummer 4711 2390", []),
     ],
@@ -252,10 +254,15 @@ def test_gazetteer_names(language, text, expected):
         ("en", "that's S M I T H, Smith. I am", [("SPELLED_OUT", "S M I T H")]),
         ("en", "Sierra Mike India Tango Hotel", [("SPELLED_OUT", "Sierra Mike India Tango Hotel")]),
         ("en", "J as in Juliet", [("SPELLED_OUT", "J as in Juliet")]),
+        ("en", "Could you smell your last name? That is roughly meco -November -November. Which card?",
+         [("SPELLED_OUT", "That is roughly meco -November -November")]),
+        ("de", "Können Sie Ihren Nachnamen wuchstabieren? Das ist TVT -Odor. Erwürich.",
+         [("SPELLED_OUT", "Das ist TVT -Odor. Erwürich")]),
         # negatives: a lone alphabet word, two letters (a country code), the pronoun and article
         ("de", "Wir fahren nach Berlin. D E acht", []),
         ("en", "I think A is fine", []),
         ("en", "the hotel in India", []),
+        ("en", "Thank you for your patience", []),
     ],
 )
 def test_spelled_out(language, text, expected):

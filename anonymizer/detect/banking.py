@@ -21,6 +21,9 @@ from anonymizer.detect.tokens import Token
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _LETTER = re.compile(r"^[A-Za-z]$")
 _GLUED = re.compile(r"^([A-Z]{2})\d{2,}$")
+# "GB -51 -KG -Y -O -6236 -6514 -7718 -27": country letters, check digits, then 10+ letters/digits in
+# groups however ASR separated them (British and other IBANs carry a letter bank code)
+_MANGLED = re.compile(r"\b[A-Z][\s.-]?[A-Z][\s,.-]*\d[\s,.-]*\d(?:[\s,.-]+-?[A-Z0-9]{1,5}){3,}\b")
 
 
 def iban_checksum_ok(iban: str) -> bool:
@@ -97,7 +100,14 @@ class SpokenIbanRecognizer(EntityRecognizer):
             if score:
                 results.append(RecognizerResult("IBAN_CODE", start, run.end, score,
                                                 recognition_metadata={"recognizer_name": type(self).__name__}))
-        return results
+        for match in _MANGLED.finditer(text):
+            if sum(ch.isdigit() for ch in match.group()) >= 10:
+                results.append(RecognizerResult("IBAN_CODE", match.start(), match.end(), 0.6,
+                                                recognition_metadata={"recognizer_name": type(self).__name__}))
+        return [r for r in results  # one finding per IBAN: drop those inside a wider one
+                if not any(o is not r and o.start <= r.start and r.end <= o.end and (o.start, o.end) != (r.start, r.end)
+                           for o in results)
+                and not any(o.start == r.start and o.end == r.end and o.score > r.score for o in results)]
 
 
 class SpokenCardRecognizer(EntityRecognizer):

@@ -48,11 +48,12 @@ class SpelledOutRecognizer(EntityRecognizer):
 
     def _unit(self, tokens: list[Token], i: int, in_run: bool) -> tuple[int, bool] | None:
         """``(tokens in the unit, is a "X wie Y" unit)`` for a unit starting at ``i``."""
-        if self._letter(tokens[i]) or tokens[i].text.lower().rstrip(".") in self.alphabet:
+        if (self._letter(tokens[i]) or tokens[i].text.lower().rstrip(".") in self.alphabet) \
+                and tokens[i].text[:1].isupper():  # "M wie Martha", "B for Bravo" (not "you for your")
             for joiner in self.joiners:
                 n = len(joiner)
                 words = [t.text.lower() for t in tokens[i + 1 : i + 1 + n]]
-                if words == joiner and i + 1 + n < len(tokens) and tokens[i + 1 + n].text[:1].isalpha():
+                if words == joiner and i + 1 + n < len(tokens) and tokens[i + 1 + n].text[:1].isupper():
                     return n + 2, True
         if tokens[i].text.lower().rstrip(".") in self.alphabet and tokens[i].text[:1].isupper():
             return 1, False
@@ -98,13 +99,18 @@ class SpelledOutRecognizer(EntityRecognizer):
     def _answers_to_spelling_requests(self, tokens: list[Token]) -> list[RecognizerResult]:
         results = []
         for i, token in enumerate(tokens):
-            if not any(cue in token.text.lower() for cue in self.request_cues) or not token.raw.endswith("?"):
+            if not any(cue in token.text.lower() for cue in self.request_cues):
                 continue
-            first = i + 1
+            question_end = next((k for k in range(i, min(len(tokens), i + 8)) if tokens[k].raw.endswith("?")), None)
+            if question_end is None:
+                continue
+            first = question_end + 1
             last = first
             while last < len(tokens) and last - first < self.answer_max_words:
                 if tokens[last].raw.endswith("?"):
-                    last -= 1  # the next question is not the answer
+                    # the next question (back to its sentence start) is not the answer
+                    ends = [k for k in range(first, last) if tokens[k].ends_sentence]
+                    last = ends[-1] if ends else last - 1
                     break
                 last += 1
             last = min(last, len(tokens) - 1)
