@@ -35,6 +35,7 @@ def align(
     min_duration_s: float = 0.3,
     pauses: list[TimeSpan] | None = None,
     snap_max_s: float = 0.0,
+    extend_without_pause: bool = True,
 ) -> list[Redaction]:
     """One ``Redaction`` per detected span: its words' time range, padded, snapped outward to the
     nearest pause (within ``snap_max_s``), lengthened to ``min_duration_s``, clipped.
@@ -53,7 +54,7 @@ def align(
             continue
         span_s = pad(time_span_of(words), pad_before_s, pad_after_s)
         if snap_max_s > 0:
-            span_s = snap_to_pauses(span_s, pauses or [], snap_max_s)
+            span_s = snap_to_pauses(span_s, pauses or [], snap_max_s, extend_without_pause)
         clipped = clip(ensure_min_duration(span_s, min_duration_s), duration_s)
         if clipped is None:
             continue

@@ -58,9 +58,11 @@ class DetectionConfig(_Strict):
 
 class RedactionConfig(_Strict):
     method: Literal["bleep", "silence"] = "bleep"
-    pad_before_ms: int = Field(250, ge=0)
+    pad_before_ms: int = Field(150, ge=0)
     pad_after_ms: int = Field(250, ge=0, description="word timestamps end ~150 ms early on average")
     snap_max_ms: int = Field(400, ge=0, description="edges move outward to the nearest pause, at most this far")
+    snap_without_pause: Literal["keep", "extend"] = Field(
+        "keep", description="no pause in reach: keep the padded edge, or extend it by snap_max_ms (max-privacy)")
     min_duration_ms: int = Field(300, ge=0)
     merge_gap_ms: int = Field(200, ge=0, description="redactions closer than this become one")
     all_channels: bool = Field(True, description="redact a finding on every channel, not just its own")

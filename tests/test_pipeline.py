@@ -51,8 +51,8 @@ def test_redacted_ranges_are_bleeped_on_all_channels(wav):
     for r in result.redactions:
         inner = out.samples[int(r.start_s * 8000) + 80 : int(r.end_s * 8000) - 80]
         assert not inner.any()
-    # Anna (0.8-1.1) and 0151 (1.6-2.0), padded by 250 ms
-    assert [(r.start_s, r.end_s) for r in result.redactions] == [(0.55, 1.35), (1.35, 2.25)]
+    # Anna (0.8-1.1) and 0151 (1.6-2.0), padded by 150 ms before and 250 ms after
+    assert [(r.start_s, r.end_s) for r in result.redactions] == [(0.65, 1.35), (1.45, 2.25)]
 
 
 def test_input_is_never_modified(wav):
