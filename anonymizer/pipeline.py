@@ -265,7 +265,8 @@ class Pipeline:
             input_sha = sha256_file(input_path)
         analyses = [self._analyze(source, channel, timer) for channel in channels_to_transcribe(source, cfg)]
         if len(analyses) > 1:
-            analyses.append(self._analyze_dialogue(source, analyses, timer))
+            dialogue = self._analyze_dialogue(source, analyses, timer)
+            analyses = [_mark_dialogue_findings(a, dialogue) for a in analyses] + [dialogue]
         redactions = sorted((r for a in analyses for r in a.redactions), key=lambda r: (r.start_s, r.end_s))
         rc = cfg.redaction
         to_render = self._spans_to_render(redactions, source.n_channels)
@@ -335,6 +336,21 @@ def _warnings(transcript: Transcript, speech: list[TimeSpan], channel: int | Non
     elif not transcript.words:
         warnings.append(f"{where}speech detected but the transcript is empty; review the output")
     return tuple(warnings)
+
+
+def _mark_dialogue_findings(analysis: ChannelAnalysis, dialogue: ChannelAnalysis) -> ChannelAnalysis:
+    """Put the dialogue pass's findings into a channel's placeholder transcript too."""
+    by_word = {(w.start_s, w.text): w for w in analysis.transcript.words}
+    extra = []
+    for span in dialogue.pii:
+        words = [by_word[(w.start_s, w.text)] for w in words_for_span(dialogue.transcript, span)
+                 if w.channel == analysis.channel and (w.start_s, w.text) in by_word]
+        if words:
+            extra.append(dataclasses.replace(span, char_start=min(w.char_start for w in words),
+                                             char_end=max(w.char_end for w in words)))
+    if not extra:
+        return analysis
+    return dataclasses.replace(analysis, redacted_text=redacted_text(analysis.transcript, [*analysis.pii, *extra]))
 
 
 def _finding_text(analyses: list[ChannelAnalysis], redaction: Redaction) -> str:
