@@ -52,6 +52,8 @@ class DetectionConfig(_Strict):
     )
     number_min_digits: int = Field(4, ge=2, description="digit runs this long are redacted as NUMBER_SEQUENCE")
     gazetteer: bool = Field(True, description="match first/last names from the built-in name lists")
+    answers: bool = Field(True, description="redact the answer to a question for personal data when no "
+                          "recognizer found that data in it")
     deny: list[str] = Field(default_factory=list, description="words/phrases always redacted")
     allow: list[str] = Field(default_factory=list, description="words/phrases never redacted")
 

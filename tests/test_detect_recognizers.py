@@ -267,3 +267,30 @@ def test_gazetteer_names(language, text, expected):
 )
 def test_spelled_out(language, text, expected):
     assert found(SpelledOutRecognizer(language), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "found", "expected"),
+    [
+        ("de", "Wie ist Ihre E-Mail-Adresse? Gertpunkt Wilmsenart, Beispielpunkt D .E. Und Ihr Geburtsdatum?", [],
+         [("EMAIL_ADDRESS", "Gertpunkt Wilmsenart, Beispielpunkt D .E")]),
+        ("de", "Wie lautet Ihre Ebene? Meine Iban ist D8 94 irgendwas. Danke.", [],
+         [("IBAN_CODE", "Meine Iban ist D8 94 irgendwas. Danke")]),
+        ("en", "What is your email address? Confirmation that's free to let me look, that's come. One moment.", [],
+         [("EMAIL_ADDRESS", "Confirmation that's free to let me look, that's come. One moment")]),
+        # the recognizers found what was asked for: nothing more to do
+        ("en", "Your phone number? It is 415 555 2671.", [(25, 37, "PHONE_NUMBER")], []),
+        # an e-mail question is not an address question
+        ("de", "Ihre E-Mail-Adresse? anna@x.de", [(21, 30, "EMAIL_ADDRESS")], []),
+        # negatives: questions that do not ask for personal data, a question at the very end
+        ("de", "Können Sie das bitte wiederholen? Ja, gerne.", [], []),
+        ("en", "Is there anything else? No, thanks.", [], []),
+        ("en", "And your date of birth?", [], []),
+    ],
+)
+def test_answers_to_questions_for_personal_data(language, text, found, expected):
+    from anonymizer.detect.answers import unanswered
+    from anonymizer.types import PiiSpan
+
+    spans = [PiiSpan(start, end, entity, 0.6, "r") for start, end, entity in found]
+    assert [(s.entity_type, text[s.char_start : s.char_end]) for s in unanswered(text, language, spans)] == expected

@@ -142,7 +142,17 @@ class PresidioDetector:
                 metadata = result.recognition_metadata or {}
                 spans.add(PiiSpan(result.start, result.end, result.entity_type, round(float(result.score), 3),
                                   str(metadata.get("recognizer_name", "unknown"))))
-        return sorted(spans, key=lambda s: (s.char_start, s.char_end, s.entity_type))
+        if self._config.answers:
+            from anonymizer.detect.answers import unanswered
+
+            language = languages[0]
+            spans.update(span for span in unanswered(transcript.text, language, sorted(spans, key=_order))
+                         if self._config.entities is None or span.entity_type in self._config.entities)
+        return sorted(spans, key=_order)
+
+
+def _order(span: PiiSpan) -> tuple[int, int, str]:
+    return (span.char_start, span.char_end, span.entity_type)
 
 
 def check_spacy_models(config: DetectionConfig, allow_download: bool = False) -> None:

@@ -40,6 +40,8 @@ class Lexicon:
     date_context: tuple[str, ...]
     address_cues: tuple[str, ...]
     address_max_words: int
+    questions: dict[str, tuple[str, ...]]  # entity type -> cues of a question asking for it
+    max_answer_words: int
 
 
 def available_languages() -> tuple[str, ...]:
@@ -82,4 +84,6 @@ def lexicon(language: str) -> Lexicon:
         date_context=tuple(data["dates"]["context"]),
         address_cues=tuple(data["addresses"]["cues"]),
         address_max_words=int(data["addresses"].get("max_words", 14)),
+        questions={str(k): tuple(v) for k, v in data["questions"]["asks_for"].items()},
+        max_answer_words=int(data["questions"].get("max_answer_words", 25)),
     )

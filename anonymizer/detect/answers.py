@@ -1,0 +1,68 @@
+"""The safety net of a call: the answer to a question that asked for personal data.
+
+Agents ask for data one item at a time ("Wie ist Ihre E-Mail-Adresse?", "Could you spell that?"),
+and the customer's next words are that item — however ASR wrote them ("Gertpunkt Wilmsenart,
+Beispielpunkt D .E."). When none of the recognizers found the asked-for kind of data in the answer,
+the whole answer (the words after the question, up to the next question, at most
+``max_answer_words``) is redacted as that type with score 0.5. This runs after the recognizers,
+because it needs their findings. On a stereo call it works on the dialogue transcript, where the
+agent's question and the customer's answer meet.
+"""
+
+from __future__ import annotations
+
+from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.tokens import tokenize
+from anonymizer.types import PiiSpan
+
+# what counts as having found the asked-for data in the answer
+SATISFIED_BY = {
+    "EMAIL_ADDRESS": {"EMAIL_ADDRESS"},
+    "SPELLED_OUT": {"SPELLED_OUT"},
+    "ADDRESS": {"ADDRESS", "LOCATION"},
+    "IBAN_CODE": {"IBAN_CODE"},
+    "DATE_OF_BIRTH": {"DATE_TIME", "NUMBER_SEQUENCE"},
+    "ID_NUMBER": {"ID_NUMBER", "NUMBER_SEQUENCE", "PHONE_NUMBER"},
+    "PHONE_NUMBER": {"PHONE_NUMBER", "NUMBER_SEQUENCE"},
+    "CREDIT_CARD": {"CREDIT_CARD", "NUMBER_SEQUENCE"},
+    "PERSON": {"PERSON", "SPELLED_OUT"},
+}
+SCORE = 0.5
+
+
+def unanswered(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
+    """Answers to questions for personal data in which nothing of the asked-for kind was found.
+
+    >>> text = "Wie ist Ihre E-Mail-Adresse? Gertpunkt Wilmsenart, Beispielpunkt D .E. Und Ihr Geburtsdatum?"
+    >>> [(s.entity_type, text[s.char_start:s.char_end]) for s in unanswered(text, "de", [])]
+    [('EMAIL_ADDRESS', 'Gertpunkt Wilmsenart, Beispielpunkt D .E')]
+    >>> unanswered(text, "de", [PiiSpan(29, 40, "EMAIL_ADDRESS", 0.6, "r")])
+    []
+    """
+    lex = lexicon(language if language in ("de", "en") else "en")
+    tokens = tokenize(text)
+    out = []
+    sentence_start = 0
+    for i, token in enumerate(tokens):
+        if not token.raw.endswith("?"):
+            if token.ends_sentence:
+                sentence_start = i + 1
+            continue
+        question = " ".join(t.text.lower() for t in tokens[sentence_start : i + 1])
+        sentence_start = i + 1
+        asked = [entity for entity, cues in lex.questions.items() if any(cue in question for cue in cues)]
+        if not asked or i + 1 >= len(tokens):
+            continue
+        first, last = i + 1, i + 1
+        while last + 1 < len(tokens) and last + 1 - first < lex.max_answer_words:
+            if tokens[last + 1].raw.endswith("?"):
+                ends = [k for k in range(first, last + 1) if tokens[k].ends_sentence]
+                last = ends[-1] if ends else last
+                break
+            last += 1
+        start, end = tokens[first].start, tokens[last].end
+        inside = {s.entity_type for s in found if s.char_start < end and start < s.char_end}
+        # "E-Mail-Adresse?" asks for an e-mail (listed first), not a postal address: any asked kind found is enough
+        if not any(inside & SATISFIED_BY.get(entity, {entity}) for entity in asked):
+            out.append(PiiSpan(start, end, asked[0], SCORE, "AnswerToQuestion"))
+    return out
