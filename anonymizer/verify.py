@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,8 @@ def value_keys(text: str, language: str) -> tuple[set[str], list[str]]:
 
     >>> sorted(value_keys("Martina Schneider", "de")[0])
     ['martina', 'schneider']
+    >>> sorted(value_keys("Sarah that Johnson at example .com", "en")[0])  # function words reveal nothing
+    ['example', 'johnson', 'sarah']
     >>> value_keys("null eins fünf eins, zwei drei", "de")
     (set(), ['01512', '15123'])
     """
@@ -79,12 +82,22 @@ def value_keys(text: str, language: str) -> tuple[set[str], list[str]]:
     digits = "".join(run.digits for run in runs)
     number_chars = {i for run in runs for i in range(run.start, run.end)}
     rest = "".join(ch if i not in number_chars else " " for i, ch in enumerate(text))
-    words = {w for w in re.findall(r"[^\W\d_]+", rest.lower()) if len(w) >= MIN_WORD_CHARS}
+    words = {w for w in re.findall(r"[^\W\d_]+", rest.lower())
+             if len(w) >= MIN_WORD_CHARS and w not in _stop_words(language)}
     if len(digits) > DIGIT_GRAM:
         grams = sorted({digits[i : i + DIGIT_GRAM] for i in range(len(digits) - DIGIT_GRAM + 1)})
     else:
         grams = [digits] if len(digits) >= 4 else []
     return words, grams
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    """Function words ("that", "also", "eine"): hearing them again reveals nothing (spaCy's lists)."""
+    from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+
+    return frozenset(GERMAN | ENGLISH)
 
 
 def recovered(text: str, language: str, window: Transcript) -> bool:

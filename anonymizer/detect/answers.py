@@ -4,7 +4,7 @@ Agents ask for data one item at a time ("Wie ist Ihre E-Mail-Adresse?", "Could y
 and the customer's next words are that item — however ASR wrote them ("Gertpunkt Wilmsenart,
 Beispielpunkt D .E."). When none of the recognizers found the asked-for kind of data in the answer,
 the whole answer (the words after the question, up to the next question, at most
-``max_answer_words``) is redacted as that type with score 0.5. This runs after the recognizers,
+``max_answer_words`` and two sentences — four for e-mails and spellings) is redacted as that type with score 0.5. This runs after the recognizers,
 because it needs their findings. On a stereo call it works on the dialogue transcript, where the
 agent's question and the customer's answer meet.
 """
@@ -28,6 +28,9 @@ SATISFIED_BY = {
     "PERSON": {"PERSON", "SPELLED_OUT"},
 }
 SCORE = 0.5
+# an answer is at most this many sentences (ASR puts periods inside spoken e-mails and spellings)
+MAX_SENTENCES = {"EMAIL_ADDRESS": 4, "SPELLED_OUT": 4}
+DEFAULT_MAX_SENTENCES = 2
 
 
 def unanswered(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
@@ -54,7 +57,12 @@ def unanswered(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
         if not asked or i + 1 >= len(tokens):
             continue
         first, last = i + 1, i + 1
+        sentences_left = MAX_SENTENCES.get(asked[0], DEFAULT_MAX_SENTENCES)
         while last + 1 < len(tokens) and last + 1 - first < lex.max_answer_words:
+            if tokens[last].ends_sentence:
+                sentences_left -= 1
+                if not sentences_left:
+                    break
             if tokens[last + 1].raw.endswith("?"):
                 ends = [k for k in range(first, last + 1) if tokens[k].ends_sentence]
                 last = ends[-1] if ends else last
