@@ -5,8 +5,8 @@ and the customer's next words are that item — however ASR wrote them ("Gertpun
 Beispielpunkt D .E."). When none of the recognizers found the asked-for kind of data in the answer,
 the whole answer (the words after the question, up to the next question, at most
 ``max_answer_words`` and two sentences — four for e-mails and spellings) is redacted as that type
-with score 0.5. This runs after the recognizers, because it needs their findings. On a stereo call it works on the dialogue transcript, where the
-agent's question and the customer's answer meet.
+with score 0.5. This runs after the recognizers, because it needs their findings. On a stereo call
+it works on the dialogue transcript, where the agent's question and the customer's answer meet.
 """
 
 from __future__ import annotations
