@@ -58,7 +58,7 @@ def leaked(item: dict, heard: str, language: str, call_words: set[str]) -> bool:
     label, value = item["label"], item["value"]
     heard_words, heard_digits = set(_words(heard)), _digits(heard, language)
     if label == "SPELLED_NAME":
-        spelled = [w for w in _words(item["text"]) if len(w) > 1]
+        spelled = [w for w in _words(item["text"]) if len(w) > 1 and w not in call_words | {"wie", "as", "in"}]
         hits = sum(w in heard_words for w in spelled)
         return value.lower() in heard_words or (len(spelled) > 0 and hits >= max(2, len(spelled) // 2))
     if label == "DATE_OF_BIRTH":

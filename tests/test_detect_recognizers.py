@@ -35,6 +35,8 @@ def found(recognizer, text):
         ("de", "1500 Euro im Jahr", []),
         ("de", "zweitausend Euro", []),
         ("en", "one question and one more", []),
+        ("en", "I was born to make $20 ,000, $1952.", [("NUMBER_SEQUENCE", "$20 ,000, $1952")]),  # ASR's "$" for a year
+        ("en", "the plan costs $1500 a year", []),
         ("en", "card 411 -1111111111111111.", [("NUMBER_SEQUENCE", "411 -1111111111111111")]),
         ("en", "four one five five five five", [("NUMBER_SEQUENCE", "four one five five five five")]),
         ("en", "415.555.2671", [("NUMBER_SEQUENCE", "415.555.2671")]),

@@ -17,7 +17,7 @@ from anonymizer.detect.lexicon import Lexicon, lexicon
 from anonymizer.detect.tokens import Token, tokenize
 
 _SEPARATOR_ONLY = re.compile(r"^[-–—,./]+$")
-_DIGITISH = re.compile(r"^\+?[-–—,./]*\d[\d\-–—,./]*(?:st|nd|rd|th|te|ter|ten)?$")
+_DIGITISH = re.compile(r"^[+$€£]?[-–—,./]*\d[\d\-–—,./]*(?:st|nd|rd|th|te|ter|ten)?[$€£]?$")
 _LETTERS_DIGITS = re.compile(r"^[A-Z]{2}\d{2,}$")  # "DE89" glued
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 

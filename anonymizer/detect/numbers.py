@@ -20,16 +20,27 @@ from anonymizer.detect.tokens import Token
 CURRENCY_WORDS = {"euro", "euros", "eur", "dollar", "dollars", "usd", "cent", "cents", "pfund", "pound", "pounds",
                   "franken", "chf", "€", "$", "£", "bucks"}
 _CURRENCY_SIGN = re.compile(r"^[$€£]|[$€£]$")
+_CENTS = re.compile(r"\d[.,]\d{2}$")
+PRICE_WORDS = {"costs", "cost", "price", "pay", "paid", "charge", "fee", "kostet", "kosten", "preis", "betrag",
+               "zahlen", "bezahlt", "gebühr", "for", "für", "only", "nur"}
 
 
 def is_amount(tokens: tuple[Token, ...], run: DigitRun) -> bool:
-    """One number (not a dictated digit string) with a currency sign or word next to it."""
+    """One number (not a dictated digit string) with a currency word next to it ("1500 Euro"), or with a
+    currency sign and either cents or a price word before it ("$19.99", "costs $1500").
+
+    A sign alone is not enough: ASR writes "$1952" for a birth year.
+    """
     if run.groups > 2 or run.n_digits > 7:
         return False
-    if any(_CURRENCY_SIGN.search(tokens[i].raw) for i in range(run.first, run.last + 1)):
-        return True
     neighbours = [tokens[i].text.lower() for i in (run.first - 1, run.last + 1) if 0 <= i < len(tokens)]
-    return any(word in CURRENCY_WORDS for word in neighbours)
+    if any(word in CURRENCY_WORDS for word in neighbours):
+        return True
+    if not any(_CURRENCY_SIGN.search(tokens[i].raw) for i in range(run.first, run.last + 1)):
+        return False
+    cents = any(_CENTS.search(tokens[i].text) for i in range(run.first, run.last + 1))
+    before = {tokens[i].text.lower() for i in range(max(0, run.first - 4), run.first)}
+    return cents or bool(before & PRICE_WORDS)
 
 
 class NumberSequenceRecognizer(EntityRecognizer):
