@@ -94,6 +94,7 @@ def _offline_environment() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+DIALOGUE_ONLY = {"AnswerToQuestion"}  # findings that need both sides of a call
 DUAL_MONO_RATIO = 0.05  # channels closer than this (RMS of L-R vs L+R) are one signal
 
 
@@ -197,6 +198,8 @@ class Pipeline:
             transcript = self.transcriber.transcribe(mono, speech, language, on_language=self.detector.prepare)
         with timer.stage("detect"):
             pii = self.detector.detect(transcript)
+            if channel is not None:  # one side of a call holds no answers to its own questions
+                pii = [span for span in pii if span.recognizer not in DIALOGUE_ONLY]
             found = list(pii)
             if rc.uncertain:
                 found += uncertain_words(transcript, pii, rc.uncertain_probability)

@@ -256,10 +256,6 @@ def test_gazetteer_names(language, text, expected):
         ("en", "that's S M I T H, Smith. I am", [("SPELLED_OUT", "S M I T H")]),
         ("en", "Sierra Mike India Tango Hotel", [("SPELLED_OUT", "Sierra Mike India Tango Hotel")]),
         ("en", "J as in Juliet", [("SPELLED_OUT", "J as in Juliet")]),
-        ("en", "Could you smell your last name? That is roughly meco -November -November. Which card?",
-         [("SPELLED_OUT", "That is roughly meco -November -November")]),
-        ("de", "Können Sie Ihren Nachnamen wuchstabieren? Das ist TVT -Odor. Erwürich.",
-         [("SPELLED_OUT", "Das ist TVT -Odor. Erwürich")]),
         # negatives: a lone alphabet word, two letters (a country code), the pronoun and article
         ("de", "Wir fahren nach Berlin. D E acht", []),
         ("en", "I think A is fine", []),
@@ -280,10 +276,14 @@ def test_spelled_out(language, text, expected):
          [("IBAN_CODE", "Meine Iban ist D8 94 irgendwas. Danke")]),
         ("en", "What is your email address? Confirmation that's free to let me look, that's come. One moment.", [],
          [("EMAIL_ADDRESS", "Confirmation that's free to let me look, that's come. One moment")]),
+        ("en", "Could you smell your last name? That is roughly meco -November -November. Which card?", [],
+         [("SPELLED_OUT", "That is roughly meco -November -November")]),
+        ("de", "Können Sie Ihren Nachnamen wuchstabieren? Das ist TVT -Odor. Erwürich.", [(54, 62, "SPELLED_OUT")],
+         [("SPELLED_OUT", "Das ist TVT -Odor. Erwürich")]),  # spellings are redacted whole even when part was found
         # the recognizers found what was asked for: nothing more to do
         ("en", "Your phone number? It is 415 555 2671.", [(25, 37, "PHONE_NUMBER")], []),
         # an e-mail question is not an address question
-        ("de", "Ihre E-Mail-Adresse? anna@x.de", [(21, 30, "EMAIL_ADDRESS")], []),
+        ("de", "Ihre Adresse? Lindenstraße 12.", [(14, 29, "ADDRESS")], []),
         # negatives: questions that do not ask for personal data, a question at the very end
         ("de", "Können Sie das bitte wiederholen? Ja, gerne.", [], []),
         ("en", "Is there anything else? No, thanks.", [], []),
@@ -291,8 +291,18 @@ def test_spelled_out(language, text, expected):
     ],
 )
 def test_answers_to_questions_for_personal_data(language, text, found, expected):
+    """The safety net after the recognizers (answers.py)."""
     from anonymizer.detect.answers import unanswered
     from anonymizer.types import PiiSpan
 
     spans = [PiiSpan(start, end, entity, 0.6, "r") for start, end, entity in found]
     assert [(s.entity_type, text[s.char_start : s.char_end]) for s in unanswered(text, language, spans)] == expected
+
+
+def test_answers_on_a_dialogue_come_from_the_other_side():
+    from anonymizer.detect.answers import unanswered
+
+    text = "Ihre E-Mail-Adresse? Einen Moment. anna punkt x Danke. Und Ihre Nummer?"
+    channels = [0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0]  # agent 0, customer 1
+    [answer] = unanswered(text, "de", [], channels)
+    assert text[answer.char_start : answer.char_end] == "anna punkt x"

@@ -28,18 +28,24 @@ SATISFIED_BY = {
     "PERSON": {"PERSON", "SPELLED_OUT"},
 }
 SCORE = 0.5
+# answers redacted whole even when a recognizer found part of them: the forms ASR mangles most
+ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS"}
 # an answer is at most this many sentences (ASR puts periods inside spoken e-mails and spellings)
 MAX_SENTENCES = {"EMAIL_ADDRESS": 4, "SPELLED_OUT": 4}
 DEFAULT_MAX_SENTENCES = 2
 
 
-def unanswered(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
+def unanswered(text: str, language: str, found: list[PiiSpan],
+               channels: list[int] | None = None) -> list[PiiSpan]:
     """Answers to questions for personal data in which nothing of the asked-for kind was found.
+
+    ``channels`` (one per whitespace token, from a stereo call's dialogue transcript): the answer is
+    the other side's words after the question, and ends when the asking side speaks again.
 
     >>> text = "Wie ist Ihre E-Mail-Adresse? Gertpunkt Wilmsenart, Beispielpunkt D .E. Und Ihr Geburtsdatum?"
     >>> [(s.entity_type, text[s.char_start:s.char_end]) for s in unanswered(text, "de", [])]
     [('EMAIL_ADDRESS', 'Gertpunkt Wilmsenart, Beispielpunkt D .E')]
-    >>> unanswered(text, "de", [PiiSpan(29, 40, "EMAIL_ADDRESS", 0.6, "r")])
+    >>> unanswered("Ihre Nummer? 0151 2345", "de", [PiiSpan(13, 22, "PHONE_NUMBER", 0.6, "r")])
     []
     """
     lex = lexicon(language if language in ("de", "en") else "en")
@@ -56,13 +62,21 @@ def unanswered(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
         asked = [entity for entity, cues in lex.questions.items() if any(cue in question for cue in cues)]
         if not asked or i + 1 >= len(tokens):
             continue
-        first, last = i + 1, i + 1
+        first = i + 1
+        if channels is not None:
+            while first < len(tokens) and channels[first] == channels[i]:
+                first += 1  # the agent's own words after the question are not the answer
+            if first >= len(tokens):
+                continue
+        last = first
         sentences_left = MAX_SENTENCES.get(asked[0], DEFAULT_MAX_SENTENCES)
         while last + 1 < len(tokens) and last + 1 - first < lex.max_answer_words:
             if tokens[last].ends_sentence:
                 sentences_left -= 1
                 if not sentences_left:
                     break
+            if channels is not None and channels[last + 1] == channels[i]:
+                break  # the asking side speaks again
             if tokens[last + 1].raw.endswith("?"):
                 ends = [k for k in range(first, last + 1) if tokens[k].ends_sentence]
                 last = ends[-1] if ends else last
@@ -71,6 +85,6 @@ def unanswered(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
         start, end = tokens[first].start, tokens[last].end
         inside = {s.entity_type for s in found if s.char_start < end and start < s.char_end}
         # "E-Mail-Adresse?" asks for an e-mail (listed first), not a postal address: any asked kind found is enough
-        if not any(inside & SATISFIED_BY.get(entity, {entity}) for entity in asked):
+        if asked[0] in ALWAYS_WHOLE or not any(inside & SATISFIED_BY.get(entity, {entity}) for entity in asked):
             out.append(PiiSpan(start, end, asked[0], SCORE, "AnswerToQuestion"))
     return out

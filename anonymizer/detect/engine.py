@@ -146,7 +146,10 @@ class PresidioDetector:
             from anonymizer.detect.answers import unanswered
 
             language = languages[0]
-            spans.update(span for span in unanswered(transcript.text, language, sorted(spans, key=_order))
+            words = transcript.words
+            channels = ([w.channel for w in words] if len(words) == len(transcript.text.split())
+                        and len({w.channel for w in words}) > 1 else None)
+            spans.update(span for span in unanswered(transcript.text, language, sorted(spans, key=_order), channels)
                          if self._config.entities is None or span.entity_type in self._config.entities)
         return sorted(spans, key=_order)
 

@@ -32,8 +32,6 @@ class Lexicon:
     weak_name_cues: tuple[str, ...]
     not_names: frozenset[str]
     spelling_joiners: tuple[str, ...]
-    spelling_request_cues: tuple[str, ...]
-    spelling_answer_max_words: int
     spelling_alphabet: dict[str, str]
     letter_words: dict[str, str]
     months: tuple[str, ...]
@@ -76,8 +74,6 @@ def lexicon(language: str) -> Lexicon:
         weak_name_cues=tuple(names["weak_cues"]),
         not_names=frozenset(names["not_names"]),
         spelling_joiners=tuple(spelling["joiners"]),
-        spelling_request_cues=tuple(spelling.get("request_cues", [])),
-        spelling_answer_max_words=int(spelling.get("answer_max_words", 14)),
         spelling_alphabet={str(k): str(v) for k, v in spelling["alphabet"].items()},
         letter_words={str(k): str(v) for k, v in spelling["letter_words"].items()},
         months=tuple(data["dates"]["months"]),

@@ -6,9 +6,8 @@
 letter on its own — is SPELLED_OUT at 0.7 when it holds one "X wie Y" (a name's first letter is
 spelled like that too), or three or more letters, or three or more alphabet words ("Schule" or
 "Berlin" alone is just a word). ASR often mangles spellings beyond recognition ("TVT -Odor.
-Erwürich"), so the answer to a request to spell ("Können Sie das buchstabieren?", "could you spell
-that?") — the words after the question, up to the next question — is SPELLED_OUT (0.6) too.
-The alphabets, joiners and request words are in the language's lexicon.
+Erwürich"); the answer to a request to spell is redacted whole by ``answers.py``. The alphabets and
+joiners are in the language's lexicon.
 """
 
 from __future__ import annotations
@@ -34,8 +33,6 @@ class SpelledOutRecognizer(EntityRecognizer):
         self.joiners = [j.split() for j in lex.spelling_joiners]
         self.alphabet = lex.spelling_alphabet
         self.letter_words = lex.letter_words
-        self.request_cues = lex.spelling_request_cues
-        self.answer_max_words = lex.spelling_answer_max_words
         super().__init__(supported_entities=["SPELLED_OUT"], supported_language=supported_language,
                          name="SpelledOutRecognizer")
 
@@ -94,27 +91,4 @@ class SpelledOutRecognizer(EntityRecognizer):
                 i = ends[-1] + 1
             else:
                 i += 1
-        return results + self._answers_to_spelling_requests(tokens)
-
-    def _answers_to_spelling_requests(self, tokens: list[Token]) -> list[RecognizerResult]:
-        results = []
-        for i, token in enumerate(tokens):
-            if not any(cue in token.text.lower() for cue in self.request_cues):
-                continue
-            question_end = next((k for k in range(i, min(len(tokens), i + 8)) if tokens[k].raw.endswith("?")), None)
-            if question_end is None:
-                continue
-            first = question_end + 1
-            last = first
-            while last < len(tokens) and last - first < self.answer_max_words:
-                if tokens[last].raw.endswith("?"):
-                    # the next question (back to its sentence start) is not the answer
-                    ends = [k for k in range(first, last) if tokens[k].ends_sentence]
-                    last = ends[-1] if ends else last - 1
-                    break
-                last += 1
-            last = min(last, len(tokens) - 1)
-            if last >= first:
-                results.append(RecognizerResult("SPELLED_OUT", tokens[first].start, tokens[last].end, 0.6,
-                                                recognition_metadata={"recognizer_name": type(self).__name__}))
         return results
