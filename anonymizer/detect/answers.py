@@ -4,7 +4,7 @@ Agents ask for data one item at a time ("Wie ist Ihre E-Mail-Adresse?", "Could y
 and the customer's next words are that item — however ASR wrote them ("Gertpunkt Wilmsenart,
 Beispielpunkt D .E."). When none of the recognizers found the asked-for kind of data in the answer,
 the whole answer (the words after the question, up to the next question, at most
-``max_answer_words`` and two sentences — four for e-mails and spellings) is redacted as that type
+``max_answer_words`` and two sentences — more for e-mails and spellings) is redacted as that type
 with score 0.5. This runs after the recognizers, because it needs their findings. On a stereo call
 it works on the dialogue transcript, where the agent's question and the customer's answer meet.
 """
@@ -31,7 +31,7 @@ SCORE = 0.5
 # answers redacted whole even when a recognizer found part of them: the forms ASR mangles most
 ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS"}
 # an answer is at most this many sentences (ASR puts periods inside spoken e-mails and spellings)
-MAX_SENTENCES = {"EMAIL_ADDRESS": 4, "SPELLED_OUT": 4}
+MAX_SENTENCES = {"EMAIL_ADDRESS": 6, "SPELLED_OUT": 8}
 DEFAULT_MAX_SENTENCES = 2
 
 
