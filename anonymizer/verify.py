@@ -29,7 +29,7 @@ from anonymizer.detect.digits import digit_runs
 from anonymizer.report import sha256_file
 from anonymizer.spans import merge
 from anonymizer.transcribe import Transcriber
-from anonymizer.types import Audio, TimeSpan, Transcript
+from anonymizer.types import Audio, PiiSpan, TimeSpan, Transcript
 from anonymizer.vad import speech_regions
 
 LEAK_WINDOW_S = 2.0
@@ -133,6 +133,13 @@ class Verifier:
                                 self.vad.min_silence_ms)
         return self.transcriber.transcribe(mono, speech, self.language, on_language=self.detector.prepare)
 
+    def _detect(self, transcript: Transcript, channel: int | None) -> list[PiiSpan]:
+        """As the pipeline does: on one side of a call, no answers to its own questions."""
+        from anonymizer.pipeline import DIALOGUE_ONLY
+
+        spans = self.detector.detect(transcript)
+        return spans if channel is None else [s for s in spans if s.recognizer not in DIALOGUE_ONLY]
+
     def verify(self, original_path: Path, anonymized_path: Path, report: dict[str, Any] | None) -> Verdict:
         from anonymizer.pipeline import channels_by_mode
 
@@ -158,7 +165,7 @@ class Verifier:
         for channel in channels_by_mode(original, self.per_channel):
             before = self.transcribe(_channel(original, channel))
             after = self.transcribe(_channel(anonymized, channel))
-            for span in self.detector.detect(before):
+            for span in self._detect(before, channel):
                 if span.entity_type in IGNORED_ENTITIES:
                     continue
                 words = words_for_span(before, span)
@@ -172,7 +179,7 @@ class Verifier:
                     findings.append(Finding("FAIL", "value recoverable from the output's transcript", *where))
                 elif report is not None and not _covered(when, redacted):
                     findings.append(Finding("FAIL", "personal data in the original outside every redaction", *where))
-            for span in self.detector.detect(after):
+            for span in self._detect(after, channel):
                 words = words_for_span(after, span)
                 if not words or span.entity_type in IGNORED_ENTITIES:
                     continue
