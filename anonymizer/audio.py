@@ -288,3 +288,24 @@ def to_mono_16k(audio: Audio) -> np.ndarray:
     if len(out) < expected:  # the resampler's flush can fall a few samples short; keep the timeline exact
         out = np.pad(out, (0, expected - len(out)))
     return out[:expected].astype(np.float32, copy=False)
+
+
+DUAL_MONO_RATIO = 0.05  # channels closer than this (RMS of L-R vs L+R) are one signal
+
+
+def channels_by_mode(audio: Audio, mode: str) -> list[int | None]:
+    """``[None]`` for one transcript of the mix; channel indices to transcribe each channel alone.
+
+    ``auto`` splits a two-channel call whose channels differ (agent and customer on their own
+    channels); two near-identical channels (mono stored as stereo) are transcribed once.
+    """
+    if audio.n_channels == 1 or mode == "never":
+        return [None]
+    if mode == "always":
+        return list(range(audio.n_channels))
+    if audio.n_channels != 2:
+        return [None]
+    left, right = audio.samples[:, 0], audio.samples[:, 1]
+    difference = float(np.sqrt(np.mean(np.square(left - right, dtype=np.float64))))
+    total = float(np.sqrt(np.mean(np.square(left + right, dtype=np.float64)))) or 1.0
+    return [0, 1] if difference > DUAL_MONO_RATIO * total else [None]

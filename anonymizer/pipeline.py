@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from anonymizer import audio as audio_io
 from anonymizer.align import align, words_for_span
 from anonymizer.config import Config
@@ -95,7 +93,6 @@ def _offline_environment() -> None:
 
 
 DIALOGUE_ONLY = {"AnswerToQuestion"}  # findings that need both sides of a call
-DUAL_MONO_RATIO = 0.05  # channels closer than this (RMS of L-R vs L+R) are one signal
 
 
 @dataclass(frozen=True)
@@ -190,7 +187,7 @@ class Pipeline:
         """VAD, transcription, detection and alignment for one channel (or the mix)."""
         cfg, rc = self.config, self.config.redaction
         with timer.stage("vad"):
-            mono = audio_io.to_mono_16k(_channel_audio(source, channel))
+            mono = audio_io.to_mono_16k(source.channel(channel))
             speech = speech_regions(mono, cfg.vad.aggressiveness, cfg.vad.frame_ms, cfg.vad.speech_pad_ms,
                                     cfg.vad.min_silence_ms)
         with timer.stage("transcribe"):
@@ -266,7 +263,8 @@ class Pipeline:
         with timer.stage("decode"):
             source = audio_io.decode(input_path)
             input_sha = sha256_file(input_path)
-        analyses = [self._analyze(source, channel, timer) for channel in channels_to_transcribe(source, cfg)]
+        channels = audio_io.channels_by_mode(source, cfg.transcription.per_channel)
+        analyses = [self._analyze(source, channel, timer) for channel in channels]
         if len(analyses) > 1:
             dialogue = self._analyze_dialogue(source, analyses, timer)
             analyses = [_mark_dialogue_findings(a, dialogue) for a in analyses] + [dialogue]
@@ -317,10 +315,6 @@ class Pipeline:
         return FileResult(input_path, "ok", paths.audio, paths.report, None, tuple(redactions), timer.timings)
 
 
-def _channel_audio(source: Audio, channel: int | None) -> Audio:
-    return source if channel is None else source.with_samples(source.samples[:, channel : channel + 1])
-
-
 def _config_for_report(cfg: Config) -> dict[str, Any]:
     """The effective config, with the deny/allow phrases (names the user typed) replaced by counts and
     the voice seed hidden."""
@@ -367,28 +361,6 @@ def _finding_text(analyses: list[ChannelAnalysis], redaction: Redaction) -> str:
     return source.transcript.text[redaction.char_start : redaction.char_end]
 
 
-def channels_to_transcribe(audio: Audio, cfg: Config) -> list[int | None]:
-    """``[None]`` for one transcript of the mix; channel indices to transcribe each channel alone.
-
-    ``auto`` splits a two-channel call whose channels differ (agent and customer on their own
-    channels); two near-identical channels (mono stored as stereo) are transcribed once.
-    """
-    return channels_by_mode(audio, cfg.transcription.per_channel)
-
-
-def channels_by_mode(audio: Audio, mode: str) -> list[int | None]:
-    if audio.n_channels == 1 or mode == "never":
-        return [None]
-    if mode == "always":
-        return list(range(audio.n_channels))
-    if audio.n_channels != 2:
-        return [None]
-    left, right = audio.samples[:, 0], audio.samples[:, 1]
-    difference = float(np.sqrt(np.mean(np.square(left - right, dtype=np.float64))))
-    total = float(np.sqrt(np.mean(np.square(left + right, dtype=np.float64)))) or 1.0
-    return [0, 1] if difference > DUAL_MONO_RATIO * total else [None]
-
-
 def redact_channels(audio: Audio, spans: dict[int | None, list[TimeSpan]], method: str, fade_ms: float,
                     tone_hz: float, reference: Audio | None = None) -> Audio:
     """Redact ``spans[None]`` on every channel and ``spans[c]`` on channel ``c`` only."""
@@ -399,7 +371,7 @@ def redact_channels(audio: Audio, spans: dict[int | None, list[TimeSpan]], metho
     samples = out.samples.copy()
     for channel, channel_spans in own.items():
         one = out.with_samples(samples[:, channel : channel + 1])
-        ref = reference.with_samples(reference.samples[:, channel : channel + 1]) if reference is not None else None
+        ref = reference.channel(channel) if reference is not None else None
         samples[:, channel : channel + 1] = redact(one, channel_spans, method, fade_ms, tone_hz, reference=ref).samples
     return out.with_samples(samples)
 

@@ -47,6 +47,10 @@ class Audio:
         """A copy with new samples and the same rate and format."""
         return Audio(samples, self.sample_rate_hz, self.container, self.codec)
 
+    def channel(self, index: int | None) -> Audio:
+        """Channel ``index`` alone (a view); ``None``: all channels."""
+        return self if index is None else self.with_samples(self.samples[:, index : index + 1])
+
 
 @dataclass(frozen=True, order=True)
 class TimeSpan:

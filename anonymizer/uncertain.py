@@ -60,8 +60,7 @@ def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float
         inside = [i for i, w in enumerate(words) if w.char_start < span.char_end and span.char_start < w.char_end]
         if inside:
             near.update((inside[0] - 1, inside[-1] + 1))
-    language = transcript.language if transcript.language in ("de", "en") else "en"
-    _, runs = digit_runs(transcript.text, language)
+    _, runs = digit_runs(transcript.text, transcript.language)
     for run in runs:
         near.update(i for i, w in enumerate(words) if w.char_start < run.end and run.start < w.char_end)
     return [PiiSpan(words[i].char_start, words[i].char_end, "UNCERTAIN", UNCERTAIN_SCORE, "uncertain_words")

@@ -78,7 +78,7 @@ def value_keys(text: str, language: str) -> tuple[set[str], list[str]]:
     >>> value_keys("null eins fünf eins, zwei drei", "de")
     (set(), ['01512', '15123'])
     """
-    _, runs = digit_runs(text, language if language in ("de", "en") else "en")
+    _, runs = digit_runs(text, language)
     digits = "".join(run.digits for run in runs)
     number_chars = {i for run in runs for i in range(run.start, run.end)}
     rest = "".join(ch if i not in number_chars else " " for i, ch in enumerate(text))
@@ -105,7 +105,7 @@ def recovered(text: str, language: str, window: Transcript) -> bool:
     words, grams = value_keys(text, language)
     heard = window.text
     heard_words = {w.lower() for w in re.findall(r"[^\W\d_]+", heard)}
-    _, runs = digit_runs(heard, language if language in ("de", "en") else "en")
+    _, runs = digit_runs(heard, language)
     heard_digits = "".join(run.digits for run in runs)
     return bool(words & heard_words) or any(g in heard_digits for g in grams)
 
@@ -141,8 +141,6 @@ class Verifier:
         return spans if channel is None else [s for s in spans if s.recognizer not in DIALOGUE_ONLY]
 
     def verify(self, original_path: Path, anonymized_path: Path, report: dict[str, Any] | None) -> Verdict:
-        from anonymizer.pipeline import channels_by_mode
-
         findings: list[Finding] = []
         original = audio_io.decode(original_path)
         anonymized = audio_io.decode(anonymized_path)
@@ -162,9 +160,9 @@ class Verifier:
             redacted = merge(TimeSpan(r["start_s"], r["end_s"]) for r in report.get("redactions", []))
             findings += [Finding("REVIEW", f"report warns: {w}") for w in report.get("warnings", [])]
         checked = 0
-        for channel in channels_by_mode(original, self.per_channel):
-            before = self.transcribe(_channel(original, channel))
-            after = self.transcribe(_channel(anonymized, channel))
+        for channel in audio_io.channels_by_mode(original, self.per_channel):
+            before = self.transcribe(original.channel(channel))
+            after = self.transcribe(anonymized.channel(channel))
             for span in self._detect(before, channel):
                 if span.entity_type in IGNORED_ENTITIES:
                     continue
@@ -206,10 +204,6 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             out.append(f)
     return out
-
-
-def _channel(audio: Audio, channel: int | None) -> Audio:
-    return audio if channel is None else audio.with_samples(audio.samples[:, channel : channel + 1])
 
 
 def report_path_for(anonymized_path: Path) -> Path:

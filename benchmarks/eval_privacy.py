@@ -112,7 +112,7 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
     by_channel = {a.channel: a for a in analyses if a.channel is not None or not stereo}
     output = audio_io.decode(result.output_path)
     verifier = pipeline.verifier()
-    heard = {c: verifier.transcribe(output if c is None else output.with_samples(output.samples[:, c : c + 1]))
+    heard = {c: verifier.transcribe(output.channel(c))
              for c in by_channel}
     covered = _covered_words(analyses)
     call_words = {w for p in truth["phrases"] for w in _words(p["text"])}

@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from anonymizer.audio import decode
+from anonymizer.audio import channels_by_mode, decode
 from anonymizer.config import load_config
-from anonymizer.pipeline import Pipeline, channels_by_mode, redact_channels
+from anonymizer.pipeline import Pipeline, redact_channels
 from anonymizer.types import Audio, PiiSpan, TimeSpan, Transcript
 from anonymizer.uncertain import uncertain_words, unheard_speech
 from anonymizer.verify import Verifier, recovered, value_keys

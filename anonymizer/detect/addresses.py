@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import tokenize
 
 _DE_STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt)"
@@ -58,18 +59,15 @@ class AddressRecognizer(PatternRecognizer):
         )
 
 
-class CueAddressRecognizer(EntityRecognizer):
+class CueAddressRecognizer(RuleRecognizer):
     """The rest of the sentence after "ich wohne in der" / "I live at", when it holds a number."""
 
     def __init__(self, supported_language: str) -> None:
         lex = lexicon(supported_language)
         self.cues = [c.split() for c in lex.address_cues]
         self.max_words = lex.address_max_words
-        super().__init__(supported_entities=["ADDRESS"], supported_language=supported_language,
-                         name="CueAddressRecognizer")
+        super().__init__("ADDRESS", supported_language)
 
-    def load(self) -> None:
-        pass
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -91,8 +89,7 @@ class CueAddressRecognizer(EntityRecognizer):
             if any(r.start == tokens[first].start for r in results):
                 continue
             if any(ch.isdigit() for ch in span) or _has_number_word(span, self.supported_language):
-                results.append(RecognizerResult("ADDRESS", tokens[first].start, tokens[last].end, 0.6,
-                                                recognition_metadata={"recognizer_name": type(self).__name__}))
+                results.append(self.result(tokens[first].start, tokens[last].end, 0.6))
         return results
 
 

@@ -11,7 +11,7 @@ it works on the dialogue transcript, where the agent's question and the customer
 
 from __future__ import annotations
 
-from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.lexicon import lexicon, rules_language
 from anonymizer.detect.tokens import tokenize
 from anonymizer.types import PiiSpan
 
@@ -48,7 +48,7 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
     >>> unanswered("Ihre Nummer? 0151 2345", "de", [PiiSpan(13, 22, "PHONE_NUMBER", 0.6, "r")])
     []
     """
-    lex = lexicon(language if language in ("de", "en") else "en")
+    lex = lexicon(rules_language(language))
     tokens = tokenize(text)
     out = []
     sentence_start = 0

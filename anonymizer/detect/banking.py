@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.digits import DigitRun, context_near, digit_runs
 from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
@@ -67,16 +68,13 @@ def country_before(tokens: tuple[Token, ...], run: DigitRun) -> tuple[str, int] 
     return None
 
 
-class SpokenIbanRecognizer(EntityRecognizer):
+class SpokenIbanRecognizer(RuleRecognizer):
     """IBANs: checksum when intact, country letters or context when ASR mangled a digit."""
 
     def __init__(self, supported_language: str) -> None:
         self.context_words = lexicon(supported_language).iban_context
-        super().__init__(supported_entities=["IBAN_CODE"], supported_language=supported_language,
-                         name="SpokenIbanRecognizer")
+        super().__init__("IBAN_CODE", supported_language)
 
-    def load(self) -> None:
-        pass
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -98,28 +96,26 @@ class SpokenIbanRecognizer(EntityRecognizer):
                 if run.first > 0 and _LETTER.match(tokens[run.first - 1].text):
                     start = tokens[run.first - 1].start
             if score:
-                results.append(RecognizerResult("IBAN_CODE", start, run.end, score,
-                                                recognition_metadata={"recognizer_name": type(self).__name__}))
+                results.append(self.result(start, run.end, score))
         for match in _MANGLED.finditer(text):
             if sum(ch.isdigit() for ch in match.group()) >= 10:
-                results.append(RecognizerResult("IBAN_CODE", match.start(), match.end(), 0.6,
-                                                recognition_metadata={"recognizer_name": type(self).__name__}))
-        return [r for r in results  # one finding per IBAN: drop those inside a wider one
-                if not any(o is not r and o.start <= r.start and r.end <= o.end and (o.start, o.end) != (r.start, r.end)
-                           for o in results)
-                and not any(o.start == r.start and o.end == r.end and o.score > r.score for o in results)]
+                results.append(self.result(match.start(), match.end(), 0.6))
+        # one finding per IBAN: drop those inside a wider one, or on the same span with a lower score
+        return [r for r in results if not any(_outranks(o, r) for o in results)]
 
 
-class SpokenCardRecognizer(EntityRecognizer):
+def _outranks(o: RecognizerResult, r: RecognizerResult) -> bool:
+    covers = o is not r and o.start <= r.start and r.end <= o.end
+    return covers and ((o.start, o.end) != (r.start, r.end) or o.score > r.score)
+
+
+class SpokenCardRecognizer(RuleRecognizer):
     """Payment card numbers: 13–19 digits, Luhn or a context word."""
 
     def __init__(self, supported_language: str) -> None:
         self.context_words = lexicon(supported_language).card_context
-        super().__init__(supported_entities=["CREDIT_CARD"], supported_language=supported_language,
-                         name="SpokenCardRecognizer")
+        super().__init__("CREDIT_CARD", supported_language)
 
-    def load(self) -> None:
-        pass
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -135,6 +131,5 @@ class SpokenCardRecognizer(EntityRecognizer):
                 score = 0.6
             else:
                 continue
-            results.append(RecognizerResult("CREDIT_CARD", run.start, run.end, score,
-                                            recognition_metadata={"recognizer_name": type(self).__name__}))
+            results.append(self.result(run.start, run.end, score))
         return results

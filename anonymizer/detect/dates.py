@@ -1,18 +1,16 @@
 """Dates as people say them: "14. März 1985", "vierzehnter März", "March 14th, 1985", "14.03.1985".
 
 Reported as DATE_TIME; with a birth context word nearby the score rises (Presidio's context
-enhancement). Times of day and durations are not dates.
+enhancement). Times of day and durations are not dates. Month names and birth context words are in the
+language's lexicon (section ``dates``).
 """
 
 from __future__ import annotations
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
-MONTHS = {
-    "de": "januar|jänner|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember",
-    "en": "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec",
-}
+from anonymizer.detect.lexicon import lexicon
+
 _ORDINAL_WORDS = {
     "de": r"(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|erst|zweit|dritt|"
     r"viert|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwölft|dreizehnt|vierzehnt|fünfzehnt|sechzehnt|siebzehnt|"
@@ -24,14 +22,8 @@ _ORDINAL_WORDS = {
 _YEAR = r"(?:\s*,?\s*(?:\d{2,4}|(?:neunzehn|zwei|nineteen|two|twenty)[\w\s-]{2,40}?(?=[.,?!]|$)))?"
 _DAY = r"(?:\d{1,2}\s*(?:\.|st|nd|rd|th)?)"
 
-CONTEXT = {
-    "de": ["geboren", "geburtsdatum", "geburtstag", "geb"],
-    "en": ["born", "birth", "birthday", "dob"],
-}
-
-
 def date_patterns(language: str) -> list[Pattern]:
-    months = MONTHS[language]
+    months = "|".join(lexicon(language).months)
     ordinal = _ORDINAL_WORDS[language]
     patterns = [
         Pattern("numeric date", r"\b\d{1,2}[./-]\s?\d{1,2}[./-]\s?(?:\d{4}|\d{2})\b", 0.6),
@@ -48,7 +40,7 @@ class SpokenDateRecognizer(PatternRecognizer):
         super().__init__(
             supported_entity="DATE_TIME",
             patterns=date_patterns(supported_language),
-            context=CONTEXT[supported_language],
+            context=list(lexicon(supported_language).date_context),
             supported_language=supported_language,
             name="SpokenDateRecognizer",
         )

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from anonymizer.detect.lexicon import Lexicon, lexicon
+from anonymizer.detect.lexicon import Lexicon, lexicon, rules_language
 from anonymizer.detect.tokens import Token, tokenize
 
 _SEPARATOR_ONLY = re.compile(r"^[-–—,./]+$")
@@ -106,8 +106,11 @@ def _kind(token: Token, lex: Lexicon) -> str:
 
 
 def digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[DigitRun, ...]]:
-    """The tokens of ``text`` and its digit runs (cached: several recognizers ask for the same text)."""
-    return _digit_runs(text, language)
+    """The tokens of ``text`` and its digit runs (cached: several recognizers ask for the same text).
+
+    A language without a lexicon is read with the English one.
+    """
+    return _digit_runs(text, rules_language(language))
 
 
 @lru_cache(maxsize=16)

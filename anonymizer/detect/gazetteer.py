@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.lexicon import LEXICON_DIR, lexicon
+from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import tokenize
 
 _CAPITALIZED = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàëïç]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàëïç]+)?$")
@@ -48,12 +49,11 @@ def gazetteer(language: str) -> Gazetteer:
     return Gazetteer(frozenset(first), frozenset(last), frozenset(ordinary), lexicon(language).not_names)
 
 
-class GazetteerNameRecognizer(EntityRecognizer):
+class GazetteerNameRecognizer(RuleRecognizer):
     """Known first and last names, alone (when not also an ordinary word) or in pairs."""
 
     def __init__(self, supported_language: str) -> None:
-        super().__init__(supported_entities=["PERSON"], supported_language=supported_language,
-                         name="GazetteerNameRecognizer")
+        super().__init__("PERSON", supported_language)
 
     def load(self) -> None:
         gazetteer(self.supported_language)
@@ -64,7 +64,6 @@ class GazetteerNameRecognizer(EntityRecognizer):
         names = gazetteer(self.supported_language)
         tokens = tokenize(text)
         candidate = [bool(_CAPITALIZED.match(t.text)) and names.is_name(t.text) for t in tokens]
-        metadata = {"recognizer_name": type(self).__name__}
         results = []
         i = 0
         while i < len(tokens):
@@ -75,12 +74,10 @@ class GazetteerNameRecognizer(EntityRecognizer):
                     and not tokens[i].raw.endswith((",", ".", "?", "!", ";", ":")))
             if pair:
                 both_ordinary = tokens[i].text in names.ordinary and tokens[i + 1].text in names.ordinary
-                results.append(RecognizerResult("PERSON", tokens[i].start, tokens[i + 1].end,
-                                                0.45 if both_ordinary else 0.75, recognition_metadata=metadata))
+                results.append(self.result(tokens[i].start, tokens[i + 1].end, 0.45 if both_ordinary else 0.75))
                 i += 2
                 continue
             if tokens[i].text not in names.ordinary:
-                results.append(RecognizerResult("PERSON", tokens[i].start, tokens[i].end, 0.5,
-                                                recognition_metadata=metadata))
+                results.append(self.result(tokens[i].start, tokens[i].end, 0.5))
             i += 1
         return results

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.digits import context_near, digit_runs
 from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.rules import RuleRecognizer
 
 _LETTER = re.compile(r"^[A-Za-zÄÖÜäöü]\.?$")
 MAX_PREFIX_LETTERS = 3
 
 
-class IdentifierRecognizer(EntityRecognizer):
+class IdentifierRecognizer(RuleRecognizer):
     """Identifiers announced by a context word."""
 
     def __init__(self, supported_language: str) -> None:
@@ -28,11 +29,8 @@ class IdentifierRecognizer(EntityRecognizer):
         self.context_words = lex.id_context
         self.letter_words = lex.letter_words
         self.window = lex.id_max_gap_words + 2  # the context phrase itself may be two words
-        super().__init__(supported_entities=["ID_NUMBER"], supported_language=supported_language,
-                         name="IdentifierRecognizer")
+        super().__init__("ID_NUMBER", supported_language)
 
-    def load(self) -> None:
-        pass
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -48,6 +46,5 @@ class IdentifierRecognizer(EntityRecognizer):
                 first -= 1
             if not context_near(tokens, first, self.context_words, self.window):
                 continue
-            results.append(RecognizerResult("ID_NUMBER", tokens[first].start, run.end, 0.7,
-                                            recognition_metadata={"recognizer_name": type(self).__name__}))
+            results.append(self.result(tokens[first].start, run.end, 0.7))
         return results

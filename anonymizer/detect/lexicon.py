@@ -46,6 +46,16 @@ def available_languages() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in LEXICON_DIR.glob("*.yaml")))
 
 
+def rules_language(language: str) -> str:
+    """``language`` when it has a lexicon, else English (a transcript in another language still gets
+    the digit and question rules).
+
+    >>> rules_language("de"), rules_language("fr")
+    ('de', 'en')
+    """
+    return language if (LEXICON_DIR / f"{language}.yaml").is_file() else "en"
+
+
 @cache
 def lexicon(language: str) -> Lexicon:
     """The lexicon of ``language`` (``de``, ``en``); KeyError for a language without one.

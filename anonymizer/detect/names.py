@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import tokenize
 
 MAX_NAME_WORDS = 3
@@ -23,7 +24,7 @@ FUNCTION_WORDS = {"and", "und", "i", "ich", "from", "aus", "calling", "here", "h
                   "also", "please", "bitte", "to", "zu", "with", "mit", "oder", "or"}
 
 
-class CueNameRecognizer(EntityRecognizer):
+class CueNameRecognizer(RuleRecognizer):
     """Person names right after cue phrases."""
 
     def __init__(self, supported_language: str) -> None:
@@ -31,11 +32,8 @@ class CueNameRecognizer(EntityRecognizer):
         self.strong = lex.strong_name_cues
         self.weak = lex.weak_name_cues
         self.not_names = lex.not_names
-        super().__init__(supported_entities=["PERSON"], supported_language=supported_language,
-                         name="CueNameRecognizer")
+        super().__init__("PERSON", supported_language)
 
-    def load(self) -> None:
-        pass
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -67,8 +65,7 @@ class CueNameRecognizer(EntityRecognizer):
                     if taken:
                         key = (taken[0].start, taken[-1].end)
                         found[key] = max(found.get(key, 0.0), 0.75 if strong else 0.5)
-        metadata = {"recognizer_name": self.__class__.__name__}
         return [
-            RecognizerResult("PERSON", start, end, score, recognition_metadata=metadata)
+            self.result(start, end, score)
             for (start, end), score in sorted(found.items())
         ]

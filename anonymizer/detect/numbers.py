@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.digits import DigitRun, digit_runs
+from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token
 
 CURRENCY_WORDS = {"euro", "euros", "eur", "dollar", "dollars", "usd", "cent", "cents", "pfund", "pound", "pounds",
@@ -43,17 +44,14 @@ def is_amount(tokens: tuple[Token, ...], run: DigitRun) -> bool:
     return cents or bool(before & PRICE_WORDS)
 
 
-class NumberSequenceRecognizer(EntityRecognizer):
+class NumberSequenceRecognizer(RuleRecognizer):
     """Runs of ``min_digits`` or more digits, however ASR separated or spelled them."""
 
     def __init__(self, supported_language: str, min_digits: int = 4, allow: tuple[str, ...] = ()) -> None:
         self.min_digits = min_digits
         self.allow = {a.lower() for a in allow}
-        super().__init__(supported_entities=["NUMBER_SEQUENCE"], supported_language=supported_language,
-                         name="NumberSequenceRecognizer")
+        super().__init__("NUMBER_SEQUENCE", supported_language)
 
-    def load(self) -> None:
-        pass
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -65,6 +63,5 @@ class NumberSequenceRecognizer(EntityRecognizer):
                 continue
             if text[run.start : run.end].lower() in self.allow:
                 continue
-            results.append(RecognizerResult("NUMBER_SEQUENCE", run.start, run.end, 0.6,
-                                            recognition_metadata={"recognizer_name": type(self).__name__}))
+            results.append(self.result(run.start, run.end, 0.6))
         return results

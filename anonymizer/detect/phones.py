@@ -7,26 +7,24 @@ PHONE_NUMBER at 0.75; a merely possible one needs a context word ("Telefon", "re
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.digits import context_near, digit_runs
 from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.rules import RuleRecognizer
 
 REGIONS = {"de": ("DE", "AT", "CH"), "en": ("US", "GB", "CA", "IE")}
 
 
-class SpokenPhoneRecognizer(EntityRecognizer):
+class SpokenPhoneRecognizer(RuleRecognizer):
     """Dictated phone numbers, checked with libphonenumber."""
 
     def __init__(self, supported_language: str) -> None:
         self.regions = REGIONS.get(supported_language, ("DE", "US", "GB"))
         self.context_words = lexicon(supported_language).phone_context
-        super().__init__(supported_entities=["PHONE_NUMBER"], supported_language=supported_language,
-                         name="SpokenPhoneRecognizer")
+        super().__init__("PHONE_NUMBER", supported_language)
 
-    def load(self) -> None:
-        pass
 
     def score(self, digits: str, plus: bool) -> float:
         """0.75 valid, 0.4 possible, 0 neither, for any of the regions (or internationally with a plus)."""
@@ -60,6 +58,5 @@ class SpokenPhoneRecognizer(EntityRecognizer):
             if score and score < 0.75 and not context_near(tokens, run.first, self.context_words):
                 continue
             if score:
-                results.append(RecognizerResult("PHONE_NUMBER", run.start, run.end, score if score >= 0.75 else 0.6,
-                                                recognition_metadata={"recognizer_name": type(self).__name__}))
+                results.append(self.result(run.start, run.end, score if score >= 0.75 else 0.6))
         return results

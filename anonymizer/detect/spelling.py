@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
 
 _CAPITAL_LETTER = re.compile(r"^(?:[A-ZÄÖÜ]|SCH)\.?$")
@@ -25,7 +26,7 @@ _SEPARATOR = re.compile(r"^[-–—,./]+$")
 MIN_UNITS = 3
 
 
-class SpelledOutRecognizer(EntityRecognizer):
+class SpelledOutRecognizer(RuleRecognizer):
     """Letter-by-letter spellings."""
 
     def __init__(self, supported_language: str) -> None:
@@ -33,11 +34,8 @@ class SpelledOutRecognizer(EntityRecognizer):
         self.joiners = [j.split() for j in lex.spelling_joiners]
         self.alphabet = lex.spelling_alphabet
         self.letter_words = lex.letter_words
-        super().__init__(supported_entities=["SPELLED_OUT"], supported_language=supported_language,
-                         name="SpelledOutRecognizer")
+        super().__init__("SPELLED_OUT", supported_language)
 
-    def load(self) -> None:
-        pass
 
     def _letter(self, token: Token) -> bool:
         word = token.text.lower().rstrip(".")
@@ -86,8 +84,7 @@ class SpelledOutRecognizer(EntityRecognizer):
                 ends.pop()
             if kinds and ("joiner" in kinds or kinds.count("letter") >= MIN_UNITS
                           or kinds.count("alphabet") >= MIN_UNITS):
-                results.append(RecognizerResult("SPELLED_OUT", tokens[i].start, tokens[ends[-1]].end, 0.7,
-                                                recognition_metadata={"recognizer_name": type(self).__name__}))
+                results.append(self.result(tokens[i].start, tokens[ends[-1]].end, 0.7))
                 i = ends[-1] + 1
             else:
                 i += 1

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import tokenize
 
 TLDS = ("de", "com", "net", "org", "eu", "at", "ch", "info", "io", "biz", "co", "uk", "fr", "nl", "it", "es")
@@ -27,15 +28,12 @@ _CUE = re.compile(r"(?i)mail")  # "E-Mail-Adresse", "E -Mail", "email address", 
 CUE_WINDOW_CHARS = 80
 
 
-class SpokenEmailRecognizer(EntityRecognizer):
+class SpokenEmailRecognizer(RuleRecognizer):
     """Spoken or mangled e-mail addresses."""
 
     def __init__(self, supported_language: str) -> None:
-        super().__init__(supported_entities=["EMAIL_ADDRESS"], supported_language=supported_language,
-                         name="SpokenEmailRecognizer")
+        super().__init__("EMAIL_ADDRESS", supported_language)
 
-    def load(self) -> None:
-        pass
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -53,6 +51,5 @@ class SpokenEmailRecognizer(EntityRecognizer):
             cue = _CUE.search(text[max(0, tokens[first].start - CUE_WINDOW_CHARS) : tokens[first].start])
             if len(_AT_OR_DOT.findall(span_text)) < (1 if cue else 2):
                 continue  # without an e-mail cue, a lone "… punkt de" is not enough evidence
-            results.append(RecognizerResult("EMAIL_ADDRESS", tokens[first].start, max(end, tokens[last].end), 0.6,
-                                            recognition_metadata={"recognizer_name": self.__class__.__name__}))
+            results.append(self.result(tokens[first].start, max(end, tokens[last].end), 0.6))
         return results
