@@ -7,10 +7,11 @@ Only the speech regions found by VAD are sent to the model (concatenated, like f
 from __future__ import annotations
 
 import bisect
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -103,6 +104,29 @@ class FasterWhisperTranscriber:
         self._model = WhisperModel(
             located.path, device=device, compute_type=compute_type, cpu_threads=threads, files=files
         )
+        self.encoder_calls = 0  # how often the encoder really ran (benchmarks and tests read it)
+        self._reuse_last_encoding()
+
+    def _reuse_last_encoding(self) -> None:
+        """Run the encoder once per distinct window.
+
+        faster-whisper (1.2) encodes the first 30 s window twice when it detects the language: once to
+        detect it, once to decode the window. The encoder is deterministic, so the second call gets the
+        first call's output (keyed on the exact features). If a later faster-whisper stops calling
+        ``encode`` twice, this simply never hits.
+        """
+        encode = self.encode_uncached = self._model.encode
+        last: dict[str, Any] = {}
+
+        def encode_once(features: np.ndarray) -> Any:
+            array = np.ascontiguousarray(features)
+            key = (array.shape, array.dtype.str, hashlib.blake2b(array.data, digest_size=16).digest())
+            if last.get("key") != key:
+                self.encoder_calls += 1
+                last["key"], last["output"] = key, encode(features)
+            return last["output"]
+
+        self._model.encode = encode_once
 
     @property
     def model_info(self) -> ModelInfo:

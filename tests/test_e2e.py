@@ -69,7 +69,7 @@ def runs(tmp_path_factory):
         tampered = pipeline.verifier().verify(SAMPLES / "call_en.wav", SAMPLES / "call_en.wav",
                                               json.loads(results["call_en.wav"].report_path.read_text()))
     return {"results": results, "retranscripts": retranscripts, "originals": originals, "attempts": attempts,
-            "verdicts": verdicts, "tampered": tampered}
+            "verdicts": verdicts, "tampered": tampered, "pipeline": pipeline}
 
 
 def truth(name: str) -> dict:
@@ -230,3 +230,30 @@ def test_cli_run_verify_and_verify_command(tmp_path):
                                      "--report", str(tmp_path / "call_en.anon.json"), "--model", "tiny.en",
                                      "--language", "en"])
     assert leaked_run.exit_code == 1 and leaked_run.output.startswith("FAIL"), leaked_run.output
+
+
+def test_language_detection_shares_the_first_encoding(runs):
+    """faster-whisper encodes the first 30 s twice when it detects the language; the transcriber runs
+    the encoder once for it, and the words are exactly those of the unshared encoder."""
+    transcriber = runs["pipeline"].transcriber
+    mono = to_mono_16k(decode(SAMPLES / "call_en.wav"))
+    speech = speech_regions(mono)
+    before = transcriber.encoder_calls
+    shared = transcriber.transcribe(mono, speech, None)
+    shared_calls = transcriber.encoder_calls - before
+    unshared_calls = 0
+    encode_once = transcriber._model.encode
+
+    def count(features):
+        nonlocal unshared_calls
+        unshared_calls += 1
+        return transcriber.encode_uncached(features)
+
+    transcriber._model.encode = count
+    try:
+        unshared = transcriber.transcribe(mono, speech, None)
+    finally:
+        transcriber._model.encode = encode_once
+    assert shared.language == unshared.language == "en"
+    assert shared.words == unshared.words
+    assert shared_calls == unshared_calls - 1

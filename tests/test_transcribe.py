@@ -25,3 +25,25 @@ def test_map_is_monotonic():
 def test_no_speech_gives_empty_audio():
     joined, _ = concat_speech(np.zeros(16000, np.float32), [])
     assert joined.size == 0
+
+
+def test_the_encoder_runs_once_per_distinct_window():
+    from anonymizer.transcribe import FasterWhisperTranscriber
+
+    calls = []
+
+    class Model:
+        def encode(self, features):
+            calls.append(features.copy())
+            return f"encoded {len(calls)}"
+
+    transcriber = FasterWhisperTranscriber.__new__(FasterWhisperTranscriber)
+    transcriber._model = Model()
+    transcriber.encoder_calls = 0
+    transcriber._reuse_last_encoding()
+    first, second = np.zeros((80, 3000), np.float32), np.ones((80, 3000), np.float32)
+    assert transcriber._model.encode(first) == "encoded 1"
+    assert transcriber._model.encode(first.copy()) == "encoded 1"  # same features: reused
+    assert transcriber._model.encode(second) == "encoded 2"
+    assert transcriber._model.encode(first) == "encoded 3"  # only the last window is kept
+    assert transcriber.encoder_calls == len(calls) == 3
