@@ -98,7 +98,8 @@ def pipeline_options(function: Any) -> Any:
         click.option("--per-channel", type=click.Choice(["auto", "always", "never"]),
                      help="Transcribe each channel on its own (auto: stereo calls whose channels differ)."),
         click.option("--all-channels/--own-channel", default=None,
-                     help="Redact a finding on every channel (default) or only on the channel it was said on."),
+                     help="Redact a finding on every channel, while its speaker talks (default), or only on "
+                          "the channel it was said on."),
     ]
     for option in reversed(options):
         function = option(function)

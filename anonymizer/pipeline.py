@@ -25,7 +25,7 @@ from anonymizer.detect import Detector
 from anonymizer.errors import AnonymizerError, OutputExistsError
 from anonymizer.redact import redact
 from anonymizer.report import FileFacts, Report, redacted_text, sha256_file
-from anonymizer.spans import merge
+from anonymizer.spans import intersect, merge
 from anonymizer.transcribe import Transcriber
 from anonymizer.types import (
     Audio,
@@ -242,14 +242,35 @@ class Pipeline:
                                                       char_end=max(w.char_end for w in words)))
         return ChannelAnalysis(None, [], dialogue, pii, new, redacted_text(dialogue, marked))
 
-    def _spans_to_render(self, redactions: list[Redaction], n_channels: int) -> dict[int | None, list[TimeSpan]]:
+    def spans_to_render(self, redactions: list[Redaction], n_channels: int,
+                         speech: dict[int, list[TimeSpan]]) -> dict[int | None, list[TimeSpan]]:
+        """The spans to render per channel (None: every channel).
+
+        A finding on one channel of a call is redacted there in full. On the other channels (echo and
+        crosstalk carry its audio) it is redacted where its channel has speech (VAD, padded): while that
+        side is silent there is nothing of it to echo, and the other side's words stay — a finding's
+        words can span the pauses in which the other side talked (Whisper only hears the speech regions,
+        so every word's audio lies inside them). Findings of no single channel (the
+        mix, or a dialogue finding with words on both sides) are redacted on every channel in full.
+        """
         collar_s = self.config.redaction.merge_gap_ms / 1000
-        if self.config.redaction.all_channels:
+        if not self.config.redaction.all_channels:
+            by_channel: dict[int | None, list[TimeSpan]] = {}
+            for r in redactions:
+                by_channel.setdefault(r.channel, []).append(r.span)
+            return {c: merge(spans, collar_s=collar_s) for c, spans in by_channel.items()}
+        if not speech or all(r.channel is None for r in redactions):
             return {None: merge((r.span for r in redactions), collar_s=collar_s)}
-        by_channel: dict[int | None, list[TimeSpan]] = {}
-        for r in redactions:
-            by_channel.setdefault(r.channel, []).append(r.span)
-        return {c: merge(spans, collar_s=collar_s) for c, spans in by_channel.items()}
+        rendered: dict[int | None, list[TimeSpan]] = {}
+        for c in range(n_channels):
+            spans: list[TimeSpan] = []
+            for r in redactions:
+                if r.channel is None or r.channel == c or r.channel not in speech:
+                    spans.append(r.span)
+                else:  # (no speech at all under it: VAD missed it, keep it whole)
+                    spans += intersect(r.span, speech[r.channel]) or [r.span]
+            rendered[c] = merge(spans, collar_s=collar_s)
+        return rendered
 
     def _run(self, input_path: Path, paths: OutputPaths, overwrite: bool) -> FileResult:
         cfg = self.config
@@ -270,7 +291,8 @@ class Pipeline:
             analyses = [_mark_dialogue_findings(a, dialogue) for a in analyses] + [dialogue]
         redactions = sorted((r for a in analyses for r in a.redactions), key=lambda r: (r.start_s, r.end_s))
         rc = cfg.redaction
-        to_render = self._spans_to_render(redactions, source.n_channels)
+        speech = {a.channel: a.speech for a in analyses if a.channel is not None}
+        to_render = self.spans_to_render(redactions, source.n_channels, speech)
         if self.on_analysis is not None:
             self.on_analysis(input_path, analyses)
         # Personal data is muted before the voice transform (it never enters it); the bleep is

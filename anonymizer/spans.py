@@ -53,6 +53,15 @@ def merge(spans: Iterable[TimeSpan], collar_s: float = 0.0) -> list[TimeSpan]:
     return out
 
 
+def intersect(span: TimeSpan, regions: Iterable[TimeSpan]) -> list[TimeSpan]:
+    """The parts of ``span`` that lie inside ``regions``.
+
+    >>> intersect(TimeSpan(1.0, 5.0), [TimeSpan(0.0, 2.0), TimeSpan(3.0, 4.0), TimeSpan(6.0, 7.0)])
+    [TimeSpan(start_s=1.0, end_s=2.0), TimeSpan(start_s=3.0, end_s=4.0)]
+    """
+    return [span & region for region in regions if span.overlaps(region)]
+
+
 def ensure_min_duration(span: TimeSpan, min_s: float) -> TimeSpan:
     """Grow a span symmetrically to at least ``min_s`` (a very short bleep is hard to hear as one).
 

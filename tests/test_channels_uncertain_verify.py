@@ -164,3 +164,23 @@ def test_verifier_pass_and_fail(tmp_path):
     tampered = clean.verify(original, original, report)
     assert tampered.status == "FAIL" and "modified" in tampered.findings[0].reason
     assert clean.verify(original, result.output_path, None).status == "REVIEW"
+
+
+def test_a_channels_finding_spares_the_other_side_where_its_channel_is_silent():
+    """The customer's finding (channel 1) stretches over a pause in which the agent talked: the
+    customer's channel is redacted in full, the agent's only where the customer had speech."""
+    from anonymizer.types import Redaction
+
+    pipeline = Pipeline(load_config(None, {"voice": {"chain": []}, "redaction": {"merge_gap_ms": 0}}),
+                        FakeTranscriber([]), FakeDetector())
+    speech = {0: [TimeSpan(2.0, 4.0)], 1: [TimeSpan(0.0, 2.1), TimeSpan(3.9, 6.0)]}
+    customer = Redaction(1.5, 4.5, "ADDRESS", 0.6, "r", channel=1)
+    both = Redaction(5.0, 5.5, "EMAIL_ADDRESS", 0.5, "r+dialogue", channel=None)
+    rendered = pipeline.spans_to_render([customer, both], 2, speech)
+    assert rendered[1] == [TimeSpan(1.5, 4.5), TimeSpan(5.0, 5.5)]
+    assert rendered[0] == [TimeSpan(1.5, 2.1), TimeSpan(3.9, 4.5), TimeSpan(5.0, 5.5)]
+    # mono (no per-channel speech) and --own-channel keep their rules
+    assert pipeline.spans_to_render([customer], 1, {}) == {None: [TimeSpan(1.5, 4.5)]}
+    own = Pipeline(load_config(None, {"voice": {"chain": []}, "redaction": {"all_channels": False}}),
+                   FakeTranscriber([]), FakeDetector())
+    assert own.spans_to_render([customer], 2, speech) == {1: [TimeSpan(1.5, 4.5)]}
