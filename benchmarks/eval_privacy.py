@@ -8,7 +8,11 @@ On the synthetic corpus of ``make_privacy_corpus.py`` (generated if missing), wi
   (same model, per channel) within 1 s of where it was said — a name's words, 5-digit windows of a
   number, a birth year, a street/city/postcode, the user part of an e-mail;
 - over-redaction: redacted seconds ÷ PII seconds;
-- retention: the original transcript's non-PII words found again in the output's transcript.
+- retention: the original transcript's non-PII words found again in the output's transcript. The
+  words lost are split by cause: "redacted" (the word's middle lies inside a rendered redaction: the
+  audio is gone) and "ASR drift" (the word's audio is untouched — with ``--voice none`` bit-identical —
+  but Whisper transcribes it differently next to a bleep). "audio retention" counts only the first
+  cause: the share of non-PII words whose audio the output keeps.
 
 Then the real clips in ../shared/data/clips (when present): negative controls must keep their words.
 
@@ -135,17 +139,22 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
             continue
         findings.append((r.entity_type, any(r.span.overlaps(t) for t in truth_spans)))
     # retention: non-PII words of the original transcript heard again in the output
-    kept = total = 0
+    kept = total = audio_kept = 0
+    plan = pipeline.spans_to_render(list(result.redactions), output.n_channels,
+                                    {a.channel: a.speech for a in analyses if a.channel is not None})
     for channel, analysis in by_channel.items():
-        original = [w.text for w in analysis.transcript.words if not _in_any(w, truth_spans)]
+        rendered = plan.get(None, []) + plan.get(channel, [])
+        tokens = [(token, not _in_any(w, rendered)) for w in analysis.transcript.words
+                  if not _in_any(w, truth_spans) for token in _words(w.text)]
         again = Counter(w.lower() for w in _words(heard[channel].text))
-        counts = Counter(w for text in original for w in _words(text))
-        total += sum(counts.values())
+        counts = Counter(token for token, _ in tokens)
+        total += len(tokens)
         kept += sum(min(n, again[w]) for w, n in counts.items())
+        audio_kept += sum(outside for _, outside in tokens)
     pii_s = total_duration_s(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
     redacted_s = total_duration_s(r.span for r in result.redactions)
     return {"file": path.name, "language": language, "items": items, "findings": findings, "kept": kept,
-            "total": total, "pii_s": pii_s, "redacted_s": redacted_s, "stereo": stereo,
+            "total": total, "audio_kept": audio_kept, "pii_s": pii_s, "redacted_s": redacted_s, "stereo": stereo,
             "rate_hz": truth["sample_rate_hz"], "verify": None}
 
 
@@ -209,12 +218,14 @@ def print_table(calls: list[dict]) -> dict:
             "leaked": sum(i["leaked"] for i in items),
             "over_redaction": round(sum(c["redacted_s"] for c in subset) / sum(c["pii_s"] for c in subset), 3),
             "retention": round(sum(c["kept"] for c in subset) / max(1, sum(c["total"] for c in subset)), 4),
+            "audio_retention": round(sum(c["audio_kept"] for c in subset) / max(1, sum(c["total"] for c in subset)),
+                                     4),
         }
     print(f"\n{'language':<10}{'calls':>6}{'items':>7}{'text recall':>13}{'covered':>9}{'leaked':>8}"
-          f"{'over-red.':>11}{'retention':>11}")
+          f"{'over-red.':>11}{'retention':>11}{'audio ret.':>12}")
     for language, s in summary.items():
         print(f"{language:<10}{s['calls']:>6}{s['items']:>7}{s['text_recall']:>13.1%}{s['covered']:>9.1%}"
-              f"{s['leaked']:>8}{s['over_redaction']:>10.2f}x{s['retention']:>11.1%}")
+              f"{s['leaked']:>8}{s['over_redaction']:>10.2f}x{s['retention']:>11.1%}{s['audio_retention']:>12.1%}")
     return summary
 
 
@@ -250,7 +261,8 @@ def main() -> None:
             c = calls[-1]
             print(f"{path.name}: {sum(i['found'] for i in c['items'])}/{len(c['items'])} found, "
                   f"{sum(i['leaked'] for i in c['items'])} leaked, over-red. {c['redacted_s'] / c['pii_s']:.2f}x, "
-                  f"retention {c['kept'] / max(1, c['total']):.0%}", flush=True)
+                  f"retention {c['kept'] / max(1, c['total']):.0%} (audio {c['audio_kept'] / max(1, c['total']):.0%})",
+                  flush=True)
             if args.show_misses:
                 truth = json.loads(path.with_name(path.name.split(".")[0] + ".truth.json").read_text())
                 for item, t in zip(c["items"], truth["pii"], strict=True):

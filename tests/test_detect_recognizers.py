@@ -273,13 +273,19 @@ def test_spelled_out(language, text, expected):
         ("de", "Wie ist Ihre E-Mail-Adresse? Gertpunkt Wilmsenart, Beispielpunkt D .E. Und Ihr Geburtsdatum?", [],
          [("EMAIL_ADDRESS", "Gertpunkt Wilmsenart, Beispielpunkt D .E")]),
         ("de", "Wie lautet Ihre Ebene? Meine Iban ist D8 94 irgendwas. Danke.", [],
-         [("IBAN_CODE", "Meine Iban ist D8 94 irgendwas. Danke")]),
+         [("IBAN_CODE", "D8 94 irgendwas")]),  # lead-in and closing words stay audible
         ("en", "What is your email address? Confirmation that's free to let me look, that's come. One moment.", [],
          [("EMAIL_ADDRESS", "Confirmation that's free to let me look, that's come. One moment")]),
         ("en", "Could you smell your last name? That is roughly meco -November -November. Which card?", [],
          [("SPELLED_OUT", "That is roughly meco -November -November")]),
         ("de", "Können Sie Ihren Nachnamen wuchstabieren? Das ist TVT -Odor. Erwürich.", [(54, 62, "SPELLED_OUT")],
          [("SPELLED_OUT", "Das ist TVT -Odor. Erwürich")]),  # spellings are redacted whole even when part was found
+        # in a spelling, a lead-in word may be a letter ASR misheard ("the" for "D"): kept
+        ("en", "Can you spell your last name? That is the A -V -I -S.", [],
+         [("SPELLED_OUT", "That is the A -V -I -S")]),
+        # an answer cut off by the word limit inside the agent's next question ends before that question
+        ("de", "Ihre Kundennummer? Ja also die ist ka el em " + "eins " * 15 + "Punkt. Ist da sonst noch irgendetwas "
+         "anderes, was ich für Sie tun kann?", [], [("ID_NUMBER", "ka el em " + "eins " * 15 + "Punkt")]),
         # the recognizers found what was asked for: nothing more to do
         ("en", "Your phone number? It is 415 555 2671.", [(25, 37, "PHONE_NUMBER")], []),
         # an e-mail question is not an address question

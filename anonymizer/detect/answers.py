@@ -5,14 +5,16 @@ and the customer's next words are that item — however ASR wrote them ("Gertpun
 Beispielpunkt D .E."). When none of the recognizers found the asked-for kind of data in the answer,
 the whole answer (the words after the question, up to the next question, at most
 ``max_answer_words`` and two sentences — more for e-mails and spellings) is redacted as that type
-with score 0.5. This runs after the recognizers, because it needs their findings. On a stereo call
+with score 0.5 — less its lead-in and closing words ("Meine Kundennummer ist …", "… danke"), which
+say nothing about the person (except in spellings and e-mails, where ASR writes letters as "my",
+"the", "es"). This runs after the recognizers, because it needs their findings. On a stereo call
 it works on the dialogue transcript, where the agent's question and the customer's answer meet.
 """
 
 from __future__ import annotations
 
 from anonymizer.detect.lexicon import lexicon, rules_language
-from anonymizer.detect.tokens import tokenize
+from anonymizer.detect.tokens import Token, tokenize
 from anonymizer.types import PiiSpan
 
 # what counts as having found the asked-for data in the answer
@@ -33,6 +35,30 @@ ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS"}
 # an answer is at most this many sentences (ASR puts periods inside spoken e-mails and spellings)
 MAX_SENTENCES = {"EMAIL_ADDRESS": 6, "SPELLED_OUT": 8}
 DEFAULT_MAX_SENTENCES = 2
+
+
+def _trim(tokens: list[Token], first: int, last: int, lead_in: frozenset[str], closing: frozenset[str],
+          cues: list[str]) -> tuple[int, int]:
+    """The answer without the asking side's next question, its lead-in words and its closing words."""
+    end = last + 1  # a cut-off answer whose last sentence is a question: that question is not the answer
+    while end < len(tokens) and end - last < 12 and not tokens[end - 1].ends_sentence:
+        end += 1
+    if not tokens[last].ends_sentence and tokens[end - 1].raw.endswith("?"):
+        sentence = last
+        while sentence > first and not tokens[sentence - 1].ends_sentence:
+            sentence -= 1
+        if sentence > first:
+            last = sentence - 1
+
+    def filler(token: Token, words: frozenset[str]) -> bool:
+        word = token.text.lower()
+        return word in words or any(cue in word for cue in cues)
+
+    while first <= last and filler(tokens[first], lead_in):
+        first += 1
+    while last >= first and filler(tokens[last], closing):
+        last -= 1
+    return first, last
 
 
 def unanswered(text: str, language: str, found: list[PiiSpan],
@@ -82,6 +108,11 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                 last = ends[-1] if ends else last
                 break
             last += 1
+        if asked[0] not in ALWAYS_WHOLE:  # in a spelling or an e-mail, "my", "the", "es" may be "Mike", "D", "S"
+            first, last = _trim(tokens, first, last, lex.answer_lead_in, lex.answer_closing,
+                                [cue for entity in asked for cue in lex.questions[entity]])
+        if first > last:
+            continue
         start, end = tokens[first].start, tokens[last].end
         inside = {s.entity_type for s in found if s.char_start < end and start < s.char_end}
         # "E-Mail-Adresse?" asks for an e-mail (listed first), not a postal address: any asked kind found is enough

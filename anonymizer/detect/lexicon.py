@@ -40,6 +40,8 @@ class Lexicon:
     address_max_words: int
     questions: dict[str, tuple[str, ...]]  # entity type -> cues of a question asking for it
     max_answer_words: int
+    answer_lead_in: frozenset[str]  # words an answer may begin with that are not the data ("meine", "ist")
+    answer_closing: frozenset[str]  # words it may end with ("danke")
 
 
 def available_languages() -> tuple[str, ...]:
@@ -92,4 +94,6 @@ def lexicon(language: str) -> Lexicon:
         address_max_words=int(data["addresses"].get("max_words", 14)),
         questions={str(k): tuple(v) for k, v in data["questions"]["asks_for"].items()},
         max_answer_words=int(data["questions"].get("max_answer_words", 25)),
+        answer_lead_in=frozenset(data["questions"].get("lead_in", [])),
+        answer_closing=frozenset(data["questions"].get("closing", [])),
     )
