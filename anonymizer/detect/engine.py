@@ -85,6 +85,9 @@ class PresidioDetector:
     """
 
     def __init__(self, config: DetectionConfig, allow_download: bool = False, language: str | None = None) -> None:
+        # Our spaCy pipelines run on the CPU (the small ones are fast there, and a GPU belongs to Whisper).
+        # Without a device set, Presidio would probe CUDA through torch, when torch is installed.
+        os.environ.setdefault("PRESIDIO_DEVICE", "cpu")
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
         from anonymizer.detect.nlp_engine import OfflineSpacyNlpEngine
