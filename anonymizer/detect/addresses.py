@@ -68,7 +68,6 @@ class CueAddressRecognizer(RuleRecognizer):
         self.max_words = lex.address_max_words
         super().__init__("ADDRESS", supported_language)
 
-
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:

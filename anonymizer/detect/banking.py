@@ -14,9 +14,9 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from anonymizer.detect.digits import DigitRun, context_near, digit_runs
+from anonymizer.detect.digits import DigitRun, context_near
 from anonymizer.detect.lexicon import lexicon
-from anonymizer.detect.rules import RuleRecognizer
+from anonymizer.detect.rules import DigitRunRecognizer
 from anonymizer.detect.tokens import Token
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
@@ -68,35 +68,33 @@ def country_before(tokens: tuple[Token, ...], run: DigitRun) -> tuple[str, int] 
     return None
 
 
-class SpokenIbanRecognizer(RuleRecognizer):
+class SpokenIbanRecognizer(DigitRunRecognizer):
     """IBANs: checksum when intact, country letters or context when ASR mangled a digit."""
 
     def __init__(self, supported_language: str) -> None:
         self.context_words = lexicon(supported_language).iban_context
         super().__init__("IBAN_CODE", supported_language)
 
+    def match(self, text: str, tokens: tuple[Token, ...], run: DigitRun) -> RecognizerResult | None:
+        if run.n_digits < 10:
+            return None
+        country = country_before(tokens, run)
+        start, score = run.start, 0.0
+        if country is not None:
+            start = tokens[country[1]].start
+            score = 0.95 if iban_checksum_ok(country[0] + run.digits) else (0.6 if run.n_digits >= 12 else 0.0)
+        elif run.n_digits >= 12 and (context_near(tokens, run.first, self.context_words)
+                                     or (run.first > 0 and _LETTER.match(tokens[run.first - 1].text)
+                                         and tokens[run.first - 1].text.isupper())):
+            score = 0.6  # "D -889 -37004 …": one letter of the country code survived
+            if run.first > 0 and _LETTER.match(tokens[run.first - 1].text):
+                start = tokens[run.first - 1].start
+        return self.result(start, run.end, score) if score else None
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        tokens, runs = digit_runs(text, self.supported_language)
-        results = []
-        for run in runs:
-            if run.n_digits < 10:
-                continue
-            country = country_before(tokens, run)
-            start, score = run.start, 0.0
-            if country is not None:
-                start = tokens[country[1]].start
-                score = 0.95 if iban_checksum_ok(country[0] + run.digits) else (0.6 if run.n_digits >= 12 else 0.0)
-            elif run.n_digits >= 12 and (context_near(tokens, run.first, self.context_words)
-                                         or (run.first > 0 and _LETTER.match(tokens[run.first - 1].text)
-                                             and tokens[run.first - 1].text.isupper())):
-                score = 0.6  # "D -889 -37004 …": one letter of the country code survived
-                if run.first > 0 and _LETTER.match(tokens[run.first - 1].text):
-                    start = tokens[run.first - 1].start
-            if score:
-                results.append(self.result(start, run.end, score))
+        results = super().analyze(text, entities, nlp_artifacts)
         for match in _MANGLED.finditer(text):
             if sum(ch.isdigit() for ch in match.group()) >= 10:
                 results.append(self.result(match.start(), match.end(), 0.6))
@@ -109,27 +107,18 @@ def _outranks(o: RecognizerResult, r: RecognizerResult) -> bool:
     return covers and ((o.start, o.end) != (r.start, r.end) or o.score > r.score)
 
 
-class SpokenCardRecognizer(RuleRecognizer):
+class SpokenCardRecognizer(DigitRunRecognizer):
     """Payment card numbers: 13–19 digits, Luhn or a context word."""
 
     def __init__(self, supported_language: str) -> None:
         self.context_words = lexicon(supported_language).card_context
         super().__init__("CREDIT_CARD", supported_language)
 
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        tokens, runs = digit_runs(text, self.supported_language)
-        results = []
-        for run in runs:
-            if not 13 <= run.n_digits <= 19 or country_before(tokens, run) is not None:
-                continue
-            if luhn_ok(run.digits):
-                score = 0.9
-            elif context_near(tokens, run.first, self.context_words):
-                score = 0.6
-            else:
-                continue
-            results.append(self.result(run.start, run.end, score))
-        return results
+    def match(self, text: str, tokens: tuple[Token, ...], run: DigitRun) -> RecognizerResult | None:
+        if not 13 <= run.n_digits <= 19 or country_before(tokens, run) is not None:
+            return None
+        if luhn_ok(run.digits):
+            return self.result(run.start, run.end, 0.9)
+        if context_near(tokens, run.first, self.context_words):
+            return self.result(run.start, run.end, 0.6)
+        return None

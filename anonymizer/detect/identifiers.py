@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 
 from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from anonymizer.detect.digits import context_near, digit_runs
+from anonymizer.detect.digits import DigitRun, context_near
 from anonymizer.detect.lexicon import lexicon
-from anonymizer.detect.rules import RuleRecognizer
+from anonymizer.detect.rules import DigitRunRecognizer
+from anonymizer.detect.tokens import Token
 
 _LETTER = re.compile(r"^[A-Za-zÄÖÜäöü]\.?$")
 MAX_PREFIX_LETTERS = 3
 
 
-class IdentifierRecognizer(RuleRecognizer):
+class IdentifierRecognizer(DigitRunRecognizer):
     """Identifiers announced by a context word."""
 
     def __init__(self, supported_language: str) -> None:
@@ -31,20 +31,12 @@ class IdentifierRecognizer(RuleRecognizer):
         self.window = lex.id_max_gap_words + 2  # the context phrase itself may be two words
         super().__init__("ID_NUMBER", supported_language)
 
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        tokens, runs = digit_runs(text, self.supported_language)
-        results = []
-        for run in runs:
-            if run.n_digits < 2:
-                continue
-            first = run.first
-            while (first > 0 and run.first - first < MAX_PREFIX_LETTERS
-                   and _LETTER.match(tokens[first - 1].text)):
-                first -= 1
-            if not context_near(tokens, first, self.context_words, self.window):
-                continue
-            results.append(self.result(tokens[first].start, run.end, 0.7))
-        return results
+    def match(self, text: str, tokens: tuple[Token, ...], run: DigitRun) -> RecognizerResult | None:
+        if run.n_digits < 2:
+            return None
+        first = run.first
+        while first > 0 and run.first - first < MAX_PREFIX_LETTERS and _LETTER.match(tokens[first - 1].text):
+            first -= 1
+        if not context_near(tokens, first, self.context_words, self.window):
+            return None
+        return self.result(tokens[first].start, run.end, 0.7)

@@ -34,7 +34,6 @@ class CueNameRecognizer(RuleRecognizer):
         self.not_names = lex.not_names
         super().__init__("PERSON", supported_language)
 
-
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 
 from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from anonymizer.detect.digits import DigitRun, digit_runs
-from anonymizer.detect.rules import RuleRecognizer
+from anonymizer.detect.digits import DigitRun
+from anonymizer.detect.rules import DigitRunRecognizer
 from anonymizer.detect.tokens import Token
 
 CURRENCY_WORDS = {"euro", "euros", "eur", "dollar", "dollars", "usd", "cent", "cents", "pfund", "pound", "pounds",
@@ -44,7 +43,7 @@ def is_amount(tokens: tuple[Token, ...], run: DigitRun) -> bool:
     return cents or bool(before & PRICE_WORDS)
 
 
-class NumberSequenceRecognizer(RuleRecognizer):
+class NumberSequenceRecognizer(DigitRunRecognizer):
     """Runs of ``min_digits`` or more digits, however ASR separated or spelled them."""
 
     def __init__(self, supported_language: str, min_digits: int = 4, allow: tuple[str, ...] = ()) -> None:
@@ -52,16 +51,7 @@ class NumberSequenceRecognizer(RuleRecognizer):
         self.allow = {a.lower() for a in allow}
         super().__init__("NUMBER_SEQUENCE", supported_language)
 
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        tokens, runs = digit_runs(text, self.supported_language)
-        results = []
-        for run in runs:
-            if run.n_digits < self.min_digits or is_amount(tokens, run):
-                continue
-            if text[run.start : run.end].lower() in self.allow:
-                continue
-            results.append(self.result(run.start, run.end, 0.6))
-        return results
+    def match(self, text: str, tokens: tuple[Token, ...], run: DigitRun) -> RecognizerResult | None:
+        if run.n_digits < self.min_digits or is_amount(tokens, run) or text[run.start : run.end].lower() in self.allow:
+            return None
+        return self.result(run.start, run.end, 0.6)

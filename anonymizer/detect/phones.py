@@ -8,23 +8,22 @@ PHONE_NUMBER at 0.75; a merely possible one needs a context word ("Telefon", "re
 from __future__ import annotations
 
 from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from anonymizer.detect.digits import context_near, digit_runs
+from anonymizer.detect.digits import DigitRun, context_near
 from anonymizer.detect.lexicon import lexicon
-from anonymizer.detect.rules import RuleRecognizer
+from anonymizer.detect.rules import DigitRunRecognizer
+from anonymizer.detect.tokens import Token
 
 REGIONS = {"de": ("DE", "AT", "CH"), "en": ("US", "GB", "CA", "IE")}
 
 
-class SpokenPhoneRecognizer(RuleRecognizer):
+class SpokenPhoneRecognizer(DigitRunRecognizer):
     """Dictated phone numbers, checked with libphonenumber."""
 
     def __init__(self, supported_language: str) -> None:
         self.regions = REGIONS.get(supported_language, ("DE", "US", "GB"))
         self.context_words = lexicon(supported_language).phone_context
         super().__init__("PHONE_NUMBER", supported_language)
-
 
     def score(self, digits: str, plus: bool) -> float:
         """0.75 valid, 0.4 possible, 0 neither, for any of the regions (or internationally with a plus)."""
@@ -46,17 +45,10 @@ class SpokenPhoneRecognizer(RuleRecognizer):
                 best = 0.4
         return best
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        tokens, runs = digit_runs(text, self.supported_language)
-        results = []
-        for run in runs:
-            if not 6 <= run.n_digits <= 15:
-                continue
-            score = self.score(run.digits, run.plus)
-            if score and score < 0.75 and not context_near(tokens, run.first, self.context_words):
-                continue
-            if score:
-                results.append(self.result(run.start, run.end, score if score >= 0.75 else 0.6))
-        return results
+    def match(self, text: str, tokens: tuple[Token, ...], run: DigitRun) -> RecognizerResult | None:
+        if not 6 <= run.n_digits <= 15:
+            return None
+        score = self.score(run.digits, run.plus)
+        if not score or (score < 0.75 and not context_near(tokens, run.first, self.context_words)):
+            return None
+        return self.result(run.start, run.end, score if score >= 0.75 else 0.6)

@@ -36,7 +36,6 @@ class SpelledOutRecognizer(RuleRecognizer):
         self.letter_words = lex.letter_words
         super().__init__("SPELLED_OUT", supported_language)
 
-
     def _letter(self, token: Token) -> bool:
         word = token.text.lower().rstrip(".")
         return bool(_CAPITAL_LETTER.match(token.text)) or (len(word) <= 3 and word in self.letter_words)

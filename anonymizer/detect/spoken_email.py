@@ -34,7 +34,6 @@ class SpokenEmailRecognizer(RuleRecognizer):
     def __init__(self, supported_language: str) -> None:
         super().__init__("EMAIL_ADDRESS", supported_language)
 
-
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
