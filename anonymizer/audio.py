@@ -31,6 +31,25 @@ class OutputFormat:
     container: str
     codec: str
     codec_options: tuple[tuple[str, str], ...] = ()
+    bit_rate_per_channel_bps: int | None = None  # None: the default below
+
+    def bit_rate_bps(self, sample_rate_hz: int, n_channels: int) -> int | None:
+        """The bit rate to encode at, or None for the codec's own choice.
+
+        MP3 gets one set here: left alone, LAME picks 8 kbit/s for 8 kHz mono and 24 kbit/s for 16 kHz,
+        which garbles speech (Whisper's transcript of such an output loses digits and names). 32 kbit/s
+        per channel in the 8 kHz band (MPEG-2.5 allows at most 64), 64 at 16-24 kHz, 128 above.
+
+        >>> mp3 = FORMATS["mp3"]
+        >>> mp3.bit_rate_bps(8000, 1), mp3.bit_rate_bps(44100, 2), FORMATS["wav"].bit_rate_bps(8000, 1)
+        (32000, 256000, None)
+        """
+        if self.bit_rate_per_channel_bps is not None:
+            return self.bit_rate_per_channel_bps * n_channels
+        if self.codec != "libmp3lame":
+            return None
+        per_channel_bps = 32_000 if sample_rate_hz < 16_000 else 64_000 if sample_rate_hz < 32_000 else 128_000
+        return per_channel_bps * n_channels
 
 
 _PCM_CODECS = {"pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le", "pcm_u8", "pcm_mulaw", "pcm_alaw"}
@@ -210,6 +229,9 @@ def _encode(audio: Audio, fmt: OutputFormat, handle: object) -> None:
         stream = out.add_stream(fmt.codec, rate=audio.sample_rate_hz)
         assert isinstance(stream, av.AudioStream)
         stream.layout = av.AudioLayout(f"{audio.n_channels}c")  # FFmpeg's default layout for n channels
+        bit_rate_bps = fmt.bit_rate_bps(audio.sample_rate_hz, audio.n_channels)
+        if bit_rate_bps is not None:
+            stream.bit_rate = bit_rate_bps
         for key, value in fmt.codec_options:
             stream.codec_context.options[key] = value
         interleaved = np.ascontiguousarray(audio.samples, dtype=np.float32)

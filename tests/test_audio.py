@@ -30,6 +30,14 @@ def test_odd_sample_rates_kept_exactly(tmp_path, rate):
     np.testing.assert_allclose(back.samples, audio.samples, atol=1 / 32767 + 1e-6)
 
 
+@pytest.mark.parametrize(("rate", "n_channels", "min_kbps"), [(8000, 1, 32), (8000, 2, 64), (16000, 1, 64)])
+def test_mp3_output_is_not_written_at_lames_speech_garbling_default(tmp_path, rate, n_channels, min_kbps):
+    # left alone, LAME writes 8 kHz mono at 8 kbit/s: Whisper then loses names and digits of the output
+    path = write_audio(tmp_path / "t.mp3", sine(300.0, 2.0, rate, n_channels), "mp3")
+    kbps = path.stat().st_size * 8 / 2.0 / 1000
+    assert kbps >= min_kbps * 0.95
+
+
 def test_many_channels(tmp_path):
     audio = sine(300.0, 0.3, 16000, n_channels=8)
     back = decode(write_audio(tmp_path / "m.flac", audio, "flac"))
