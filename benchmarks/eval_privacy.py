@@ -16,7 +16,8 @@ On the synthetic corpus of ``make_privacy_corpus.py`` (generated if missing), wi
 
 Then the real clips in ../shared/data/clips (when present): negative controls must keep their words.
 
-Run: ``python benchmarks/eval_privacy.py [--corpus DIR] [--calls 40] [--model base] [--voice none|default]``.
+Run: ``python benchmarks/eval_privacy.py [--corpus DIR] [--calls 40] [--model base] [--voice none|default]
+[--set redaction.method=silence]``.
 ``--voice none`` (the default here) measures redaction alone: leaks are easier to hear without the voice
 transform, and the voice's own cost to recognition is measured by eval_voice.py.
 """
@@ -32,6 +33,8 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from anonymizer import audio as audio_io  # noqa: E402
@@ -238,6 +241,8 @@ def main() -> None:
     parser.add_argument("--uncertain", choices=["on", "off"], default="on")
     parser.add_argument("--clips", type=Path, default=CLIPS)
     parser.add_argument("--json", type=Path, help="also write the per-item results here")
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="a config override, e.g. redaction.method=silence (YAML value); repeatable")
     parser.add_argument("--show-misses", action="store_true", help="print missed/leaked items (PII! local use)")
     args = parser.parse_args()
     if not any(args.corpus.glob("*.truth.json")):
@@ -247,6 +252,10 @@ def main() -> None:
                        "redaction": {"uncertain": args.uncertain == "on"}}
     if args.voice == "none":
         overrides["voice"] = {"chain": []}
+    for setting in args.set:
+        key, _, value = setting.partition("=")
+        section, _, name = key.partition(".")
+        overrides.setdefault(section, {})[name] = yaml.safe_load(value)
     pipeline = Pipeline.from_config(load_config(None, overrides))
     captured: dict = {}
     pipeline.on_analysis = lambda path, analyses: captured.__setitem__(path, analyses)

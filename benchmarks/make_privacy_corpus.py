@@ -4,7 +4,9 @@ Calls in German and English, agent and customer on MBROLA voices at several spea
 personal data from Faker's de_DE / en_US / en_GB providers (valid IBAN checksums, Luhn-valid card
 numbers) dictated the way callers do: digits one by one in groups, e-mails with "Punkt"/"dot",
 names spelled out, dates and addresses. Written as mono and stereo (agent left, customer right),
-8 kHz telephone band and 16 kHz, WAV, FLAC and MP3. Every PII item's time span is known.
+8 kHz telephone band and 16 kHz, WAV, FLAC and MP3; each language gets every format in turn (calls
+alternate de/en, formats advance every second call). MP3s are encoded the way call archives store
+them, at a low bit rate: 16 kbit/s at 8 kHz, 32 kbit/s at 16 kHz. Every PII item's time span is known.
 
 Needs: espeak-ng, mbrola, mbrola-de1/de2/us1/us2/us3/en1 (Debian contrib/non-free), Faker.
 Run: ``python benchmarks/make_privacy_corpus.py OUT_DIR [--calls 40] [--seed 7]``.
@@ -13,11 +15,13 @@ Run: ``python benchmarks/make_privacy_corpus.py OUT_DIR [--calls 40] [--seed 7]`
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from anonymizer.audio import FORMATS as OUTPUT_FORMATS  # noqa: E402
 from samples.make_samples import VOICES, Pii, Turn, synthesize, write  # noqa: E402
 
 DIGITS = {
@@ -152,6 +156,7 @@ FORMATS = [
     ("stereo", 8000, "wav"),
     ("mono", 8000, "mp3"),
 ]
+ARCHIVE_MP3_BPS = {8000: 16_000, 16000: 32_000}  # per channel; call archives' low-end MP3 settings
 
 
 def dictate(digits: str, language: str, group: int) -> str:
@@ -304,10 +309,13 @@ def main() -> None:
         agent, customer = rng.sample(voices[language], 2)
         VOICES[language] = {"agent": (agent, rng.randint(150, 185)), "customer": (customer, rng.randint(140, 190))}
         mono, stereo, truth = synthesize(make_call(language, rng), language)
-        layout, rate_hz, fmt = FORMATS[index % len(FORMATS)]
+        layout, rate_hz, fmt = FORMATS[(index // 2) % len(FORMATS)]
         truth["voices"] = {"agent": VOICES[language]["agent"], "customer": VOICES[language]["customer"]}
         path = args.out_dir / f"call{index:03d}_{language}.{fmt}"
-        write(stereo if layout == "stereo" else mono, rate_hz, path, fmt, truth)
+        output_format = OUTPUT_FORMATS[fmt]
+        if fmt == "mp3":
+            output_format = dataclasses.replace(output_format, bit_rate_per_channel_bps=ARCHIVE_MP3_BPS[rate_hz])
+        write(stereo if layout == "stereo" else mono, rate_hz, path, output_format, truth)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.signal import resample_poly
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from anonymizer.audio import FORMATS, decode, write_atomic  # noqa: E402
+from anonymizer.audio import FORMATS, OutputFormat, decode, write_atomic  # noqa: E402
 from anonymizer.types import Audio  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -158,10 +158,10 @@ def to_rate(samples: np.ndarray, rate_hz: int) -> np.ndarray:
     return resample_poly(samples, rate_hz // g, SYNTH_RATE_HZ // g, axis=0).astype(np.float32)
 
 
-def write(samples: np.ndarray, rate_hz: int, path: Path, fmt: str, truth: dict) -> None:
+def write(samples: np.ndarray, rate_hz: int, path: Path, fmt: str | OutputFormat, truth: dict) -> None:
     samples = samples if samples.ndim == 2 else samples[:, None]
     audio = Audio(np.clip(to_rate(samples, rate_hz), -1, 1), rate_hz)
-    write_atomic(audio, path, FORMATS[fmt])
+    write_atomic(audio, path, FORMATS[fmt] if isinstance(fmt, str) else fmt)
     truth = {**truth, "file": path.name, "sample_rate_hz": rate_hz, "n_channels": audio.n_channels,
              "duration_s": round(audio.duration_s, 3)}
     path.with_name(f"{path.name.split('.')[0]}.truth.json").write_text(
