@@ -1,6 +1,7 @@
 """IBANs and payment card numbers as dictated.
 
-IBAN: country letters ("DE", "D E", "De", glued "DE89") followed by a digit run. With a valid
+IBAN: country letters ("DE", "D E", "De", glued "DE89") followed by a digit run, or one token of
+letters and digits ("GB90UHPP48867775675844"). With a valid
 ISO 7064 mod-97 checksum it is IBAN_CODE at 0.95; when ASR mangled a digit (checksum fails), 12+
 digits after country letters or after a context word ("IBAN", "Konto") still count, at 0.6.
 Card: a run of 13–19 digits (separators ignored) with a valid Luhn checksum is CREDIT_CARD at 0.9;
@@ -22,6 +23,7 @@ from anonymizer.detect.tokens import Token
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _LETTER = re.compile(r"^[A-Za-z]$")
 _GLUED = re.compile(r"^([A-Z]{2})\d{2,}$")
+_COMPACT = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")  # "GB90UHPP48867775675844" written as one token
 # "GB -51 -KG -Y -O -6236 -6514 -7718 -27": country letters, check digits, then 10+ letters/digits in
 # groups however ASR separated them (British and other IBANs carry a letter bank code)
 _MANGLED = re.compile(r"\b[A-Z][\s.-]?[A-Z][\s,.-]*\d[\s,.-]*\d(?:[\s,.-]+-?[A-Z0-9]{1,5}){3,}\b")
@@ -80,7 +82,10 @@ class SpokenIbanRecognizer(DigitRunRecognizer):
             return None
         country = country_before(tokens, run)
         start, score = run.start, 0.0
-        if country is not None:
+        compact = tokens[run.first].text
+        if run.first == run.last and _COMPACT.match(compact):
+            score = 0.95 if iban_checksum_ok(compact) else 0.6  # "GP90QHPP…": a misheard country letter
+        elif country is not None:
             start = tokens[country[1]].start
             score = 0.95 if iban_checksum_ok(country[0] + run.digits) else (0.6 if run.n_digits >= 12 else 0.0)
         elif run.n_digits >= 12 and (context_near(tokens, run.first, self.context_words)

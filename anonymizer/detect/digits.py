@@ -19,6 +19,9 @@ from anonymizer.detect.tokens import Token, tokenize
 _SEPARATOR_ONLY = re.compile(r"^[-–—,./]+$")
 _DIGITISH = re.compile(r"^[+$€£]?[-–—,./]*\d[\d\-–—,./]*(?:st|nd|rd|th|te|ter|ten)?[$€£]?$")
 _LETTERS_DIGITS = re.compile(r"^[A-Z]{2}\d{2,}$")  # "DE89" glued
+# letters and digits in one token, as ASR writes a dictated IBAN or reference ("GP90QHPP48867775675844",
+# "CT9970966491H791"): its digits count, from three on ("MP3", "4G", "A4" stay words)
+_MIXED = re.compile(r"^(?=(?:[^\d]*\d){3})[A-Za-z0-9]*\d[A-Za-z0-9]*$")
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 
 
@@ -96,7 +99,7 @@ def _words_to_digits(words: list[str], lex: Lexicon) -> tuple[str, int]:
 
 
 def _kind(token: Token, lex: Lexicon) -> str:
-    if _DIGITISH.match(token.text) or _LETTERS_DIGITS.match(token.text):
+    if _DIGITISH.match(token.text) or _LETTERS_DIGITS.match(token.text) or _MIXED.match(token.text):
         return "digits"
     if _is_number_word(token.text, lex):
         return "word"
