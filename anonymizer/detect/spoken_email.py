@@ -1,7 +1,8 @@
 """E-mail addresses as ASR writes spoken ones.
 
 "anna punkt schmidt ät beispiel punkt de", "Sarah .johnson .example .com", "Martinapunkt
-schneideratbeispiele .de": anchored on a top-level domain after a dot word, extended backwards over
+schneideratbeispiele .de": anchored on a top-level domain after a dot word (or on "at <domain> <dot>
+<short word>", when ASR cut the domain's end: "at Beispiel Punkt D."), extended backwards over
 the address-like words before it (up to a sentence end). Without "Mail" just before it, at least
 two at/dot words are needed ("nordwind punkt de" alone is a web site). Written addresses
 (``a@b.de``) are Presidio's ``EmailRecognizer``.
@@ -21,6 +22,11 @@ TLDS = ("de", "com", "net", "org", "eu", "at", "ch", "info", "io", "biz", "co", 
 _DOT = r"(?:\.|punkt|dot)"
 _TLD_WORDS = "|".join(TLDS) + r"|d\s?e|c\s?o\s?m"
 _ANCHOR = re.compile(rf"{_DOT}\s*(?:{_TLD_WORDS})\b", re.IGNORECASE)
+# "at Beispiel Punkt D.": an at word, a domain word and a dot word before any short word — the TLD cut
+# short or misheard. The dot is a spoken word or glued to what follows (".net"), never a sentence end.
+_AT_DOMAIN_ANCHOR = re.compile(
+    r"(?:@|\bat\b|\bät\b|at-zeichen)\s*[^\W\d_]+(?:\s+(?:punkt|dot)\s+|\s*\.(?=[^\W\d_]))[^\W\d_]{1,6}\b",
+    re.IGNORECASE)
 _AT_OR_DOT = re.compile(r"(@|\bat\b|\bät\b|at-zeichen|punkt|dot|\.\w|underscore|unterstrich|bindestrich)",
                         re.IGNORECASE)
 MAX_WORDS_BACK = 8
@@ -39,8 +45,8 @@ class SpokenEmailRecognizer(RuleRecognizer):
     ) -> list[RecognizerResult]:
         tokens = tokenize(text)
         results = []
-        for match in _ANCHOR.finditer(text):
-            end = match.end()
+        ends = sorted({m.end() for m in _ANCHOR.finditer(text)} | {m.end() for m in _AT_DOMAIN_ANCHOR.finditer(text)})
+        for end in ends:
             last = next((i for i, t in enumerate(tokens) if t.end >= end), len(tokens) - 1)
             first = last
             # walk back over address-like words, stopping at a sentence end
@@ -51,4 +57,5 @@ class SpokenEmailRecognizer(RuleRecognizer):
             if len(_AT_OR_DOT.findall(span_text)) < (1 if cue else 2):
                 continue  # without an e-mail cue, a lone "… punkt de" is not enough evidence
             results.append(self.result(tokens[first].start, max(end, tokens[last].end), 0.6))
-        return results
+        return [r for r in results if not any(o is not r and o.start <= r.start and r.end <= o.end
+                                                and (o.start, o.end) != (r.start, r.end) for o in results)]
