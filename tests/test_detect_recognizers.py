@@ -2,7 +2,7 @@
 
 import pytest
 
-from anonymizer.detect.addresses import AddressRecognizer
+from anonymizer.detect.addresses import AddressRecognizer, CueAddressRecognizer
 from anonymizer.detect.banking import SpokenCardRecognizer, SpokenIbanRecognizer, iban_checksum_ok, luhn_ok
 from anonymizer.detect.dates import SpokenDateRecognizer
 from anonymizer.detect.deny_list import DenyListRecognizer
@@ -40,6 +40,10 @@ def found(recognizer, text):
         ("en", "card 411 -1111111111111111.", [("NUMBER_SEQUENCE", "411 -1111111111111111")]),
         ("en", "four one five five five five", [("NUMBER_SEQUENCE", "four one five five five five")]),
         ("en", "415.555.2671", [("NUMBER_SEQUENCE", "415.555.2671")]),
+        # an IBAN written as one token, its country code misheard ("GP" for "GB"); letters inside a number
+        ("en", "My iPhone is GP90QHPP48867775675844. And", [("NUMBER_SEQUENCE", "GP90QHPP48867775675844")]),
+        ("en", "My iPhone is GB42 via CT9970966491H791. And", [("NUMBER_SEQUENCE", "CT9970966491H791")]),
+        ("en", "an MP3 on 4G, an A4 page", []),
         # negatives: short numbers, prices, times, a run cut by a question
         ("en", "it arrives in 5 days for $19.99", []),
         ("en", "that is 1234.50 dollars", []),
@@ -70,6 +74,11 @@ def test_number_sequence_threshold_and_allow_list():
         ("de", "E -Mail -Adresse? Martinabunk Schneider -Art -Verspiel .de und Ihre",
          [("EMAIL_ADDRESS", "Martinabunk Schneider -Art -Verspiel .de")]),  # mangled, but right after the cue
         ("de", "Besuchen Sie nordwind punkt de", []),  # a web site, not an address
+        # the top-level domain cut short: an at word, a domain and a dot word still say e-mail
+        ("de", "Gertpunkt Wilsen at Beispiel Punkt D. Ich bin",
+         [("EMAIL_ADDRESS", "Gertpunkt Wilsen at Beispiel Punkt D")]),
+        ("en", "I was at home. Then at work.", []),
+        ("en", "meet at 5.30 at the office", []),
         ("en", "That is the end. Goodbye.", []),
     ],
 )
@@ -121,6 +130,22 @@ def test_spoken_dates(language, text, expected):
 )
 def test_addresses(language, text, expected):
     assert found(AddressRecognizer(language), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "I live at 105 Shelton Station, South Elizabeth. Which card",
+         [("ADDRESS", "105 Shelton Station, South Elizabeth")]),
+        # "St." abbreviates, it does not end the sentence
+        ("en", "I live at 17th St. Phil Springs, East Scott. Could you",
+         [("ADDRESS", "17th St. Phil Springs, East Scott")]),
+        ("de", "Ich wohne in der Hauptstr. 5, 12345 Berlin. Danke", [("ADDRESS", "Hauptstr. 5, 12345 Berlin")]),
+        ("en", "I live at home. Number 5 is next", []),  # no number in the cue's sentence
+    ],
+)
+def test_cue_addresses(language, text, expected):
+    assert found(CueAddressRecognizer(language), text) == expected
 
 
 @pytest.mark.parametrize(
@@ -185,6 +210,8 @@ def test_spoken_phone_numbers(language, text, expected):
         ("de", "Die IBAN lautet 89 3704 0044 0532 0130 01", [("IBAN_CODE", "89 3704 0044 0532 0130 01")]),
         ("en", "Ivan is GB -51 -KG -Y -O -6236 -6514 -7718 -27. What",
          [("IBAN_CODE", "GB -51 -KG -Y -O -6236 -6514 -7718 -27")]),
+        ("en", "My iPhone is GP90QHPP48867775675844. And", [("IBAN_CODE", "GP90QHPP48867775675844")]),
+        ("en", "GB82WEST12345698765432", [("IBAN_CODE", "GB82WEST12345698765432")]),
         ("en", "GB82 WEST", []),
         ("de", "Kundennummer 4711 2390", []),
     ],
@@ -312,3 +339,39 @@ def test_answers_on_a_dialogue_come_from_the_other_side():
     channels = [0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0]  # agent 0, customer 1
     [answer] = unanswered(text, "de", [], channels)
     assert text[answer.char_start : answer.char_end] == "anna punkt x"
+
+
+def test_a_dialogue_question_ends_where_the_other_side_starts_talking():
+    """ASR wrote no "?": the agent trailed off into the next question while the customer answered."""
+    from anonymizer.detect.answers import unanswered
+
+    text = "Ich habe notiert. Wie ist Ihre E-Mail-Adresse und Gertpunkt Wilsen at Beispiel. Ihr Geburtstag?"
+    channels = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0]
+    [answer] = unanswered(text, "de", [], channels)
+    assert (answer.entity_type, text[answer.char_start : answer.char_end]) == (
+        "EMAIL_ADDRESS", "Gertpunkt Wilsen at Beispiel")
+    # a statement handing over to the other side is not a question
+    text = "Das habe ich per E-Mail geschickt. Danke schön Tschüss"
+    assert unanswered(text, "de", [], [0, 0, 0, 0, 0, 0, 1, 1, 1]) == []
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_lexicon_words_are_all_strings(language):
+    """YAML 1.1 reads an unquoted yes/no/on/off as a boolean: such a word would silently never match."""
+    import yaml
+
+    from anonymizer.detect.lexicon import LEXICON_DIR
+
+    def leaves(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield key
+                yield from leaves(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from leaves(value)
+        else:
+            yield node
+
+    data = yaml.safe_load((LEXICON_DIR / f"{language}.yaml").read_text(encoding="utf-8"))
+    assert [x for x in leaves(data) if isinstance(x, bool) or x is None] == []

@@ -66,6 +66,7 @@ class CueAddressRecognizer(RuleRecognizer):
         lex = lexicon(supported_language)
         self.cues = [c.split() for c in lex.address_cues]
         self.max_words = lex.address_max_words
+        self.abbreviations = lex.address_abbreviations
         super().__init__("ADDRESS", supported_language)
 
     def analyze(
@@ -80,7 +81,8 @@ class CueAddressRecognizer(RuleRecognizer):
                 continue
             first = i + len(cue)
             last = first
-            while last < len(tokens) - 1 and last - first < self.max_words and not tokens[last].ends_sentence:
+            while last < len(tokens) - 1 and last - first < self.max_words and (
+                    not tokens[last].ends_sentence or _abbreviated(lowered[last], self.abbreviations)):
                 last += 1
             if first >= len(tokens):
                 continue
@@ -90,6 +92,15 @@ class CueAddressRecognizer(RuleRecognizer):
             if any(ch.isdigit() for ch in span) or _has_number_word(span, self.supported_language):
                 results.append(self.result(tokens[first].start, tokens[last].end, 0.6))
         return results
+
+
+def _abbreviated(word: str, abbreviations: frozenset[str]) -> bool:
+    """Whether ``word`` (before its dot) is an abbreviation; "-str" in the list is a suffix ("Hauptstr.").
+
+    >>> [_abbreviated(w, frozenset({"-str", "st"})) for w in ("hauptstr", "st", "last")]
+    [True, True, False]
+    """
+    return word in abbreviations or any(a.startswith("-") and word.endswith(a[1:]) for a in abbreviations)
 
 
 def _has_number_word(text: str, language: str) -> bool:

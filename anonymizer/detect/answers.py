@@ -66,7 +66,9 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
     """Answers to questions for personal data in which nothing of the asked-for kind was found.
 
     ``channels`` (one per whitespace token, from a stereo call's dialogue transcript): the answer is
-    the other side's words after the question, and ends when the asking side speaks again.
+    the other side's words after the question, and ends when the asking side speaks again. There a
+    sentence that starts with a question opener ("Wie", "What") and ends where the other side starts
+    talking is a question too: ASR often writes no "?" when the asker trails off into the next one.
 
     >>> text = "Wie ist Ihre E-Mail-Adresse? Gertpunkt Wilmsenart, Beispielpunkt D .E. Und Ihr Geburtsdatum?"
     >>> [(s.entity_type, text[s.char_start:s.char_end]) for s in unanswered(text, "de", [])]
@@ -79,8 +81,10 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
     out = []
     sentence_start = 0
     for i, token in enumerate(tokens):
-        if not token.raw.endswith("?"):
-            if token.ends_sentence:
+        turn_ends = channels is not None and i + 1 < len(tokens) and channels[i + 1] != channels[i]
+        opener = tokens[sentence_start].text.lower() if sentence_start < len(tokens) else ""
+        if not (token.raw.endswith("?") or (turn_ends and opener in lex.question_openers)):
+            if token.ends_sentence or turn_ends:
                 sentence_start = i + 1
             continue
         question = " ".join(t.text.lower() for t in tokens[sentence_start : i + 1])

@@ -38,10 +38,12 @@ class Lexicon:
     date_context: tuple[str, ...]
     address_cues: tuple[str, ...]
     address_max_words: int
+    address_abbreviations: frozenset[str]  # "St.", "Str.": a dot that does not end the address's sentence
     questions: dict[str, tuple[str, ...]]  # entity type -> cues of a question asking for it
     max_answer_words: int
     answer_lead_in: frozenset[str]  # words an answer may begin with that are not the data ("meine", "ist")
     answer_closing: frozenset[str]  # words it may end with ("danke")
+    question_openers: frozenset[str]  # a turn starting with one is a question even without "?" ("wie", "what")
 
 
 def available_languages() -> tuple[str, ...]:
@@ -92,8 +94,10 @@ def lexicon(language: str) -> Lexicon:
         date_context=tuple(data["dates"]["context"]),
         address_cues=tuple(data["addresses"]["cues"]),
         address_max_words=int(data["addresses"].get("max_words", 14)),
+        address_abbreviations=frozenset(data["addresses"].get("abbreviations", [])),
         questions={str(k): tuple(v) for k, v in data["questions"]["asks_for"].items()},
         max_answer_words=int(data["questions"].get("max_answer_words", 25)),
         answer_lead_in=frozenset(data["questions"].get("lead_in", [])),
         answer_closing=frozenset(data["questions"].get("closing", [])),
+        question_openers=frozenset(data["questions"].get("openers", [])),
     )
