@@ -22,6 +22,26 @@ def words_for_span(transcript: Transcript, span: PiiSpan) -> list[Word]:
     return [w for w in transcript.words if w.char_start < span.char_end and span.char_start < w.char_end]
 
 
+def to_sentence_gap(span: TimeSpan, pauses: list[TimeSpan], reach_s: float, gap_min_s: float,
+                    next_word_s: float) -> TimeSpan:
+    """``span`` with its end moved to the next pause of at least ``gap_min_s`` that starts within
+    ``reach_s``, but not past ``next_word_s``; unchanged when there is none.
+
+    >>> pauses = [TimeSpan(8.36, 8.66), TimeSpan(8.70, 13.0)]  # a 0.3 s gap inside "Connie Strong"
+    >>> to_sentence_gap(TimeSpan(7.41, 8.36), pauses, 1.0, 0.4, next_word_s=8.83)
+    TimeSpan(start_s=7.41, end_s=8.7)
+    >>> to_sentence_gap(TimeSpan(7.41, 8.36), pauses, 1.0, 0.4, next_word_s=8.5).end_s  # the next word
+    8.5
+    >>> to_sentence_gap(TimeSpan(7.41, 8.36), pauses[:1], 1.0, 0.4, next_word_s=9.0).end_s  # no gap
+    8.36
+    """
+    gaps = [p.start_s for p in pauses
+            if p.duration_s >= gap_min_s and span.end_s <= p.start_s <= span.end_s + reach_s]
+    if not gaps:
+        return span
+    return TimeSpan(span.start_s, max(span.end_s, min(min(gaps), next_word_s)))
+
+
 def time_span_of(words: list[Word]) -> TimeSpan:
     return TimeSpan(min(w.start_s for w in words), max(w.end_s for w in words))
 
@@ -36,9 +56,16 @@ def align(
     pauses: list[TimeSpan] | None = None,
     snap_max_s: float = 0.0,
     extend_without_pause: bool = True,
+    sentence_end_reach_s: float = 0.0,
+    sentence_gap_min_s: float = 0.4,
 ) -> list[Redaction]:
     """One ``Redaction`` per detected span: its words' time range, padded, snapped outward to the
     nearest pause (within ``snap_max_s``), lengthened to ``min_duration_s``, clipped.
+
+    A span whose last word ends a sentence ("… Davis.", "… 2651.") runs on to the gap after the
+    sentence — the next pause of at least ``sentence_gap_min_s`` within ``sentence_end_reach_s``, never
+    past the next word's start: Whisper's last word of a sentence is where its end time is least
+    reliable (a dictated number's last digit, a surname it dropped, up to 0.8 s after the word's end).
 
     Spans that overlap no word (should not happen) are dropped; overlapping redactions are kept
     apart here so the report can list each finding — rendering merges them.
@@ -55,6 +82,10 @@ def align(
         span_s = pad(time_span_of(words), pad_before_s, pad_after_s)
         if snap_max_s > 0:
             span_s = snap_to_pauses(span_s, pauses or [], snap_max_s, extend_without_pause)
+        if sentence_end_reach_s > 0 and words[-1].text.rstrip().endswith((".", "?", "!")):
+            later = [w.start_s for w in transcript.words if w.start_s >= words[-1].end_s and w is not words[-1]]
+            span_s = to_sentence_gap(span_s, pauses or [], sentence_end_reach_s, sentence_gap_min_s,
+                                     min(later, default=duration_s))
         clipped = clip(ensure_min_duration(span_s, min_duration_s), duration_s)
         if clipped is None:
             continue

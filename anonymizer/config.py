@@ -65,6 +65,9 @@ class RedactionConfig(_Strict):
     snap_max_ms: int = Field(400, ge=0, description="edges move outward to the nearest pause, at most this far")
     snap_without_pause: Literal["keep", "extend"] = Field(
         "keep", description="no pause in reach: keep the padded edge, or extend it by snap_max_ms (max-privacy)")
+    sentence_end_reach_ms: int = Field(
+        1000, ge=0, description="a finding that ends a sentence runs on to the gap after it, at most this far")
+    sentence_gap_ms: int = Field(400, ge=0, description="a pause this long is the gap after a sentence")
     min_duration_ms: int = Field(300, ge=0)
     merge_gap_ms: int = Field(200, ge=0, description="redactions closer than this become one")
     all_channels: bool = Field(True, description="redact a finding on every channel, not just its own")

@@ -57,3 +57,28 @@ def test_redaction_keeps_entity_and_char_range():
     (redaction,) = align(T, [span_of("0151", "PHONE_NUMBER")], 4.0)
     assert redaction.entity_type == "PHONE_NUMBER"
     assert T.text[redaction.char_start : redaction.char_end] == "0151"
+
+
+@pytest.mark.parametrize(
+    ("text", "pauses", "expected_end_s"),
+    [
+        # "2345." ends the sentence: on to the 0.5 s gap after it (Whisper ended the word 0.3 s early)
+        ("0151 2345", [TimeSpan(2.3, 2.8)], 2.3),
+        ("0151 2345", [TimeSpan(2.2, 2.35), TimeSpan(2.5, 2.95)], 2.5),  # a short pause is not the gap
+        ("0151 2345", [TimeSpan(2.9, 3.5)], 2.9),
+        ("0151 2345", [TimeSpan(3.2, 3.8)], 2.0),  # beyond the reach: unchanged
+        ("0151", [TimeSpan(1.6, 2.5)], 1.5),  # "0151" does not end a sentence
+    ],
+)
+def test_a_sentence_final_finding_runs_on_to_the_gap_after_the_sentence(text, pauses, expected_end_s):
+    (redaction,) = align(T, [span_of(text)], 4.0, 0.0, 0.0, 0.0, pauses, sentence_end_reach_s=1.0,
+                         sentence_gap_min_s=0.4)
+    assert redaction.end_s == pytest.approx(expected_end_s)
+
+
+def test_the_run_on_stops_at_the_next_word():
+    words = [(" 0151", 1.0, 1.5, 1.0), (" 2345.", 1.6, 2.0, 1.0), (" Bye", 2.2, 2.5, 1.0)]
+    transcript = Transcript.from_words(words, "en")
+    span = PiiSpan(0, len("0151 2345."), "NUMBER_SEQUENCE", 0.6, "t")
+    (redaction,) = align(transcript, [span], 4.0, 0.0, 0.0, 0.0, [TimeSpan(2.5, 3.5)], sentence_end_reach_s=1.0)
+    assert redaction.end_s == pytest.approx(2.2)

@@ -212,6 +212,12 @@ def test_spoken_phone_numbers(language, text, expected):
          [("IBAN_CODE", "GB -51 -KG -Y -O -6236 -6514 -7718 -27")]),
         ("en", "My iPhone is GP90QHPP48867775675844. And", [("IBAN_CODE", "GP90QHPP48867775675844")]),
         ("en", "GB82WEST12345698765432", [("IBAN_CODE", "GB82WEST12345698765432")]),
+        # the country letters as ASR split them belong to the IBAN
+        ("de", "Meine Ibanen ist D .E .1351029647708108205. Unter", [("IBAN_CODE", "D .E .1351029647708108205")]),
+        ("de", "Liebern ist D -E -008 -068 -4 -227 -8 -4 -997 -6 -2.",
+         [("IBAN_CODE", "D -E -008 -068 -4 -227 -8 -4 -997 -6 -2")]),
+        ("de", "Meine Iran ist B .D. 58 -942 -3093 -4679 -236 -430.",
+         [("IBAN_CODE", "B .D. 58 -942 -3093 -4679 -236 -430")]),
         ("en", "GB82 WEST", []),
         ("de", "Kundennummer 4711 2390", []),
     ],
@@ -313,6 +319,9 @@ def test_spelled_out(language, text, expected):
         # an answer cut off by the word limit inside the agent's next question ends before that question
         ("de", "Ihre Kundennummer? Ja also die ist ka el em " + "eins " * 15 + "Punkt. Ist da sonst noch irgendetwas "
          "anderes, was ich für Sie tun kann?", [], [("ID_NUMBER", "ka el em " + "eins " * 15 + "Punkt")]),
+        # a date of birth is redacted whole even when the year was found: the day and a garbled month are left
+        ("de", "Und Ihr Geburtsdatum? Ich bin geboren am 14. Nur wenn wir 1 .968. Danke.",
+         [(48, 54, "NUMBER_SEQUENCE")], [("DATE_OF_BIRTH", "14. Nur wenn wir 1 .968")]),
         # the recognizers found what was asked for: nothing more to do
         ("en", "Your phone number? It is 415 555 2671.", [(25, 37, "PHONE_NUMBER")], []),
         # an e-mail question is not an address question

@@ -5,6 +5,7 @@ and the customer's next words are that item — however ASR wrote them ("Gertpun
 Beispielpunkt D .E."). When none of the recognizers found the asked-for kind of data in the answer,
 the whole answer (the words after the question, up to the next question, at most
 ``max_answer_words`` and two sentences — more for e-mails and spellings) is redacted as that type
+(spellings, e-mails and dates of birth always: ASR mangles them so that a recognizer often finds a part)
 with score 0.5 — less its lead-in and closing words ("Meine Kundennummer ist …", "… danke"), which
 say nothing about the person (except in spellings and e-mails, where ASR writes letters as "my",
 "the", "es"). This runs after the recognizers, because it needs their findings. On a stereo call
@@ -31,7 +32,11 @@ SATISFIED_BY = {
 }
 SCORE = 0.5
 # answers redacted whole even when a recognizer found part of them: the forms ASR mangles most
-ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS"}
+# (a date of birth too: ASR garbles its month — "am 14. Nur wenn wir 1 .968." — and the year alone satisfied it)
+ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS", "DATE_OF_BIRTH"}
+# answers not trimmed of lead-in and closing words: in a spelling or an e-mail, "my", "the", "es" may be
+# "Mike", "D", "S"
+UNTRIMMED = {"SPELLED_OUT", "EMAIL_ADDRESS"}
 # an answer is at most this many sentences (ASR puts periods inside spoken e-mails and spellings)
 MAX_SENTENCES = {"EMAIL_ADDRESS": 6, "SPELLED_OUT": 8}
 DEFAULT_MAX_SENTENCES = 2
@@ -112,7 +117,7 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                 last = ends[-1] if ends else last
                 break
             last += 1
-        if asked[0] not in ALWAYS_WHOLE:  # in a spelling or an e-mail, "my", "the", "es" may be "Mike", "D", "S"
+        if asked[0] not in UNTRIMMED:
             first, last = _trim(tokens, first, last, lex.answer_lead_in, lex.answer_closing,
                                 [cue for entity in asked for cue in lex.questions[entity]])
         if first > last:

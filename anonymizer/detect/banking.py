@@ -20,8 +20,9 @@ from anonymizer.detect.lexicon import lexicon
 from anonymizer.detect.rules import DigitRunRecognizer
 from anonymizer.detect.tokens import Token
 
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-_LETTER = re.compile(r"^[A-Za-z]$")
+# country letters as ASR writes them: "DE", "D E", "D .E", "D -E", "B .D." (separators stripped)
+_COUNTRY = re.compile(r"^[-.]?[A-Za-z]{2}[-.]?$")
+_LETTER = re.compile(r"^[-.]?[A-Za-z][-.]?$")
 _GLUED = re.compile(r"^([A-Z]{2})\d{2,}$")
 _COMPACT = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")  # "GB90UHPP48867775675844" written as one token
 # "GB -51 -KG -Y -O -6236 -6514 -7718 -27": country letters, check digits, then 10+ letters/digits in
@@ -63,11 +64,15 @@ def country_before(tokens: tuple[Token, ...], run: DigitRun) -> tuple[str, int] 
     if glued:
         return glued.group(1), run.first
     i = run.first
-    if i >= 1 and _COUNTRY.match(tokens[i - 1].text) and tokens[i - 1].text[0].isupper():
-        return tokens[i - 1].text.upper(), i - 1
+    if i >= 1 and _COUNTRY.match(tokens[i - 1].text) and _letters(tokens[i - 1].text)[0].isupper():
+        return _letters(tokens[i - 1].text).upper(), i - 1
     if i >= 2 and _LETTER.match(tokens[i - 1].text) and _LETTER.match(tokens[i - 2].text):
-        return (tokens[i - 2].text + tokens[i - 1].text).upper(), i - 2
+        return (_letters(tokens[i - 2].text) + _letters(tokens[i - 1].text)).upper(), i - 2
     return None
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalpha())
 
 
 class SpokenIbanRecognizer(DigitRunRecognizer):
