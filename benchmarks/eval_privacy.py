@@ -3,7 +3,8 @@
 On the synthetic corpus of ``make_privacy_corpus.py`` (generated if missing), with exact ground truth:
 
 - text recall per entity type: an item counts as found when every word Whisper wrote for it lies
-  inside a finding (any type); precision: findings that overlap a true item;
+  inside a finding (any type) — a word is the item's when its time overlaps the item more than any
+  other phrase of the call (``assign_words``); precision: findings that overlap a true item;
 - leaks (audio level): the item's value can be read again in a re-transcription of the output
   (same model, per channel) within 1 s of where it was said — a name's words, 5-digit windows of a
   number, a birth year, a street/city/postcode, the user part of an e-mail;
@@ -123,12 +124,13 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
              for c in by_channel}
     covered = _covered_words(analyses)
     call_words = {w for p in truth["phrases"] for w in _words(p["text"])}
+    owner = {channel: assign_words(a.transcript.words, truth, channel, stereo) for channel, a in by_channel.items()}
     items = []
-    for item in truth["pii"]:
+    for index, item in enumerate(truth["pii"]):
         channel = item_channel(truth, item, stereo)
         span = TimeSpan(item["start_s"], item["end_s"])
-        words = [w for w in by_channel[channel].transcript.words
-                 if span.start_s - ITEM_SLACK_S <= (w.start_s + w.end_s) / 2 <= span.end_s + ITEM_SLACK_S]
+        words = [w for w, o in zip(by_channel[channel].transcript.words, owner[channel], strict=True)
+                 if o == ("pii", index)]
         found = bool(words) and all((channel, w.start_s) in covered for w in words)
         redacted = total_duration_s([r.span & span for r in result.redactions if r.span.overlaps(span)])
         items.append({"label": item["label"], "found": found, "transcribed": bool(words),
@@ -147,8 +149,9 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
                                     {a.channel: a.speech for a in analyses if a.channel is not None})
     for channel, analysis in by_channel.items():
         rendered = plan.get(None, []) + plan.get(channel, [])
-        tokens = [(token, not _in_any(w, rendered)) for w in analysis.transcript.words
-                  if not _in_any(w, truth_spans) for token in _words(w.text)]
+        words = zip(analysis.transcript.words, owner[channel], strict=True)
+        tokens = [(token, not _in_any(w, rendered)) for w, o in words
+                  if o is None or o[0] != "pii" for token in _words(w.text)]
         again = Counter(w.lower() for w in _words(heard[channel].text))
         counts = Counter(token for token, _ in tokens)
         total += len(tokens)
@@ -159,6 +162,30 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
     return {"file": path.name, "language": language, "items": items, "findings": findings, "kept": kept,
             "total": total, "audio_kept": audio_kept, "pii_s": pii_s, "redacted_s": redacted_s, "stereo": stereo,
             "rate_hz": truth["sample_rate_hz"], "verify": None}
+
+
+def assign_words(words: tuple[Word, ...] | list[Word], truth: dict, channel: int | None,
+                 stereo: bool) -> list[tuple[str, int] | None]:
+    """Which truth segment each transcript word is: ("pii", i), ("phrase", i) or None (nothing near).
+
+    A word belongs to the segment (on its channel) its time overlaps most; a word between segments to
+    the nearest one within ``ITEM_SLACK_S``. So "is" before a name stays the phrase's even though
+    Whisper's timestamps run early, and a name's word stays the name's.
+    """
+    segments = [(("pii", i), x) for i, x in enumerate(truth["pii"])]
+    segments += [(("phrase", i), x) for i, x in enumerate(truth["phrases"])]
+    segments = [(key, x["start_s"], x["end_s"]) for key, x in segments
+                if not stereo or item_channel(truth, x, stereo) == channel]
+    owners: list[tuple[str, int] | None] = []
+    for w in words:
+        overlap = max(segments, key=lambda seg: min(w.end_s, seg[2]) - max(w.start_s, seg[1]), default=None)
+        if overlap is not None and min(w.end_s, overlap[2]) - max(w.start_s, overlap[1]) > 0:
+            owners.append(overlap[0])
+            continue
+        gap = min(segments, key=lambda seg: max(seg[1] - w.end_s, w.start_s - seg[2]), default=None)
+        near = gap is not None and max(gap[1] - w.end_s, w.start_s - gap[2]) <= ITEM_SLACK_S
+        owners.append(gap[0] if near else None)
+    return owners
 
 
 def _in_any(word: Word, spans: list[TimeSpan]) -> bool:

@@ -9,7 +9,9 @@ alternate de/en, formats advance every second call). MP3s are encoded the way ca
 them, at a low bit rate: 16 kbit/s at 8 kHz, 32 kbit/s at 16 kHz. Every PII item's time span is known.
 
 Needs: espeak-ng, mbrola, mbrola-de1/de2/us1/us2/us3/en1 (Debian contrib/non-free), Faker.
-Run: ``python benchmarks/make_privacy_corpus.py OUT_DIR [--calls 40] [--seed 7]``.
+Run: ``python benchmarks/make_privacy_corpus.py OUT_DIR [--calls 40] [--seed 7] [--density realistic|dense]``.
+``realistic`` (the default) embeds the data in a conversation about the customer's matter, as calls
+are; ``dense`` asks for nothing but the data (5-7 items in ~50 s), the stress case for retention.
 """
 
 from __future__ import annotations
@@ -148,6 +150,66 @@ FILLER = {
         "Is there anything else?",
     ],
 }
+# The conversation around the data (``--density realistic``): why the customer calls, what the agent
+# explains, how the customer reacts. Amounts, durations and times in it are not personal data.
+ISSUES = {
+    "de": [
+        "Meine Abschlagszahlung ist plötzlich viel höher als im letzten Jahr.",
+        "Ich ziehe nächsten Monat um und möchte meinen Vertrag mitnehmen.",
+        "Seit gestern Abend funktioniert mein Internet nicht mehr.",
+        "Ich möchte meine Bankverbindung ändern und den Tarif wechseln.",
+        "Ich habe eine Mahnung bekommen, obwohl ich die Rechnung bezahlt habe.",
+        "Ich wollte fragen, ob es einen günstigeren Tarif für mich gibt.",
+    ],
+    "en": [
+        "My monthly payment suddenly went up a lot compared to last year.",
+        "I am moving next month and would like to take my contract with me.",
+        "My internet has not been working since last night.",
+        "I would like to change my bank details and switch to another plan.",
+        "I got a reminder letter, although I already paid the bill.",
+        "I wanted to ask whether there is a cheaper plan for me.",
+    ],
+}
+AGENT_TALK = {
+    "de": [
+        "Das sehe ich mir gerne für Sie an.",
+        "Der Abschlag wurde an Ihren Verbrauch der letzten zwölf Monate angepasst.",
+        "Die Änderung gilt ab dem nächsten Abrechnungszeitraum.",
+        "Sie bekommen dazu noch eine schriftliche Bestätigung per Post.",
+        "Das kann ich Ihnen nicht sofort sagen, aber ich kläre das mit der Fachabteilung.",
+        "Der neue Tarif hat eine Laufzeit von zwölf Monaten und kostet vierundzwanzig Euro.",
+        "Ich habe einen Techniker beauftragt, er meldet sich bis Donnerstag bei Ihnen.",
+        "Die Zahlung ist bei uns eingegangen, die Mahnung können Sie ignorieren.",
+    ],
+    "en": [
+        "Let me have a look at that for you.",
+        "The payment was adjusted to your usage over the last twelve months.",
+        "The change applies from the next billing period.",
+        "You will also get a written confirmation by mail.",
+        "I cannot tell you right away, but I will check with the billing team.",
+        "The new plan runs for twelve months and costs twenty four dollars.",
+        "I have booked a technician, who will contact you by Thursday.",
+        "We have received your payment, so you can ignore the reminder.",
+    ],
+}
+CUSTOMER_TALK = {
+    "de": [
+        "Ach so, das wusste ich nicht.",
+        "Gut, das klingt vernünftig.",
+        "Und wie lange dauert das ungefähr?",
+        "Alles klar, dann warte ich das ab.",
+        "Das ist mir wichtig, weil ich nächste Woche im Urlaub bin.",
+        "Okay, vielen Dank für die Erklärung.",
+    ],
+    "en": [
+        "Oh, I see, I did not know that.",
+        "Good, that sounds reasonable.",
+        "And how long will that take?",
+        "All right, then I will wait for that.",
+        "That matters to me, because I am on holiday next week.",
+        "Okay, thanks for explaining.",
+    ],
+}
 FORMATS = [
     ("mono", 8000, "wav"),
     ("stereo", 8000, "flac"),
@@ -273,7 +335,15 @@ def pii_items(language: str, rng: random.Random) -> list[tuple[str, str, Pii]]:
     ]
 
 
-def make_call(language: str, rng: random.Random) -> list[Turn]:
+def talk(language: str, rng: random.Random) -> list[Turn]:
+    """An exchange about the customer's matter: the agent explains, the customer reacts."""
+    return [("agent", rng.sample(AGENT_TALK[language], 2)), ("customer", [rng.choice(CUSTOMER_TALK[language])])]
+
+
+def make_call(language: str, rng: random.Random, realistic: bool = True) -> list[Turn]:
+    """Greeting, the data asked item by item, goodbye; ``realistic`` adds the reason for the call and an
+    exchange about it after every second item and before the goodbye (about a fifth of the call is
+    personal data then, instead of over a third)."""
     de = language == "de"
     turns: list[Turn] = [
         (
@@ -286,11 +356,19 @@ def make_call(language: str, rng: random.Random) -> list[Turn]:
         ),
         ("customer", [rng.choice(FILLER[language][3:4] + FILLER[language][2:3])]),
     ]
-    for question, lead, pii in pii_items(language, rng):
+    if realistic:
+        turns.append(("customer", [rng.choice(ISSUES[language])]))
+        turns.append(("agent", ["Gerne. Dafür brauche ich zuerst ein paar Angaben von Ihnen." if de
+                                else "Sure. For that I first need a few details from you."]))
+    for index, (question, lead, pii) in enumerate(pii_items(language, rng)):
         turns.append(("agent", [question]))
         turns.append(("customer", [lead, pii] if lead else [pii]))
         if rng.random() < 0.4:
             turns.append(("agent", [rng.choice(FILLER[language])]))
+        if realistic and index % 2 == 1:
+            turns += talk(language, rng)
+    if realistic:
+        turns += talk(language, rng)
     turns.append(("agent", ["Vielen Dank, auf Wiederhören." if de else "Thank you, goodbye."]))
     return turns
 
@@ -300,6 +378,9 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--calls", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--density", choices=["realistic", "dense"], default="realistic",
+                        help="realistic: the data inside a conversation about the customer's matter (~1/5 of "
+                             "the time); dense: only the data and its questions (~2/5, the corpus before 2026-11-25)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     args.out_dir.mkdir(parents=True, exist_ok=True)
@@ -308,7 +389,7 @@ def main() -> None:
         language = "de" if index % 2 == 0 else "en"
         agent, customer = rng.sample(voices[language], 2)
         VOICES[language] = {"agent": (agent, rng.randint(150, 185)), "customer": (customer, rng.randint(140, 190))}
-        mono, stereo, truth = synthesize(make_call(language, rng), language)
+        mono, stereo, truth = synthesize(make_call(language, rng, args.density == "realistic"), language)
         layout, rate_hz, fmt = FORMATS[(index // 2) % len(FORMATS)]
         truth["voices"] = {"agent": VOICES[language]["agent"], "customer": VOICES[language]["customer"]}
         path = args.out_dir / f"call{index:03d}_{language}.{fmt}"
