@@ -384,3 +384,19 @@ def test_lexicon_words_are_all_strings(language):
 
     data = yaml.safe_load((LEXICON_DIR / f"{language}.yaml").read_text(encoding="utf-8"))
     assert [x for x in leaves(data) if isinstance(x, bool) or x is None] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # the question was garbled ("Beutstatton?"), the answer's cue was not; ASR broke the date in two
+        ("de", "Ich bin geboren am 14. Nur wenn wir 1 .968. Meine", [("DATE_OF_BIRTH", "14. Nur wenn wir 1 .968")]),
+        ("en", "I was born on May twenty seventh, 1952. What is your address?",
+         [("DATE_OF_BIRTH", "May twenty seventh, 1952")]),
+        ("en", "I was born in a small town. We moved", []),  # no number
+    ],
+)
+def test_cue_birth_dates(language, text, expected):
+    from anonymizer.detect.dates import CueBirthDateRecognizer
+
+    assert found(CueBirthDateRecognizer(language), text) == expected

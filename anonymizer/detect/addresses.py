@@ -59,15 +59,21 @@ class AddressRecognizer(PatternRecognizer):
         )
 
 
-class CueAddressRecognizer(RuleRecognizer):
-    """The rest of the sentence after "ich wohne in der" / "I live at", when it holds a number."""
+class CueRestRecognizer(RuleRecognizer):
+    """The rest of the sentence after a cue phrase, when it holds a number: the thing the cue announced.
 
-    def __init__(self, supported_language: str) -> None:
-        lex = lexicon(supported_language)
-        self.cues = [c.split() for c in lex.address_cues]
-        self.max_words = lex.address_max_words
-        self.abbreviations = lex.address_abbreviations
-        super().__init__("ADDRESS", supported_language)
+    Subclasses give the entity, the cues, a word limit and how many sentence ends the rest may cross
+    (ASR puts a period after a dictated day: "am 14. Nur wenn wir 1 .968.").
+    """
+
+    max_sentences = 1
+
+    def __init__(self, entity: str, supported_language: str, cues: tuple[str, ...], max_words: int,
+                 abbreviations: frozenset[str] = frozenset()) -> None:
+        self.cues = [c.split() for c in cues]
+        self.max_words = max_words
+        self.abbreviations = abbreviations
+        super().__init__(entity, supported_language)
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -80,18 +86,37 @@ class CueAddressRecognizer(RuleRecognizer):
             if cue is None or tokens[i + len(cue) - 1].ends_sentence:
                 continue
             first = i + len(cue)
-            last = first
-            while last < len(tokens) - 1 and last - first < self.max_words and (
-                    not tokens[last].ends_sentence or _abbreviated(lowered[last], self.abbreviations)):
-                last += 1
             if first >= len(tokens):
                 continue
+            last, sentences_left = first, self.max_sentences
+            while last < len(tokens) - 1 and last - first < self.max_words:
+                if tokens[last].ends_sentence and not _abbreviated(lowered[last], self.abbreviations):
+                    sentences_left -= 1
+                    if not sentences_left or tokens[last].raw.endswith("?"):
+                        break
+                last += 1
+            if tokens[last].raw.endswith("?"):  # a question after it is the asker's, not the data
+                ends = [k for k in range(first, last) if tokens[k].ends_sentence]
+                last = ends[-1] if ends else last
             span = text[tokens[first].start : tokens[last].end]
             if any(r.start == tokens[first].start for r in results):
                 continue
-            if any(ch.isdigit() for ch in span) or _has_number_word(span, self.supported_language):
+            if _has_number(span, self.supported_language):
                 results.append(self.result(tokens[first].start, tokens[last].end, 0.6))
         return results
+
+
+class CueAddressRecognizer(CueRestRecognizer):
+    """The rest of the sentence after "ich wohne in der" / "I live at", when it holds a number."""
+
+    def __init__(self, supported_language: str) -> None:
+        lex = lexicon(supported_language)
+        super().__init__("ADDRESS", supported_language, lex.address_cues, lex.address_max_words,
+                         lex.address_abbreviations)
+
+
+def _has_number(text: str, language: str) -> bool:
+    return any(ch.isdigit() for ch in text) or _has_number_word(text, language)
 
 
 def _abbreviated(word: str, abbreviations: frozenset[str]) -> bool:

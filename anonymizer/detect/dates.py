@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
+from anonymizer.detect.addresses import CueRestRecognizer
 from anonymizer.detect.lexicon import lexicon
 
 _ORDINAL_WORDS = {
@@ -44,3 +45,13 @@ class SpokenDateRecognizer(PatternRecognizer):
             supported_language=supported_language,
             name="SpokenDateRecognizer",
         )
+
+
+class CueBirthDateRecognizer(CueRestRecognizer):
+    """What follows "ich bin geboren am" / "I was born on" (up to two sentences, 10 words, with a number)
+    is a date of birth, however ASR garbled the month ("am 14. Nur wenn wir 1 .968.")."""
+
+    max_sentences = 2
+
+    def __init__(self, supported_language: str) -> None:
+        super().__init__("DATE_OF_BIRTH", supported_language, lexicon(supported_language).birth_cues, 10)

@@ -34,7 +34,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
 
     from anonymizer.detect.addresses import AddressRecognizer, CueAddressRecognizer
     from anonymizer.detect.banking import SpokenCardRecognizer, SpokenIbanRecognizer
-    from anonymizer.detect.dates import SpokenDateRecognizer
+    from anonymizer.detect.dates import CueBirthDateRecognizer, SpokenDateRecognizer
     from anonymizer.detect.deny_list import DenyListRecognizer
     from anonymizer.detect.email_offline import OfflineEmailRecognizer
     from anonymizer.detect.gazetteer import GazetteerNameRecognizer
@@ -62,6 +62,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         IdentifierRecognizer(language),
         SpokenEmailRecognizer(language),
         SpokenDateRecognizer(language),
+        CueBirthDateRecognizer(language),
         AddressRecognizer(language),
         CueAddressRecognizer(language),
         CueNameRecognizer(language),

@@ -36,6 +36,7 @@ class Lexicon:
     letter_words: dict[str, str]
     months: tuple[str, ...]
     date_context: tuple[str, ...]
+    birth_cues: tuple[str, ...]  # "geboren am": the rest of the sentence is a date of birth
     address_cues: tuple[str, ...]
     address_max_words: int
     address_abbreviations: frozenset[str]  # "St.", "Str.": a dot that does not end the address's sentence
@@ -92,6 +93,7 @@ def lexicon(language: str) -> Lexicon:
         letter_words={str(k): str(v) for k, v in spelling["letter_words"].items()},
         months=tuple(data["dates"]["months"]),
         date_context=tuple(data["dates"]["context"]),
+        birth_cues=tuple(data["dates"].get("birth_cues", [])),
         address_cues=tuple(data["addresses"]["cues"]),
         address_max_words=int(data["addresses"].get("max_words", 14)),
         address_abbreviations=frozenset(data["addresses"].get("abbreviations", [])),
