@@ -212,6 +212,7 @@ def test_spoken_phone_numbers(language, text, expected):
          [("IBAN_CODE", "GB -51 -KG -Y -O -6236 -6514 -7718 -27")]),
         ("en", "My iPhone is GP90QHPP48867775675844. And", [("IBAN_CODE", "GP90QHPP48867775675844")]),
         ("en", "GB82WEST12345698765432", [("IBAN_CODE", "GB82WEST12345698765432")]),
+        ("en", "My Ibanez GB 29 SPHP 02314891641380. The", [("IBAN_CODE", "GB 29 SPHP 02314891641380")]),
         # the country letters as ASR split them belong to the IBAN
         ("de", "Meine Ibanen ist D .E .1351029647708108205. Unter", [("IBAN_CODE", "D .E .1351029647708108205")]),
         ("de", "Liebern ist D -E -008 -068 -4 -227 -8 -4 -997 -6 -2.",
@@ -322,6 +323,9 @@ def test_spelled_out(language, text, expected):
         # a date of birth is redacted whole even when the year was found: the day and a garbled month are left
         ("de", "Und Ihr Geburtsdatum? Ich bin geboren am 14. Nur wenn wir 1 .968. Danke.",
          [(48, 54, "NUMBER_SEQUENCE")], [("DATE_OF_BIRTH", "14. Nur wenn wir 1 .968")]),
+        # an IBAN answer is redacted whole: ASR wrote its bank-code letters as a word
+        ("en", "What is your iPhone? My iPhone is GB42 via CT9970966491H791. And your date of birth?",
+         [(48, 64, "IBAN_CODE")], [("IBAN_CODE", "GB42 via CT9970966491H791")]),
         # the recognizers found what was asked for: nothing more to do
         ("en", "Your phone number? It is 415 555 2671.", [(25, 37, "PHONE_NUMBER")], []),
         # an e-mail question is not an address question
@@ -393,6 +397,7 @@ def test_lexicon_words_are_all_strings(language):
         ("de", "Ich bin geboren am 14. Nur wenn wir 1 .968. Meine", [("DATE_OF_BIRTH", "14. Nur wenn wir 1 .968")]),
         ("en", "I was born on May twenty seventh, 1952. What is your address?",
          [("DATE_OF_BIRTH", "May twenty seventh, 1952")]),
+        ("en", "I was born to make $271952. What is your address?", [("DATE_OF_BIRTH", "to make $271952")]),
         ("en", "I was born in a small town. We moved", []),  # no number
     ],
 )

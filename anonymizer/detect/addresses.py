@@ -103,7 +103,8 @@ class CueRestRecognizer(RuleRecognizer):
                 continue
             if _has_number(span, self.supported_language):
                 results.append(self.result(tokens[first].start, tokens[last].end, 0.6))
-        return results
+        # "bin geboren am 14." matches "bin geboren" and "geboren am": keep the rest after the longer cue
+        return [r for r in results if not any(o.end == r.end and o.start > r.start for o in results)]
 
 
 class CueAddressRecognizer(CueRestRecognizer):

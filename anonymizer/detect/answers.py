@@ -32,8 +32,9 @@ SATISFIED_BY = {
 }
 SCORE = 0.5
 # answers redacted whole even when a recognizer found part of them: the forms ASR mangles most
-# (a date of birth too: ASR garbles its month — "am 14. Nur wenn wir 1 .968." — and the year alone satisfied it)
-ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS", "DATE_OF_BIRTH"}
+# (a date of birth too: ASR garbles its month — "am 14. Nur wenn wir 1 .968." — and the year alone satisfied
+# it; and an IBAN, whose letters ASR writes as words — "GB42 via CT9970966491H791": the digits alone satisfied it)
+ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "IBAN_CODE"}
 # answers not trimmed of lead-in and closing words: in a spelling or an e-mail, "my", "the", "es" may be
 # "Mike", "D", "S"
 UNTRIMMED = {"SPELLED_OUT", "EMAIL_ADDRESS"}

@@ -24,6 +24,7 @@ from anonymizer.detect.tokens import Token
 _COUNTRY = re.compile(r"^[-.]?[A-Za-z]{2}[-.]?$")
 _LETTER = re.compile(r"^[-.]?[A-Za-z][-.]?$")
 _GLUED = re.compile(r"^([A-Z]{2})\d{2,}$")
+_IBAN_PART = re.compile(r"^[A-Z0-9]{1,5}$")  # "GB", "29", "SPHP", "GB42"
 _COMPACT = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")  # "GB90UHPP48867775675844" written as one token
 # "GB -51 -KG -Y -O -6236 -6514 -7718 -27": country letters, check digits, then 10+ letters/digits in
 # groups however ASR separated them (British and other IBANs carry a letter bank code)
@@ -99,7 +100,14 @@ class SpokenIbanRecognizer(DigitRunRecognizer):
             score = 0.6  # "D -889 -37004 …": one letter of the country code survived
             if run.first > 0 and _LETTER.match(tokens[run.first - 1].text):
                 start = tokens[run.first - 1].start
-        return self.result(start, run.end, score) if score else None
+        if not score:
+            return None
+        # "GB 29 SPHP 02314891641380": the country, check digits and bank code ASR wrote apart go with it
+        first = next(k for k, t in enumerate(tokens) if t.end > start)
+        steps = 0
+        while first > 0 and steps < 3 and _IBAN_PART.match(tokens[first - 1].text):
+            first, steps = first - 1, steps + 1
+        return self.result(min(start, tokens[first].start), run.end, score)
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
