@@ -6,7 +6,8 @@ Two kinds of doubt become redactions of their own:
   stretch — often a mumbled number or a name it could not spell). Such stretches of at least
   ``min_s`` are redacted.
 - ``UNCERTAIN``: words Whisper was unsure of (probability below a threshold) right next to personal
-  data, or inside a digit run: a misheard digit or name syllable is where a leak would hide.
+  data, or inside a digit run of four or more digits: a misheard digit or name syllable is where a
+  leak would hide (a lone "12 months" or "24 Euro" is no dictated number).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript
 
 WORD_MARGIN_S = 0.3
 UNCERTAIN_SCORE = 0.35
+# a number this long may be a dictated one with a misheard digit (the number safety net's default length);
+# "12 Monate", "24 Euro", "for 12 months" (read as 4-1-2: "for" is a digit homophone) are not
+MIN_RUN_DIGITS = 4
 
 
 def unheard_speech(transcript: Transcript, speech: list[TimeSpan], min_s: float,
@@ -62,6 +66,8 @@ def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float
             near.update((inside[0] - 1, inside[-1] + 1))
     _, runs = digit_runs(transcript.text, transcript.language)
     for run in runs:
+        if len(run.digits) < MIN_RUN_DIGITS:
+            continue
         near.update(i for i, w in enumerate(words) if w.char_start < run.end and run.start < w.char_end)
     return [PiiSpan(words[i].char_start, words[i].char_end, "UNCERTAIN", UNCERTAIN_SCORE, "uncertain_words")
             for i in sorted(near) if 0 <= i < len(words) and words[i].probability < threshold]

@@ -90,18 +90,23 @@ def test_stereo_per_channel_with_a_dialogue_pass(tmp_path):
 
 def test_unheard_speech_and_uncertain_words():
     t = Transcript.from_words([(" my", 0.5, 0.7, 0.9), (" number", 0.8, 1.1, 0.9), (" is", 1.2, 1.3, 0.9),
-                               (" four", 1.4, 1.6, 0.3), (" one", 1.7, 1.9, 0.95), (" bye", 5.0, 5.3, 0.9)], "en")
+                               (" four", 1.4, 1.6, 0.3), (" one", 1.7, 1.75, 0.95), (" five", 1.75, 1.8, 0.95),
+                               (" two", 1.8, 1.9, 0.95),
+                               (" bye", 5.0, 5.3, 0.9)], "en")
     gaps = unheard_speech(t, [TimeSpan(0.4, 5.4)], min_s=1.0)
     assert [(g.start_s, g.end_s, g.entity_type) for g in gaps] == [(2.2, 4.7, "UNTRANSCRIBED_SPEECH")]
     assert unheard_speech(t, [TimeSpan(0.4, 2.0)], min_s=1.0) == []
     # "four" is unsure and inside a digit run: redacted even though no recognizer fired
     assert [t.text[s.char_start : s.char_end] for s in uncertain_words(t, [], 0.5)] == ["four"]
     assert uncertain_words(t, [], 0.2) == []
+    # a lone short number ("12 months") is no dictated number: an unsure "12" stays
+    t = Transcript.from_words([(" for", 0.0, 0.2, 0.9), (" 12", 0.3, 0.5, 0.2), (" months", 0.6, 0.9, 0.9)], "en")
+    assert uncertain_words(t, [], 0.5) == []
 
 
 def test_redact_uncertain_flag_changes_the_output(tmp_path):
     path = write_audio(tmp_path / "call.wav", sine(220.0, 3.0, 16000, amplitude=0.3))
-    words = [("code", 0.3, 0.6), ("seven", 1.0, 1.3)]
+    words = [("code", 0.3, 0.6), ("seven", 1.0, 1.3), ("one", 1.4, 1.6), ("one", 1.7, 1.9), ("two", 2.0, 2.2)]
 
     class Unsure(FakeTranscriber):
         def transcribe(self, mono_16k, speech, language, on_language=None):

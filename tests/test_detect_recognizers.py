@@ -290,6 +290,9 @@ def test_gazetteer_names(language, text, expected):
         ("en", "that's S M I T H, Smith. I am", [("SPELLED_OUT", "S M I T H")]),
         ("en", "Sierra Mike India Tango Hotel", [("SPELLED_OUT", "Sierra Mike India Tango Hotel")]),
         ("en", "J as in Juliet", [("SPELLED_OUT", "J as in Juliet")]),
+        # letters as ASR joins them: with leading dashes, or as one token
+        ("en", "That is C -O -X. The new plan runs", [("SPELLED_OUT", "C -O -X")]),
+        ("en", "It is H-A-L-L, thanks", [("SPELLED_OUT", "H-A-L-L")]),
         # negatives: a lone alphabet word, two letters (a country code), the pronoun and article
         ("de", "Wir fahren nach Berlin. D E acht", []),
         ("en", "I think A is fine", []),
@@ -326,6 +329,11 @@ def test_spelled_out(language, text, expected):
         # an IBAN answer is redacted whole: ASR wrote its bank-code letters as a word
         ("en", "What is your iPhone? My iPhone is GB42 via CT9970966491H791. And your date of birth?",
          [(48, 64, "IBAN_CODE")], [("IBAN_CODE", "GB42 via CT9970966491H791")]),
+        # found in the answer: it ends with the sentence holding the finding, the reply after it stays
+        ("en", "And your date of birth? January 7, 1955. I have noted that down. Thanks.",
+         [(24, 39, "DATE_TIME")], [("DATE_OF_BIRTH", "January 7, 1955")]),
+        ("en", "What is your email address? Richard .caxatfastmail .com. The new plan runs for 12 months.",
+         [(28, 55, "EMAIL_ADDRESS")], [("EMAIL_ADDRESS", "Richard .caxatfastmail .com")]),
         # the recognizers found what was asked for: nothing more to do
         ("en", "Your phone number? It is 415 555 2671.", [(25, 37, "PHONE_NUMBER")], []),
         # an e-mail question is not an address question
@@ -398,6 +406,8 @@ def test_lexicon_words_are_all_strings(language):
         ("en", "I was born on May twenty seventh, 1952. What is your address?",
          [("DATE_OF_BIRTH", "May twenty seventh, 1952")]),
         ("en", "I was born to make $271952. What is your address?", [("DATE_OF_BIRTH", "to make $271952")]),
+        # the year completes the date: the agent's reply after it is not part of it
+        ("en", "I was born on January 7, 1955. I have noted that down.", [("DATE_OF_BIRTH", "January 7, 1955")]),
         ("en", "I was born in a small town. We moved", []),  # no number
     ],
 )

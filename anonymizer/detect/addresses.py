@@ -63,10 +63,16 @@ class CueRestRecognizer(RuleRecognizer):
     """The rest of the sentence after a cue phrase, when it holds a number: the thing the cue announced.
 
     Subclasses give the entity, the cues, a word limit and how many sentence ends the rest may cross
-    (ASR puts a period after a dictated day: "am 14. Nur wenn wir 1 .968.").
+    (ASR puts a period after a dictated day: "am 14. Nur wenn wir 1 .968."); a rest that is
+    ``complete`` at a sentence end ends there ("January 7, 1955. I have noted that down." keeps the
+    agent's reply).
     """
 
     max_sentences = 1
+
+    def complete(self, rest: str) -> bool:
+        """Whether ``rest`` (the words after the cue, up to a sentence end) already holds the whole value."""
+        return True
 
     def __init__(self, entity: str, supported_language: str, cues: tuple[str, ...], max_words: int,
                  abbreviations: frozenset[str] = frozenset()) -> None:
@@ -92,7 +98,8 @@ class CueRestRecognizer(RuleRecognizer):
             while last < len(tokens) - 1 and last - first < self.max_words:
                 if tokens[last].ends_sentence and not _abbreviated(lowered[last], self.abbreviations):
                     sentences_left -= 1
-                    if not sentences_left or tokens[last].raw.endswith("?"):
+                    if not sentences_left or tokens[last].raw.endswith("?") \
+                            or self.complete(text[tokens[first].start : tokens[last].end]):
                         break
                 last += 1
             if tokens[last].raw.endswith("?"):  # a question after it is the asker's, not the data

@@ -4,7 +4,8 @@ Agents ask for data one item at a time ("Wie ist Ihre E-Mail-Adresse?", "Could y
 and the customer's next words are that item — however ASR wrote them ("Gertpunkt Wilmsenart,
 Beispielpunkt D .E."). When none of the recognizers found the asked-for kind of data in the answer,
 the whole answer (the words after the question, up to the next question, at most
-``max_answer_words`` and two sentences — more for e-mails and spellings) is redacted as that type
+``max_answer_words`` and two sentences — more for e-mails and spellings; when a recognizer found the
+asked-for kind, up to the end of the sentence holding it) is redacted as that type
 (spellings, e-mails and dates of birth always: ASR mangles them so that a recognizer often finds a part)
 with score 0.5 — less its lead-in and closing words ("Meine Kundennummer ist …", "… danke"), which
 say nothing about the person (except in spellings and e-mails, where ASR writes letters as "my",
@@ -67,6 +68,22 @@ def _trim(tokens: list[Token], first: int, last: int, lead_in: frozenset[str], c
     return first, last
 
 
+def _end_at_evidence(tokens: list[Token], first: int, last: int, found: list[PiiSpan], asked: list[str]) -> int:
+    """Where an answer ends when the recognizers found the asked-for kind in it: at the end of the sentence
+    holding the last such finding ("January 7, 1955. I have noted that down." keeps the reply). Without
+    such a finding, the sentence limits stand: ASR mangled the answer and its sentence ends mean little.
+    """
+    kinds = {kind for entity in asked for kind in SATISFIED_BY.get(entity, {entity})}
+    start, end = tokens[first].start, tokens[last].end
+    ends = [s.char_end for s in found if s.entity_type in kinds and start <= s.char_start < end]
+    if not ends:
+        return last
+    k = first
+    while k < last and (tokens[k].end < max(ends) or not tokens[k].ends_sentence):
+        k += 1
+    return k
+
+
 def unanswered(text: str, language: str, found: list[PiiSpan],
                channels: list[int] | None = None) -> list[PiiSpan]:
     """Answers to questions for personal data in which nothing of the asked-for kind was found.
@@ -118,6 +135,7 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                 last = ends[-1] if ends else last
                 break
             last += 1
+        last = _end_at_evidence(tokens, first, last, found, asked)
         if asked[0] not in UNTRIMMED:
             first, last = _trim(tokens, first, last, lex.answer_lead_in, lex.answer_closing,
                                 [cue for entity in asked for cue in lex.questions[entity]])

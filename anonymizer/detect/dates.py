@@ -10,6 +10,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from anonymizer.detect.addresses import CueRestRecognizer
+from anonymizer.detect.digits import digit_runs
 from anonymizer.detect.lexicon import lexicon
 
 _ORDINAL_WORDS = {
@@ -49,9 +50,13 @@ class SpokenDateRecognizer(PatternRecognizer):
 
 class CueBirthDateRecognizer(CueRestRecognizer):
     """What follows "ich bin geboren am" / "I was born on" (up to two sentences, 10 words, with a number)
-    is a date of birth, however ASR garbled the month ("am 14. Nur wenn wir 1 .968.")."""
+    is a date of birth, however ASR garbled the month ("am 14. Nur wenn wir 1 .968."). The rest ends at
+    the first sentence end once it holds a year (four digits in all): what follows is the conversation."""
 
     max_sentences = 2
+
+    def complete(self, rest: str) -> bool:
+        return sum(len(run.digits) for run in digit_runs(rest, self.supported_language)[1]) >= 4
 
     def __init__(self, supported_language: str) -> None:
         super().__init__("DATE_OF_BIRTH", supported_language, lexicon(supported_language).birth_cues, 10)

@@ -21,7 +21,10 @@ from anonymizer.detect.lexicon import lexicon
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
 
-_CAPITAL_LETTER = re.compile(r"^(?:[A-ZÄÖÜ]|SCH)\.?$")
+# a capital letter alone, also as ASR joins spelled letters: "C -O -X.", "M. E. I."
+_CAPITAL_LETTER = re.compile(r"^[-–.]?(?:[A-ZÄÖÜ]|SCH)\.?$")
+# letters ASR wrote as one token: "H-A-L-L", "C.O.X."
+_LETTER_CHAIN = re.compile(r"^(?:[A-ZÄÖÜ][-–.]){2,}[A-ZÄÖÜ]\.?$")
 _SEPARATOR = re.compile(r"^[-–—,./]+$")
 MIN_UNITS = 3
 
@@ -53,6 +56,8 @@ class SpelledOutRecognizer(RuleRecognizer):
             return 1, False
         if _CAPITAL_LETTER.match(tokens[i].text) and (in_run or tokens[i].text not in ("I", "A")):
             return 1, False
+        if _LETTER_CHAIN.match(tokens[i].text):
+            return 1, False
         return None
 
     def analyze(
@@ -72,8 +77,12 @@ class SpelledOutRecognizer(RuleRecognizer):
                         j += 1
                         continue
                     break
-                kinds.append("joiner" if unit[1] else ("letter" if _CAPITAL_LETTER.match(tokens[j].text)
-                                                       else "alphabet"))
+                if unit[1]:
+                    kinds.append("joiner")
+                elif _LETTER_CHAIN.match(tokens[j].text):  # each letter of the chain counts
+                    kinds += ["letter"] * sum(ch.isalpha() for ch in tokens[j].text)
+                else:
+                    kinds.append("letter" if _CAPITAL_LETTER.match(tokens[j].text) else "alphabet")
                 ends.append(j + unit[0] - 1)
                 j += unit[0]
                 if tokens[ends[-1]].raw.endswith(("?", "!")):
