@@ -334,6 +334,10 @@ def test_spelled_out(language, text, expected):
          [(24, 39, "DATE_TIME")], [("DATE_OF_BIRTH", "January 7, 1955")]),
         ("en", "What is your email address? Richard .caxatfastmail .com. The new plan runs for 12 months.",
          [(28, 55, "EMAIL_ADDRESS")], [("EMAIL_ADDRESS", "Richard .caxatfastmail .com")]),
+        # nothing found: the answer runs on over ASR's sentence ends, but not into ordinary talk
+        ("de", "Wie ist Ihre E-Mail-Adresse? Fortpunkt, da wir z .B. Punkt -Kurm. Ich habe eine Frage zu meiner "
+         "letzten Rechnung. Die Änderung gilt ab dem nächsten Monat.", [],
+         [("EMAIL_ADDRESS", "Fortpunkt, da wir z .B. Punkt -Kurm")]),
         # the recognizers found what was asked for: nothing more to do
         ("en", "Your phone number? It is 415 555 2671.", [(25, 37, "PHONE_NUMBER")], []),
         # an e-mail question is not an address question
@@ -415,3 +419,16 @@ def test_cue_birth_dates(language, text, expected):
     from anonymizer.detect.dates import CueBirthDateRecognizer
 
     assert found(CueBirthDateRecognizer(language), text) == expected
+
+
+def test_an_answer_whisper_skipped_leaves_the_talk_after_it():
+    """Silence after the question, then ordinary talk: the answer was not transcribed (unheard speech covers it)."""
+    from anonymizer.detect.answers import unanswered
+
+    text = "Wie lautet Ihre IBAN? Ich habe eine Frage zu meiner letzten Rechnung. Gut."
+    times = [(0.0, 0.3), (0.3, 0.6), (0.6, 0.9), (0.9, 1.2)] + [(9.0 + k / 10, 9.05 + k / 10) for k in range(9)]
+    assert unanswered(text, "de", [], times_s=times) == []
+    # the same words right after the question are its (garbled) answer
+    close = [(0.0, 0.3), (0.3, 0.6), (0.6, 0.9), (0.9, 1.2)] + [(1.4 + k / 10, 1.45 + k / 10) for k in range(9)]
+    [answer] = unanswered(text, "de", [], times_s=close)
+    assert answer.entity_type == "IBAN_CODE"

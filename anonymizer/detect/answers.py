@@ -5,7 +5,8 @@ and the customer's next words are that item — however ASR wrote them ("Gertpun
 Beispielpunkt D .E."). When none of the recognizers found the asked-for kind of data in the answer,
 the whole answer (the words after the question, up to the next question, at most
 ``max_answer_words`` and two sentences — more for e-mails and spellings; when a recognizer found the
-asked-for kind, up to the end of the sentence holding it) is redacted as that type
+asked-for kind, up to the end of the sentence holding it; never into a later sentence that reads as
+ordinary talk, by its share of stop words) is redacted as that type
 (spellings, e-mails and dates of birth always: ASR mangles them so that a recognizer often finds a part)
 with score 0.5 — less its lead-in and closing words ("Meine Kundennummer ist …", "… danke"), which
 say nothing about the person (except in spellings and e-mails, where ASR writes letters as "my",
@@ -14,6 +15,9 @@ it works on the dialogue transcript, where the agent's question and the customer
 """
 
 from __future__ import annotations
+
+import re
+from functools import lru_cache
 
 from anonymizer.detect.lexicon import lexicon, rules_language
 from anonymizer.detect.tokens import Token, tokenize
@@ -42,6 +46,7 @@ UNTRIMMED = {"SPELLED_OUT", "EMAIL_ADDRESS"}
 # an answer is at most this many sentences (ASR puts periods inside spoken e-mails and spellings)
 MAX_SENTENCES = {"EMAIL_ADDRESS": 6, "SPELLED_OUT": 8}
 DEFAULT_MAX_SENTENCES = 2
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _trim(tokens: list[Token], first: int, last: int, lead_in: frozenset[str], closing: frozenset[str],
@@ -68,6 +73,40 @@ def _trim(tokens: list[Token], first: int, last: int, lead_in: frozenset[str], c
     return first, last
 
 
+# a later sentence of an answer with this share of the language's stop words (and 4+ words, no finding) is
+# the conversation going on, not more of a mangled value: "I have noted that down.", "Ich habe eine Frage zu
+# meiner letzten Rechnung." (0.6-0.8); spoken e-mails and spellings score 0-0.25
+CONVERSATION_STOP_SHARE = 0.35
+CONVERSATION_MIN_WORDS = 4
+# a question followed by this much silence in the transcript: its answer was not transcribed
+SKIPPED_ANSWER_S = 1.5
+
+
+def _conversation(tokens: list[Token], first: int, found: list[PiiSpan], language: str) -> bool:
+    """Whether the sentence starting at token ``first`` is ordinary talk (see CONVERSATION_STOP_SHARE)."""
+    last = first
+    while last < len(tokens) - 1 and not tokens[last].ends_sentence:
+        last += 1
+    if first >= len(tokens):
+        return False
+    start, end = tokens[first].start, tokens[last].end
+    if any(s.char_start < end and start < s.char_end for s in found):
+        return False
+    words = [w for t in tokens[first : last + 1] for w in _LETTERS.findall(t.text.lower()) if len(w) > 1]
+    if len(words) < CONVERSATION_MIN_WORDS:
+        return False
+    stop_words = _stop_words(language)
+    return sum(w in stop_words for w in words) / len(words) >= CONVERSATION_STOP_SHARE
+
+
+@lru_cache(maxsize=4)
+def _stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop-word list of the language (no model needed)."""
+    from importlib import import_module
+
+    return frozenset(import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
+
+
 def _end_at_evidence(tokens: list[Token], first: int, last: int, found: list[PiiSpan], asked: list[str]) -> int:
     """Where an answer ends when the recognizers found the asked-for kind in it: at the end of the sentence
     holding the last such finding ("January 7, 1955. I have noted that down." keeps the reply). Without
@@ -85,8 +124,12 @@ def _end_at_evidence(tokens: list[Token], first: int, last: int, found: list[Pii
 
 
 def unanswered(text: str, language: str, found: list[PiiSpan],
-               channels: list[int] | None = None) -> list[PiiSpan]:
+               channels: list[int] | None = None, times_s: list[tuple[float, float]] | None = None) -> list[PiiSpan]:
     """Answers to questions for personal data in which nothing of the asked-for kind was found.
+
+    ``times_s`` (start and end of each whitespace token): when the words after a question start only after
+    ``SKIPPED_ANSWER_S`` of silence in the transcript and read as ordinary talk, Whisper skipped the answer
+    (the unheard-speech rule redacts that stretch) and those words are the conversation going on.
 
     ``channels`` (one per whitespace token, from a stereo call's dialogue transcript): the answer is
     the other side's words after the question, and ends when the asking side speaks again. There a
@@ -99,7 +142,8 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
     >>> unanswered("Ihre Nummer? 0151 2345", "de", [PiiSpan(13, 22, "PHONE_NUMBER", 0.6, "r")])
     []
     """
-    lex = lexicon(rules_language(language))
+    language = rules_language(language)
+    lex = lexicon(language)
     tokens = tokenize(text)
     out = []
     sentence_start = 0
@@ -121,12 +165,15 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                 first += 1  # the agent's own words after the question are not the answer
             if first >= len(tokens):
                 continue
+        if times_s is not None and times_s[first][0] - times_s[i][1] >= SKIPPED_ANSWER_S \
+                and _conversation(tokens, first, found, language):
+            continue
         last = first
         sentences_left = MAX_SENTENCES.get(asked[0], DEFAULT_MAX_SENTENCES)
         while last + 1 < len(tokens) and last + 1 - first < lex.max_answer_words:
             if tokens[last].ends_sentence:
                 sentences_left -= 1
-                if not sentences_left:
+                if not sentences_left or _conversation(tokens, last + 1, found, language):
                     break
             if channels is not None and channels[last + 1] == channels[i]:
                 break  # the asking side speaks again

@@ -151,9 +151,11 @@ class PresidioDetector:
 
             language = languages[0]
             words = transcript.words
-            channels = ([w.channel for w in words] if len(words) == len(transcript.text.split())
-                        and len({w.channel for w in words}) > 1 else None)
-            spans.update(span for span in unanswered(transcript.text, language, sorted(spans, key=_order), channels)
+            one_per_token = len(words) == len(transcript.text.split())
+            channels = [w.channel for w in words] if one_per_token and len({w.channel for w in words}) > 1 else None
+            times_s = [(w.start_s, w.end_s) for w in words] if one_per_token else None
+            spans.update(span for span in unanswered(transcript.text, language, sorted(spans, key=_order), channels,
+                                                     times_s)
                          if self._config.entities is None or span.entity_type in self._config.entities)
         return sorted(spans, key=_order)
 
