@@ -155,6 +155,7 @@ def test_cue_addresses(language, text, expected):
         ("de", "Vielen Dank, Frau Schneider, auf Wiederhören.", [("PERSON", "Schneider")]),
         ("de", "Spreche ich mit Herrn Dr. Müller?", [("PERSON", "Müller")]),
         ("de", "ich heiße jana", [("PERSON", "jana")]),
+        ("de", "Mein Name ist Wolf -Dieter Kanz. Ist sonst", [("PERSON", "Wolf -Dieter Kanz")]),  # ASR split
         ("de", "Sie sprechen mit dem Kundenservice", []),
         ("en", "this is Daniel Miller, how can I", [("PERSON", "Daniel Miller")]),
         ("en", "Thank you, Miss Johnson, the refund", [("PERSON", "Johnson")]),

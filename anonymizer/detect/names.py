@@ -54,7 +54,9 @@ class CueNameRecognizer(RuleRecognizer):
                         token = tokens[k]
                         if token.text.lower().rstrip(".") in TITLES:
                             continue  # "Herrn Dr. Müller": the title is not the name; look past it
-                        capital = token.text[:1].isupper() and token.text not in self.not_names
+                        # "Wolf -Dieter Kanz": ASR splits a double name at its hyphen
+                        core = token.text.lstrip("-–") if taken else token.text
+                        capital = core[:1].isupper() and core not in self.not_names
                         lower_ok = strong and token.text.isalpha() and token.text.lower() not in FUNCTION_WORDS
                         if not (capital or lower_ok):
                             break
