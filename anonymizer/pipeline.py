@@ -26,7 +26,7 @@ from anonymizer.errors import AnonymizerError, OutputExistsError
 from anonymizer.redact import redact
 from anonymizer.report import FileFacts, Report, redacted_text, sha256_file
 from anonymizer.spans import intersect, merge
-from anonymizer.transcribe import Transcriber
+from anonymizer.transcribe import Transcriber, one_blas_thread
 from anonymizer.types import (
     Audio,
     FileResult,
@@ -155,7 +155,7 @@ class Pipeline:
         out_dir = Path(output_dir) if output_dir is not None else None
         paths = OutputPaths.for_input(input_path, out_dir, self.config.output.format)
         try:
-            with _one_blas_thread():
+            with one_blas_thread():
                 result = self._run(input_path, paths, overwrite)
                 return self._verify(result) if verify else result
         except AnonymizerError as exc:
@@ -337,21 +337,6 @@ class Pipeline:
             raise
         log.info("%s: %d redactions -> %s", input_path, len(redactions), paths.audio)
         return FileResult(input_path, "ok", paths.audio, paths.report, None, tuple(redactions), timer.timings)
-
-
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """numpy's BLAS on one thread while a file is processed.
-
-    OpenBLAS sums in another order with another thread count: Whisper's features (a matrix product in
-    numpy) then differ in the last bits, and a word time by 20 ms — so a file gave other bytes in a Ray
-    actor (OMP_NUM_THREADS=1) than in a local run. The products are small; one thread costs nothing
-    measurable, and the output no longer depends on the machine's core count or the executor.
-    """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def _config_for_report(cfg: Config) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,6 +22,21 @@ from anonymizer.types import ModelInfo, TimeSpan, Transcript
 
 SAMPLE_RATE_HZ = 16000
 SAMPLING_SEED = 20240517
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """numpy's BLAS on one thread while a file is transcribed (the pipeline and ``verify`` use it).
+
+    OpenBLAS sums in another order with another thread count: Whisper's features (a matrix product in
+    numpy) then differ in the last bits, and a word time by 20 ms — so a file gave other bytes in a Ray
+    actor (OMP_NUM_THREADS=1) than in a local run. The products are small; one thread costs nothing
+    measurable, and the output no longer depends on the machine's core count or the executor.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 class Transcriber(Protocol):

@@ -28,7 +28,7 @@ from anonymizer.detect import Detector
 from anonymizer.detect.digits import digit_runs
 from anonymizer.report import sha256_file
 from anonymizer.spans import merge
-from anonymizer.transcribe import Transcriber
+from anonymizer.transcribe import Transcriber, one_blas_thread
 from anonymizer.types import Audio, PiiSpan, TimeSpan, Transcript
 from anonymizer.vad import speech_regions
 
@@ -141,6 +141,10 @@ class Verifier:
         return spans if channel is None else [s for s in spans if s.recognizer not in DIALOGUE_ONLY]
 
     def verify(self, original_path: Path, anonymized_path: Path, report: dict[str, Any] | None) -> Verdict:
+        with one_blas_thread():  # the numerics of the pipeline's run: the same transcripts
+            return self._verify(original_path, anonymized_path, report)
+
+    def _verify(self, original_path: Path, anonymized_path: Path, report: dict[str, Any] | None) -> Verdict:
         findings: list[Finding] = []
         original = audio_io.decode(original_path)
         anonymized = audio_io.decode(anonymized_path)

@@ -71,6 +71,9 @@ def test_number_sequence_threshold_and_allow_list():
         ("en", "email address. Sarah .johnson .example .com. Do you",
          [("EMAIL_ADDRESS", "Sarah .johnson .example .com")]),
         ("en", "sarah dot j at example dot com", [("EMAIL_ADDRESS", "sarah dot j at example dot com")]),
+        # tiny.en wrote no punctuation and "that" for "dot"/"at": the cue is inside, the address after it
+        ("en", "call me on 415 And your email address Sarah that Johnson that example dot com Do you still",
+         [("EMAIL_ADDRESS", "Sarah that Johnson that example dot com")]),
         ("de", "E -Mail -Adresse? Martinabunk Schneider -Art -Verspiel .de und Ihre",
          [("EMAIL_ADDRESS", "Martinabunk Schneider -Art -Verspiel .de")]),  # mangled, but right after the cue
         ("de", "Besuchen Sie nordwind punkt de", []),  # a web site, not an address

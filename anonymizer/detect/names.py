@@ -15,7 +15,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.lexicon import lexicon
 from anonymizer.detect.rules import RuleRecognizer
-from anonymizer.detect.tokens import tokenize
+from anonymizer.detect.tokens import Token, tokenize
 
 MAX_NAME_WORDS = 3
 TITLES = {"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss"}
@@ -49,7 +49,7 @@ class CueNameRecognizer(RuleRecognizer):
                         continue
                     if tokens[i + n - 1].ends_sentence and not re.fullmatch(r"(?i)mr?s?|dr|ms", cue_words[-1]):
                         continue
-                    taken = []
+                    taken: list[Token] = []
                     for k in range(i + n, min(len(tokens), i + n + MAX_NAME_WORDS)):
                         token = tokens[k]
                         if token.text.lower().rstrip(".") in TITLES:

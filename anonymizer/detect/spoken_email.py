@@ -32,6 +32,7 @@ _AT_OR_DOT = re.compile(r"(@|\bat\b|\bät\b|at-zeichen|punkt|dot|\.\w|underscore
 MAX_WORDS_BACK = 8
 _CUE = re.compile(r"(?i)mail")  # "E-Mail-Adresse", "E -Mail", "email address", "Mailadresse"
 CUE_WINDOW_CHARS = 80
+_AFTER_CUE = {"address", "adresse", "is", "ist", "lautet", "please", "bitte"}
 
 
 class SpokenEmailRecognizer(RuleRecognizer):
@@ -52,8 +53,15 @@ class SpokenEmailRecognizer(RuleRecognizer):
             # walk back over address-like words, stopping at a sentence end
             while first > 0 and last - first < MAX_WORDS_BACK and not tokens[first - 1].ends_sentence:
                 first -= 1
+            # no punctuation ("And your email address Sarah that Johnson that example dot com"): the cue is
+            # inside the walk, and the address starts after it
+            inside = [k for k in range(first, last) if _CUE.search(tokens[k].text)]
+            if inside:
+                first = inside[-1] + 1
+                while first < last and tokens[first].text.lower() in _AFTER_CUE:
+                    first += 1
             span_text = text[tokens[first].start : end]
-            cue = _CUE.search(text[max(0, tokens[first].start - CUE_WINDOW_CHARS) : tokens[first].start])
+            cue = inside or _CUE.search(text[max(0, tokens[first].start - CUE_WINDOW_CHARS) : tokens[first].start])
             if len(_AT_OR_DOT.findall(span_text)) < (1 if cue else 2):
                 continue  # without an e-mail cue, a lone "… punkt de" is not enough evidence
             results.append(self.result(tokens[first].start, max(end, tokens[last].end), 0.6))
