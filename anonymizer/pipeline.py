@@ -157,7 +157,7 @@ class Pipeline:
         try:
             with one_blas_thread():
                 result = self._run(input_path, paths, overwrite)
-                return self._verify(result) if verify else result
+            return self._verify(result) if verify else result  # the verifier sets its own
         except AnonymizerError as exc:
             log.info("%s: failed: %s", input_path, exc)
             return FileResult(input_path, "failed", error=str(exc))

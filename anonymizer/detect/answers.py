@@ -84,11 +84,11 @@ SKIPPED_ANSWER_S = 1.5
 
 def _conversation(tokens: list[Token], first: int, found: list[PiiSpan], language: str) -> bool:
     """Whether the sentence starting at token ``first`` is ordinary talk (see CONVERSATION_STOP_SHARE)."""
+    if first >= len(tokens):
+        return False
     last = first
     while last < len(tokens) - 1 and not tokens[last].ends_sentence:
         last += 1
-    if first >= len(tokens):
-        return False
     start, end = tokens[first].start, tokens[last].end
     if any(s.char_start < end and start < s.char_end for s in found):
         return False
