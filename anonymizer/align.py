@@ -42,6 +42,26 @@ def to_sentence_gap(span: TimeSpan, pauses: list[TimeSpan], reach_s: float, gap_
     return TimeSpan(span.start_s, max(span.end_s, min(min(gaps), next_word_s)))
 
 
+def from_sentence_gap(span: TimeSpan, pauses: list[TimeSpan], reach_s: float, gap_min_s: float,
+                      previous_word_s: float) -> TimeSpan:
+    """``span`` with its start moved back to the end of the last pause of at least ``gap_min_s`` that
+    ends within ``reach_s`` before it, but not before ``previous_word_s``; unchanged when there is none.
+
+    >>> pauses = [TimeSpan(118.1, 120.9)]  # the answer starts at 120.9; Whisper's first word at 121.5
+    >>> from_sentence_gap(TimeSpan(121.35, 124.0), pauses, 1.0, 0.4, previous_word_s=120.4)
+    TimeSpan(start_s=120.9, end_s=124.0)
+    >>> from_sentence_gap(TimeSpan(121.35, 124.0), pauses, 1.0, 0.4, previous_word_s=121.0).start_s
+    121.0
+    >>> from_sentence_gap(TimeSpan(121.35, 124.0), pauses, 0.3, 0.4, previous_word_s=0.0).start_s  # out of reach
+    121.35
+    """
+    gaps = [p.end_s for p in pauses
+            if p.duration_s >= gap_min_s and span.start_s - reach_s <= p.end_s <= span.start_s]
+    if not gaps:
+        return span
+    return TimeSpan(min(span.start_s, max(max(gaps), previous_word_s)), span.end_s)
+
+
 def time_span_of(words: list[Word]) -> TimeSpan:
     return TimeSpan(min(w.start_s for w in words), max(w.end_s for w in words))
 
@@ -58,6 +78,7 @@ def align(
     extend_without_pause: bool = True,
     sentence_end_reach_s: float = 0.0,
     sentence_gap_min_s: float = 0.4,
+    sentence_start_reach_s: float = 0.0,
 ) -> list[Redaction]:
     """One ``Redaction`` per detected span: its words' time range, padded, snapped outward to the
     nearest pause (within ``snap_max_s``), lengthened to ``min_duration_s``, clipped.
@@ -66,6 +87,10 @@ def align(
     sentence — the next pause of at least ``sentence_gap_min_s`` within ``sentence_end_reach_s``, never
     past the next word's start: Whisper's last word of a sentence is where its end time is least
     reliable (a dictated number's last digit, a surname it dropped, up to 0.8 s after the word's end).
+    Likewise a span whose first word starts a sentence (the word before it ends one, or there is none)
+    starts at the gap before the sentence — the end of the last such pause within
+    ``sentence_start_reach_s``, never before the previous word's end: after a silence Whisper's first
+    word often starts late (an answer's "leonore" 0.6 s before its first word, audible).
 
     Spans that overlap no word (should not happen) are dropped; overlapping redactions are kept
     apart here so the report can list each finding — rendering merges them.
@@ -86,6 +111,12 @@ def align(
             later = [w.start_s for w in transcript.words if w.start_s >= words[-1].end_s and w is not words[-1]]
             span_s = to_sentence_gap(span_s, pauses or [], sentence_end_reach_s, sentence_gap_min_s,
                                      min(later, default=duration_s))
+        if sentence_start_reach_s > 0:
+            index = transcript.words.index(words[0])
+            before = transcript.words[index - 1] if index > 0 else None
+            if before is None or before.text.rstrip().endswith((".", "?", "!")):
+                span_s = from_sentence_gap(span_s, pauses or [], sentence_start_reach_s, sentence_gap_min_s,
+                                           before.end_s if before is not None else 0.0)
         clipped = clip(ensure_min_duration(span_s, min_duration_s), duration_s)
         if clipped is None:
             continue

@@ -67,7 +67,9 @@ class RedactionConfig(_Strict):
         "keep", description="no pause in reach: keep the padded edge, or extend it by snap_max_ms (max-privacy)")
     sentence_end_reach_ms: int = Field(
         1000, ge=0, description="a finding that ends a sentence runs on to the gap after it, at most this far")
-    sentence_gap_ms: int = Field(400, ge=0, description="a pause this long is the gap after a sentence")
+    sentence_start_reach_ms: int = Field(
+        1000, ge=0, description="a finding that starts a sentence starts at the gap before it, at most this far back")
+    sentence_gap_ms: int = Field(400, ge=0, description="a pause this long is the gap before or after a sentence")
     min_duration_ms: int = Field(300, ge=0)
     merge_gap_ms: int = Field(200, ge=0, description="redactions closer than this become one")
     all_channels: bool = Field(True, description="redact a finding on every channel, not just its own")

@@ -206,7 +206,7 @@ class Pipeline:
                                rc.pad_after_ms / 1000, rc.min_duration_ms / 1000,
                                pauses(mono) if found else [], rc.snap_max_ms / 1000,
                                rc.snap_without_pause == "extend", rc.sentence_end_reach_ms / 1000,
-                               rc.sentence_gap_ms / 1000)
+                               rc.sentence_gap_ms / 1000, rc.sentence_start_reach_ms / 1000)
             if rc.uncertain:
                 redactions += unheard_speech(transcript, speech, rc.unheard_speech_min_ms / 1000)
             redactions = [dataclasses.replace(r, channel=channel) for r in redactions]
@@ -224,7 +224,8 @@ class Pipeline:
             mono = audio_io.to_mono_16k(source) if pii else None
             found = align(dialogue, pii, source.duration_s, rc.pad_before_ms / 1000, rc.pad_after_ms / 1000,
                           rc.min_duration_ms / 1000, pauses(mono) if mono is not None else [], rc.snap_max_ms / 1000,
-                          rc.snap_without_pause == "extend", rc.sentence_end_reach_ms / 1000, rc.sentence_gap_ms / 1000)
+                          rc.snap_without_pause == "extend", rc.sentence_end_reach_ms / 1000, rc.sentence_gap_ms / 1000,
+                          rc.sentence_start_reach_ms / 1000)
         new = []
         for r in found:
             if any(span.contains(r.span) for span in covered):

@@ -82,3 +82,19 @@ def test_the_run_on_stops_at_the_next_word():
     span = PiiSpan(0, len("0151 2345."), "NUMBER_SEQUENCE", 0.6, "t")
     (redaction,) = align(transcript, [span], 4.0, 0.0, 0.0, 0.0, [TimeSpan(2.5, 3.5)], sentence_end_reach_s=1.0)
     assert redaction.end_s == pytest.approx(2.2)
+
+
+def test_a_sentence_initial_finding_starts_at_the_gap_before_the_sentence():
+    """After a silence Whisper's first word often starts late: "leonore" was audible before it."""
+    words = [(" Adresse?", 0.0, 0.4, 1.0), (" Leonorebonk,", 1.5, 2.0, 1.0), (" posteo", 2.0, 2.5, 1.0)]
+    transcript = Transcript.from_words(words, "de")
+    span = PiiSpan(transcript.text.index("Leonorebonk"), len(transcript.text), "EMAIL_ADDRESS", 0.5, "t")
+    pauses = [TimeSpan(0.4, 0.9)]
+    (redaction,) = align(transcript, [span], 4.0, 0.0, 0.0, 0.0, pauses, sentence_start_reach_s=1.0)
+    assert redaction.start_s == pytest.approx(0.9)
+    (redaction,) = align(transcript, [span], 4.0, 0.0, 0.0, 0.0, pauses)  # off
+    assert redaction.start_s == pytest.approx(1.5)
+    # not the first word of a sentence: unchanged
+    span = PiiSpan(transcript.text.index("posteo"), len(transcript.text), "EMAIL_ADDRESS", 0.5, "t")
+    (redaction,) = align(transcript, [span], 4.0, 0.0, 0.0, 0.0, [TimeSpan(1.2, 1.9)], sentence_start_reach_s=1.0)
+    assert redaction.start_s == pytest.approx(2.0)

@@ -384,6 +384,21 @@ def test_a_dialogue_question_ends_where_the_other_side_starts_talking():
     assert unanswered(text, "de", [], [0, 0, 0, 0, 0, 0, 1, 1, 1]) == []
 
 
+def test_a_run_on_turn_with_a_cue_for_personal_data_is_a_question():
+    """ASR wrote the agent lower case without "?", and the customer's "Das" split the agent's sentence."""
+    from anonymizer.detect.answers import unanswered
+
+    text = "Gut, das klingt vernünftig. Das wir ihren nachnamen Buchstabieren wie ist Eswisarmul, CVKsar, Ovi Otto."
+    channels = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
+    [answer] = unanswered(text, "de", [], channels)
+    assert (answer.entity_type, text[answer.char_start : answer.char_end]) == (
+        "SPELLED_OUT", "ist Eswisarmul, CVKsar, Ovi Otto")
+    # no question opener in the turn, or a statement: no question
+    assert unanswered("Gut. Das Nachnamen Buchstabieren ist Eswisarmul.", "de", [], [1, 1, 0, 0, 1, 1]) == []
+    text = "Gut. Sie haben Ihren Nachnamen buchstabiert. Danke Otto."
+    assert unanswered(text, "de", [], [1, 0, 0, 0, 0, 0, 1, 1]) == []
+
+
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_lexicon_words_are_all_strings(language):
     """YAML 1.1 reads an unquoted yes/no/on/off as a boolean: such a word would silently never match."""

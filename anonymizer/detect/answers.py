@@ -107,6 +107,21 @@ def _stop_words(language: str) -> frozenset[str]:
     return frozenset(import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
 
 
+# at a turn end, a cue for personal data among the asking side's last words makes a question ("können Sie
+# Ihren Nachnamen buchstabieren" that ASR wrote lower case, without "?", and split by the other side's words)
+TURN_END_CUE_WORDS = 6
+
+
+def _asks_at_turn_end(tokens: list[Token], start: int, end: int, openers: frozenset[str],
+                      questions: dict[str, tuple[str, ...]]) -> bool:
+    """Whether the asking side's turn ``tokens[start:end + 1]`` reads as a question for personal data."""
+    words = {t.text.lower().strip(",.;:") for t in tokens[start : end + 1]}
+    tail = " ".join(t.text.lower() for t in tokens[max(start, end + 1 - TURN_END_CUE_WORDS) : end + 1])
+    if tokens[end].raw.endswith((".", "!")):
+        return False  # a statement ("Ihre E-Mail-Adresse habe ich notiert.")
+    return bool(words & openers) and any(cue in tail for cues in questions.values() for cue in cues)
+
+
 def _end_at_evidence(tokens: list[Token], first: int, last: int, found: list[PiiSpan], asked: list[str]) -> int:
     """Where an answer ends when the recognizers found the asked-for kind in it: at the end of the sentence
     holding the last such finding ("January 7, 1955. I have noted that down." keeps the reply). Without
@@ -134,7 +149,9 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
     ``channels`` (one per whitespace token, from a stereo call's dialogue transcript): the answer is
     the other side's words after the question, and ends when the asking side speaks again. There a
     sentence that starts with a question opener ("Wie", "What") and ends where the other side starts
-    talking is a question too: ASR often writes no "?" when the asker trails off into the next one.
+    talking is a question too: ASR often writes no "?" when the asker trails off into the next one; so is
+    a turn whose last words hold a cue for personal data and that has a question opener anywhere in it
+    (ASR's run-on lower-case agent: "können wir ihren nachnamen Buchstabieren wie").
 
     >>> text = "Wie ist Ihre E-Mail-Adresse? Gertpunkt Wilmsenart, Beispielpunkt D .E. Und Ihr Geburtsdatum?"
     >>> [(s.entity_type, text[s.char_start:s.char_end]) for s in unanswered(text, "de", [])]
@@ -150,7 +167,9 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
     for i, token in enumerate(tokens):
         turn_ends = channels is not None and i + 1 < len(tokens) and channels[i + 1] != channels[i]
         opener = tokens[sentence_start].text.lower() if sentence_start < len(tokens) else ""
-        if not (token.raw.endswith("?") or (turn_ends and opener in lex.question_openers)):
+        asks = turn_ends and (opener in lex.question_openers
+                              or _asks_at_turn_end(tokens, sentence_start, i, lex.question_openers, lex.questions))
+        if not (token.raw.endswith("?") or asks):
             if token.ends_sentence or turn_ends:
                 sentence_start = i + 1
             continue
