@@ -214,6 +214,9 @@ def test_spoken_phone_numbers(language, text, expected):
         ("de", "Die IBAN lautet 89 3704 0044 0532 0130 01", [("IBAN_CODE", "89 3704 0044 0532 0130 01")]),
         ("en", "Ivan is GB -51 -KG -Y -O -6236 -6514 -7718 -27. What",
          [("IBAN_CODE", "GB -51 -KG -Y -O -6236 -6514 -7718 -27")]),
+        # ASR wrote "IBAN" as "I -1" and split the bank code: the head before the country-like "-Z -R" too
+        ("en", "My I -1 is G -B -77, G -O -Z -R -3195, 4 -8 -2 -8 -1 -5 -0 -1, 5 -8. The",
+         [("IBAN_CODE", "G -B -77, G -O -Z -R -3195, 4 -8 -2 -8 -1 -5 -0 -1, 5 -8")]),
         ("en", "My iPhone is GP90QHPP48867775675844. And", [("IBAN_CODE", "GP90QHPP48867775675844")]),
         ("en", "GB82WEST12345698765432", [("IBAN_CODE", "GB82WEST12345698765432")]),
         ("en", "My Ibanez GB 29 SPHP 02314891641380. The", [("IBAN_CODE", "GB 29 SPHP 02314891641380")]),
@@ -382,6 +385,17 @@ def test_a_dialogue_question_ends_where_the_other_side_starts_talking():
     # a statement handing over to the other side is not a question
     text = "Das habe ich per E-Mail geschickt. Danke schön Tschüss"
     assert unanswered(text, "de", [], [0, 0, 0, 0, 0, 0, 1, 1, 1]) == []
+
+
+def test_a_long_spelling_is_answered_whole():
+    """13 letters "X wie Word" are 39 words: more than an ordinary answer's 25."""
+    from anonymizer.detect.answers import unanswered
+
+    letters = "R wie Richard, U wie Ulrich, P wie Paula, P wie Paula, E wie Emil, R wie Richard, S wie Samuel, " \
+              "B wie Berta, E wie Emil, R wie Richard, G wie Gustav, E wie Emil, TV Air wie Rischart."
+    text = f"Können Sie Ihren Nachnamen buchstabieren? {letters} Danke."
+    [answer] = unanswered(text, "de", [])
+    assert "Air wie Rischart." in text[answer.char_start : answer.char_end]
 
 
 def test_a_run_on_turn_with_a_cue_for_personal_data_is_a_question():

@@ -46,6 +46,8 @@ UNTRIMMED = {"SPELLED_OUT", "EMAIL_ADDRESS"}
 # an answer is at most this many sentences (ASR puts periods inside spoken e-mails and spellings)
 MAX_SENTENCES = {"EMAIL_ADDRESS": 6, "SPELLED_OUT": 8}
 DEFAULT_MAX_SENTENCES = 2
+# and at most this many times ``max_answer_words``: a 13-letter surname spelled "R wie Richard, …" is 39 words
+MAX_WORDS_FACTOR = {"SPELLED_OUT": 2}
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
@@ -189,7 +191,8 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
             continue
         last = first
         sentences_left = MAX_SENTENCES.get(asked[0], DEFAULT_MAX_SENTENCES)
-        while last + 1 < len(tokens) and last + 1 - first < lex.max_answer_words:
+        max_words = lex.max_answer_words * MAX_WORDS_FACTOR.get(asked[0], 1)
+        while last + 1 < len(tokens) and last + 1 - first < max_words:
             if tokens[last].ends_sentence:
                 sentences_left -= 1
                 if not sentences_left or _conversation(tokens, last + 1, found, language):

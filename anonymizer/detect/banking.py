@@ -24,11 +24,13 @@ from anonymizer.detect.tokens import Token
 _COUNTRY = re.compile(r"^[-.]?[A-Za-z]{2}[-.]?$")
 _LETTER = re.compile(r"^[-.]?[A-Za-z][-.]?$")
 _GLUED = re.compile(r"^([A-Z]{2})\d{2,}$")
-_IBAN_PART = re.compile(r"^[A-Z0-9]{1,5}$")  # "GB", "29", "SPHP", "GB42"
+_IBAN_PART = re.compile(r"^[-.]?[A-Z0-9]{1,5}[-.,]?$")  # "GB", "29", "SPHP", "GB42", "-O", "-77,"
+# the country, check digits and a bank code of up to 8 letters or digits
+IBAN_HEAD_CHARS = 12
 _COMPACT = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")  # "GB90UHPP48867775675844" written as one token
 # "GB -51 -KG -Y -O -6236 -6514 -7718 -27": country letters, check digits, then 10+ letters/digits in
 # groups however ASR separated them (British and other IBANs carry a letter bank code)
-_MANGLED = re.compile(r"\b[A-Z][\s.-]?[A-Z][\s,.-]*\d[\s,.-]*\d(?:[\s,.-]+-?[A-Z0-9]{1,5}){3,}\b")
+_MANGLED = re.compile(r"\b[A-Z][\s.-]{0,2}[A-Z][\s,.-]*\d[\s,.-]*\d(?:[\s,.-]+-?[A-Z0-9]{1,5}){3,}\b")
 
 
 def iban_checksum_ok(iban: str) -> bool:
@@ -102,11 +104,15 @@ class SpokenIbanRecognizer(DigitRunRecognizer):
                 start = tokens[run.first - 1].start
         if not score:
             return None
-        # "GB 29 SPHP 02314891641380": the country, check digits and bank code ASR wrote apart go with it
+        # "GB 29 SPHP 02314891641380", "G -B -77, G -O -Z -R -3195": the country, check digits and bank
+        # code ASR wrote apart go with it
         first = next(k for k, t in enumerate(tokens) if t.end > start)
-        steps = 0
-        while first > 0 and steps < 3 and _IBAN_PART.match(tokens[first - 1].text):
-            first, steps = first - 1, steps + 1
+        head = sum(ch.isalnum() for t in tokens[first : run.first] for ch in t.text)
+        while first > 0 and _IBAN_PART.match(tokens[first - 1].text):
+            head += sum(ch.isalnum() for ch in tokens[first - 1].text)
+            if head > IBAN_HEAD_CHARS:
+                break
+            first -= 1
         return self.result(min(start, tokens[first].start), run.end, score)
 
     def analyze(
@@ -117,7 +123,8 @@ class SpokenIbanRecognizer(DigitRunRecognizer):
             if sum(ch.isdigit() for ch in match.group()) >= 10:
                 results.append(self.result(match.start(), match.end(), 0.6))
         # one finding per IBAN: drop those inside a wider one, or on the same span with a lower score
-        return [r for r in results if not any(_outranks(o, r) for o in results)]
+        results = [r for r in results if not any(_outranks(o, r) for o in results)]
+        return list({(r.start, r.end): r for r in results}.values())
 
 
 def _outranks(o: RecognizerResult, r: RecognizerResult) -> bool:
