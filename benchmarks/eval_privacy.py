@@ -4,7 +4,8 @@ On the synthetic corpus of ``make_privacy_corpus.py`` (generated if missing), wi
 
 - text recall per entity type: an item counts as found when every word Whisper wrote for it lies
   inside a finding (any type) — a word is the item's when its time overlaps the item more than any
-  other phrase of the call (``assign_words``); precision: findings that overlap a true item;
+  other phrase of the call (``assign_words``); an item Whisper wrote no words for counts as found when
+  its audio is 95 % redacted (the unheard-speech rule); precision: findings that overlap a true item;
 - leaks (audio level): the item's value can be read again in a re-transcription of the output
   (same model, per channel) within 1 s of where it was said — a name's words, 5-digit windows of a
   number, a birth year, a street/city/postcode, the user part of an e-mail;
@@ -135,8 +136,9 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
         span = TimeSpan(item["start_s"], item["end_s"])
         words = [w for w, o in zip(by_channel[channel].transcript.words, owner[channel], strict=True)
                  if o == ("pii", index)]
-        found = bool(words) and all((channel, w.start_s) in covered for w in words)
         redacted = total_duration_s([r.span & span for r in result.redactions if r.span.overlaps(span)])
+        # an item Whisper wrote no words for is found when the unheard-speech rule redacted its audio
+        found = all((channel, w.start_s) in covered for w in words) if words else redacted >= 0.95 * span.duration_s
         items.append({"label": item["label"], "found": found, "transcribed": bool(words),
                       "missed_words": [w.text for w in words if (channel, w.start_s) not in covered],
                       "coverage": redacted / span.duration_s,

@@ -226,7 +226,11 @@ def test_spoken_phone_numbers(language, text, expected):
          [("IBAN_CODE", "D -E -008 -068 -4 -227 -8 -4 -997 -6 -2")]),
         ("de", "Meine Iran ist B .D. 58 -942 -3093 -4679 -236 -430.",
          [("IBAN_CODE", "B .D. 58 -942 -3093 -4679 -236 -430")]),
+        # "IBAN" heard as "item", a bank-code letter as "the": the head "GB, 72," says IBAN
+        ("en", "My item is GB, 72, the TYH, 7300, 7106, 7252, 92. Thanks",
+         [("IBAN_CODE", "GB, 72, the TYH, 7300, 7106, 7252, 92")]),
         ("en", "GB82 WEST", []),
+        ("en", "in GB, 72 of them bought 7300 7106 7252 92", []),
         ("de", "Kundennummer 4711 2390", []),
     ],
 )
@@ -385,6 +389,14 @@ def test_a_dialogue_question_ends_where_the_other_side_starts_talking():
     # a statement handing over to the other side is not a question
     text = "Das habe ich per E-Mail geschickt. Danke schön Tschüss"
     assert unanswered(text, "de", [], [0, 0, 0, 0, 0, 0, 1, 1, 1]) == []
+
+
+def test_an_answer_asr_wrote_as_a_question_is_the_answer():
+    from anonymizer.detect.answers import unanswered
+
+    text = "Wie ist Ihre E-Mail-Adresse? Wann ist der Punkt, drehe das Art Gehermix -Punkt -Kohm? Der Abschlag wurde"
+    [answer] = unanswered(text, "de", [])
+    assert text[answer.char_start : answer.char_end] == "Wann ist der Punkt, drehe das Art Gehermix -Punkt -Kohm"
 
 
 def test_a_long_spelling_is_answered_whole():

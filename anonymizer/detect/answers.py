@@ -201,7 +201,8 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                 break  # the asking side speaks again
             if tokens[last + 1].raw.endswith("?"):
                 ends = [k for k in range(first, last + 1) if tokens[k].ends_sentence]
-                last = ends[-1] if ends else last
+                # the answer's first sentence ending in "?" is the answer: ASR's "… Gehermix -Punkt -Kohm?"
+                last = ends[-1] if ends else last + 1
                 break
             last += 1
         last = _end_at_evidence(tokens, first, last, found, asked)

@@ -33,6 +33,29 @@ _COMPACT = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")  # "GB90UHPP48867775675
 _MANGLED = re.compile(r"\b[A-Z][\s.-]{0,2}[A-Z][\s,.-]*\d[\s,.-]*\d(?:[\s,.-]+-?[A-Z0-9]{1,5}){3,}\b")
 
 
+# the countries of the IBAN registry (SWIFT): "GB, 72," before a long digit run is an IBAN's head
+IBAN_COUNTRIES = frozenset([
+    "AD", "AE", "AL", "AT", "AZ", "BA", "BE", "BG", "BH", "BI", "BR", "BY", "CH", "CR", "CY", "CZ", "DE", "DJ",
+    "DK", "DO", "EE", "EG", "ES", "FI", "FK", "FO", "FR", "GB", "GE", "GI", "GL", "GR", "GT", "HN", "HR", "HU",
+    "IE", "IL", "IQ", "IS", "IT", "JO", "KW", "KZ", "LB", "LC", "LI", "LT", "LU", "LV", "LY", "MC", "MD", "ME",
+    "MK", "MN", "MR", "MT", "MU", "NI", "NL", "NO", "OM", "PK", "PL", "PS", "PT", "QA", "RO", "RS", "RU", "SA",
+    "SC", "SD", "SE", "SI", "SK", "SM", "SO", "ST", "SV", "TL", "TN", "TR", "UA", "VA", "VG", "XK", "YE"])
+_CHECK_DIGITS = re.compile(r"^[-.]?\d\d[-.,]?$")
+IBAN_HEAD_TOKENS = 6
+
+
+def iban_head(tokens: tuple[Token, ...], run: DigitRun) -> int | None:
+    """The token starting an IBAN's head — registry country letters and two check digits ("GB, 72,") —
+    within ``IBAN_HEAD_TOKENS`` before ``run``, with only short parts between ("the TYH,": ASR's bank code).
+    """
+    for k in range(run.first - 2, max(-1, run.first - 2 - IBAN_HEAD_TOKENS), -1):
+        if _letters(tokens[k].text) in IBAN_COUNTRIES and len(tokens[k].text.strip("-.,")) == 2 \
+                and _CHECK_DIGITS.match(tokens[k + 1].text) \
+                and all(len(t.text.strip("-.,")) <= 5 for t in tokens[k + 2 : run.first]):
+            return k
+    return None
+
+
 def iban_checksum_ok(iban: str) -> bool:
     """ISO 13616 / ISO 7064 mod 97-10.
 
@@ -96,6 +119,8 @@ class SpokenIbanRecognizer(DigitRunRecognizer):
         elif country is not None:
             start = tokens[country[1]].start
             score = 0.95 if iban_checksum_ok(country[0] + run.digits) else (0.6 if run.n_digits >= 12 else 0.0)
+        elif run.n_digits >= 12 and (head := iban_head(tokens, run)) is not None:
+            start, score = tokens[head].start, 0.6
         elif run.n_digits >= 12 and (context_near(tokens, run.first, self.context_words)
                                      or (run.first > 0 and _LETTER.match(tokens[run.first - 1].text)
                                          and tokens[run.first - 1].text.isupper())):
