@@ -391,6 +391,15 @@ def test_a_dialogue_question_ends_where_the_other_side_starts_talking():
     assert unanswered(text, "de", [], [0, 0, 0, 0, 0, 0, 1, 1, 1]) == []
 
 
+def test_a_name_asked_for_as_last_name_is_answered_in_one_sentence():
+    """ASR heard "spell" as "tell" and the NATO letters as words: the question still asks for a name."""
+    from anonymizer.detect.answers import unanswered
+
+    text = "Could you tell your last name? That is here in my kingdom hotel. The plan costs $10 a month."
+    [answer] = unanswered(text, "en", [])
+    assert (answer.entity_type, text[answer.char_start : answer.char_end]) == ("PERSON", "here in my kingdom hotel")
+
+
 def test_an_answer_asr_wrote_as_a_question_is_the_answer():
     from anonymizer.detect.answers import unanswered
 

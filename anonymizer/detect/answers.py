@@ -43,8 +43,9 @@ ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "IBAN_CODE"}
 # answers not trimmed of lead-in and closing words: in a spelling or an e-mail, "my", "the", "es" may be
 # "Mike", "D", "S"
 UNTRIMMED = {"SPELLED_OUT", "EMAIL_ADDRESS"}
-# an answer is at most this many sentences (ASR puts periods inside spoken e-mails and spellings)
-MAX_SENTENCES = {"EMAIL_ADDRESS": 6, "SPELLED_OUT": 8}
+# an answer is at most this many sentences (ASR puts periods inside spoken e-mails and spellings; a name
+# is said in one)
+MAX_SENTENCES = {"EMAIL_ADDRESS": 6, "SPELLED_OUT": 8, "PERSON": 1}
 DEFAULT_MAX_SENTENCES = 2
 # and at most this many times ``max_answer_words``: a 13-letter surname spelled "R wie Richard, …" is 39 words
 MAX_WORDS_FACTOR = {"SPELLED_OUT": 2}
