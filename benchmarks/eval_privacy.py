@@ -152,6 +152,7 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
         findings.append((r.entity_type, any(r.span.overlaps(t) for t in truth_spans)))
     # retention: non-PII words of the original transcript heard again in the output
     kept = total = audio_kept = 0
+    lost_by: Counter = Counter()  # non-PII words under a rendered redaction, by the redaction's type
     plan = pipeline.spans_to_render(list(result.redactions), output.n_channels,
                                     {a.channel: a.speech for a in analyses if a.channel is not None})
     for channel, analysis in by_channel.items():
@@ -164,11 +165,16 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
         total += len(tokens)
         kept += sum(min(n, again[w]) for w, n in counts.items())
         audio_kept += sum(outside for _, outside in tokens)
+        for w, o in zip(analysis.transcript.words, owner[channel], strict=True):
+            if (o is None or o[0] != "pii") and _in_any(w, rendered):
+                middle = (w.start_s + w.end_s) / 2
+                causes = sorted({r.entity_type for r in result.redactions if r.start_s <= middle <= r.end_s})
+                lost_by["+".join(causes) or "other channel"] += len(_words(w.text))
     pii_s = total_duration_s(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
     redacted_s = total_duration_s(r.span for r in result.redactions)
     return {"file": path.name, "language": language, "items": items, "findings": findings, "kept": kept,
             "total": total, "audio_kept": audio_kept, "pii_s": pii_s, "redacted_s": redacted_s, "stereo": stereo,
-            "rate_hz": truth["sample_rate_hz"], "verify": None}
+            "rate_hz": truth["sample_rate_hz"], "verify": None, "lost_by": dict(lost_by)}
 
 
 def assign_words(words: tuple[Word, ...] | list[Word], truth: dict, channel: int | None,
@@ -252,6 +258,12 @@ def print_table(calls: list[dict]) -> dict:
     print(f"\n{'finding type':<18}{'n':>5}{'precision':>11}")
     for entity, c in sorted(precision.items()):
         print(f"{entity:<18}{c['n']:>5}{c['tp'] / c['n']:>11.1%}")
+    lost: Counter = Counter()
+    for call in calls:
+        lost.update(call["lost_by"])
+    all_words = sum(c["total"] for c in calls)
+    print(f"\nnon-PII words under a redaction, by its type ({sum(lost.values())} of {all_words}):")
+    print("  " + ", ".join(f"{cause} {n}" for cause, n in lost.most_common()))
     summary = {}
     for language in ("de", "en", None):
         subset = [c for c in calls if language is None or c["language"] == language]
