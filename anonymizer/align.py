@@ -6,6 +6,8 @@ padded, grown to a minimum length, and clipped to the file.
 
 from __future__ import annotations
 
+import dataclasses
+
 from anonymizer.spans import clip, ensure_min_duration, pad, snap_to_pauses
 from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript, Word
 
@@ -20,6 +22,27 @@ def words_for_span(transcript: Transcript, span: PiiSpan) -> list[Word]:
     ['call', '0151']
     """
     return [w for w in transcript.words if w.char_start < span.char_end and span.char_start < w.char_end]
+
+
+def to_first_speaker(transcript: Transcript, span: PiiSpan) -> PiiSpan:
+    """``span`` of a dialogue transcript cut after the last word of the side its first word is on.
+
+    Interleaving puts the other side's words inside a cue's rest: "geboren am 10. Juni 1943 unter" ran on
+    over the agent's "Moment bitte, ich schau nach" (redacted on both channels). The time range still
+    covers every word of the first side.
+
+    >>> t = Transcript.from_words([(" am", 0.0, 0.2, 1.0), (" 1943", 0.3, 0.9, 1.0), (" Moment", 1.0, 1.4, 1.0),
+    ...                            (" bitte", 1.4, 1.6, 1.0)], "de")
+    >>> t = Transcript(t.text, tuple(dataclasses.replace(w, channel=c) for w, c in zip(t.words, [1, 1, 0, 0])), "de")
+    >>> cut = to_first_speaker(t, PiiSpan(0, len(t.text), "DATE_OF_BIRTH", 0.6, "r"))
+    >>> t.text[cut.char_start:cut.char_end]
+    'am 1943'
+    """
+    words = words_for_span(transcript, span)
+    if len({w.channel for w in words}) < 2:
+        return span
+    last = max(w.char_end for w in words if w.channel == words[0].channel)
+    return dataclasses.replace(span, char_end=min(span.char_end, last))
 
 
 def to_sentence_gap(span: TimeSpan, pauses: list[TimeSpan], reach_s: float, gap_min_s: float,

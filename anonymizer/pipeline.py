@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from anonymizer import audio as audio_io
-from anonymizer.align import align, to_sentence_gaps, words_for_span
+from anonymizer.align import align, to_first_speaker, to_sentence_gaps, words_for_span
 from anonymizer.config import Config
 from anonymizer.detect import Detector
 from anonymizer.errors import AnonymizerError, OutputExistsError
@@ -224,7 +224,9 @@ class Pipeline:
         rc = self.config.redaction
         dialogue = interleave([(a.channel, a.transcript) for a in analyses if a.channel is not None])
         with timer.stage("detect"):
-            pii = self.detector.detect(dialogue)
+            # a finding is one side's words (an answer is by construction): interleaving put the other
+            # side's words inside a cue's rest
+            pii = [to_first_speaker(dialogue, span) for span in self.detector.detect(dialogue)]
         covered = merge(r.span for a in analyses for r in a.redactions)
         with timer.stage("align"):
             mono = audio_io.to_mono_16k(source) if pii else None

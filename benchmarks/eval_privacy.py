@@ -153,6 +153,7 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
     # retention: non-PII words of the original transcript heard again in the output
     kept = total = audio_kept = 0
     lost_by: Counter = Counter()  # non-PII words under a rendered redaction, by the redaction's type
+    lost_words: list[str] = []
     plan = pipeline.spans_to_render(list(result.redactions), output.n_channels,
                                     {a.channel: a.speech for a in analyses if a.channel is not None})
     for channel, analysis in by_channel.items():
@@ -170,11 +171,13 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
                 middle = (w.start_s + w.end_s) / 2
                 causes = sorted({r.entity_type for r in result.redactions if r.start_s <= middle <= r.end_s})
                 lost_by["+".join(causes) or "other channel"] += len(_words(w.text))
+                lost_words.append(f"{'+'.join(causes) or 'other channel'}:{w.text.strip()}@{w.start_s:.1f}")
     pii_s = total_duration_s(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
     redacted_s = total_duration_s(r.span for r in result.redactions)
     return {"file": path.name, "language": language, "items": items, "findings": findings, "kept": kept,
             "total": total, "audio_kept": audio_kept, "pii_s": pii_s, "redacted_s": redacted_s, "stereo": stereo,
-            "rate_hz": truth["sample_rate_hz"], "verify": None, "lost_by": dict(lost_by)}
+            "rate_hz": truth["sample_rate_hz"], "verify": None, "lost_by": dict(lost_by),
+            "lost_words": lost_words}
 
 
 def assign_words(words: tuple[Word, ...] | list[Word], truth: dict, channel: int | None,
@@ -333,6 +336,8 @@ def main() -> None:
                 for item, t in zip(c["items"], truth["pii"], strict=True):
                     if not item["found"] or item["leaked"]:
                         print(f"    {item} {t['text']!r}")
+                print(f"    non-PII words under a redaction: {' '.join(c['lost_words'])}")
+            c.pop("lost_words")
             for item in c["items"]:
                 item.pop("missed_words")  # PII: printed with --show-misses only, never written
         print(f"\n{len(calls)} calls, model {args.model}, voice {args.voice}, uncertain {args.uncertain}, "
