@@ -466,6 +466,9 @@ def test_lexicon_words_are_all_strings(language):
         ("en", "I was born to make $271952. What is your address?", [("DATE_OF_BIRTH", "to make $271952")]),
         # the year completes the date: the agent's reply after it is not part of it
         ("en", "I was born on January 7, 1955. I have noted that down.", [("DATE_OF_BIRTH", "January 7, 1955")]),
+        # Whisper skipped "Mai 1960" (the unheard-speech rule covers it): the next sentence is ordinary talk
+        ("de", "Ich bin geboren am drei. Die Zahlung ist bei uns eingedangen, die Manung können wir ignorieren.",
+         [("DATE_OF_BIRTH", "drei")]),
         ("en", "I was born in a small town. We moved", []),  # no number
     ],
 )

@@ -13,9 +13,9 @@ import re
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.lexicon import lexicon, reads_as_talk
 from anonymizer.detect.rules import RuleRecognizer
-from anonymizer.detect.tokens import tokenize
+from anonymizer.detect.tokens import Token, tokenize
 
 _DE_STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt)"
 _DE_CITY = r"(?:[,\s]+(?:\d{4,5}[,\s]+)?[A-ZÄÖÜ][\wäöüß-]+(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß-]+)?)?"
@@ -65,7 +65,8 @@ class CueRestRecognizer(RuleRecognizer):
     Subclasses give the entity, the cues, a word limit and how many sentence ends the rest may cross
     (ASR puts a period after a dictated day: "am 14. Nur wenn wir 1 .968."); a rest that is
     ``complete`` at a sentence end ends there ("January 7, 1955. I have noted that down." keeps the
-    agent's reply).
+    agent's reply), and so does one whose next sentence reads as ordinary talk ("am drei. Die Zahlung
+    ist bei uns eingegangen": Whisper skipped "Mai 1960", and the unheard-speech rule covers it).
     """
 
     max_sentences = 1
@@ -99,7 +100,8 @@ class CueRestRecognizer(RuleRecognizer):
                 if tokens[last].ends_sentence and not _abbreviated(lowered[last], self.abbreviations):
                     sentences_left -= 1
                     if not sentences_left or tokens[last].raw.endswith("?") \
-                            or self.complete(text[tokens[first].start : tokens[last].end]):
+                            or self.complete(text[tokens[first].start : tokens[last].end]) \
+                            or reads_as_talk(_sentence(text, tokens, last + 1), self.supported_language):
                         break
                 last += 1
             if tokens[last].raw.endswith("?"):  # a question after it is the asker's, not the data
@@ -121,6 +123,14 @@ class CueAddressRecognizer(CueRestRecognizer):
         lex = lexicon(supported_language)
         super().__init__("ADDRESS", supported_language, lex.address_cues, lex.address_max_words,
                          lex.address_abbreviations)
+
+
+def _sentence(text: str, tokens: tuple[Token, ...] | list[Token], first: int) -> str:
+    """The sentence starting at token ``first``."""
+    last = first
+    while last < len(tokens) - 1 and not tokens[last].ends_sentence:
+        last += 1
+    return text[tokens[first].start : tokens[last].end]
 
 
 def _has_number(text: str, language: str) -> bool:

@@ -17,9 +17,8 @@ it works on the dialogue transcript, where the agent's question and the customer
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from anonymizer.detect.lexicon import lexicon, rules_language
+from anonymizer.detect.lexicon import lexicon, reads_as_talk, rules_language
 from anonymizer.detect.tokens import Token, tokenize
 from anonymizer.types import PiiSpan
 
@@ -76,17 +75,14 @@ def _trim(tokens: list[Token], first: int, last: int, lead_in: frozenset[str], c
     return first, last
 
 
-# a later sentence of an answer with this share of the language's stop words (and 4+ words, no finding) is
-# the conversation going on, not more of a mangled value: "I have noted that down.", "Ich habe eine Frage zu
-# meiner letzten Rechnung." (0.6-0.8); spoken e-mails and spellings score 0-0.25
-CONVERSATION_STOP_SHARE = 0.35
-CONVERSATION_MIN_WORDS = 4
+# a later sentence of an answer that reads as ordinary talk (``lexicon.reads_as_talk``, no finding) is the
+# conversation going on, not more of a mangled value
 # a question followed by this much silence in the transcript: its answer was not transcribed
 SKIPPED_ANSWER_S = 1.5
 
 
 def _conversation(tokens: list[Token], first: int, found: list[PiiSpan], language: str) -> bool:
-    """Whether the sentence starting at token ``first`` is ordinary talk (see CONVERSATION_STOP_SHARE)."""
+    """Whether the sentence starting at token ``first`` is ordinary talk (no finding in it)."""
     if first >= len(tokens):
         return False
     last = first
@@ -95,19 +91,7 @@ def _conversation(tokens: list[Token], first: int, found: list[PiiSpan], languag
     start, end = tokens[first].start, tokens[last].end
     if any(s.char_start < end and start < s.char_end for s in found):
         return False
-    words = [w for t in tokens[first : last + 1] for w in _LETTERS.findall(t.text.lower()) if len(w) > 1]
-    if len(words) < CONVERSATION_MIN_WORDS:
-        return False
-    stop_words = _stop_words(language)
-    return sum(w in stop_words for w in words) / len(words) >= CONVERSATION_STOP_SHARE
-
-
-@lru_cache(maxsize=4)
-def _stop_words(language: str) -> frozenset[str]:
-    """spaCy's stop-word list of the language (no model needed)."""
-    from importlib import import_module
-
-    return frozenset(import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
+    return reads_as_talk(" ".join(t.text for t in tokens[first : last + 1]), language)
 
 
 # at a turn end, a cue for personal data among the asking side's last words makes a question ("können Sie

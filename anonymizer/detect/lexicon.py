@@ -6,6 +6,7 @@ spelling alphabets, months), so adding a language or a word is an edit to data, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -103,3 +104,32 @@ def lexicon(language: str) -> Lexicon:
         answer_closing=frozenset(data["questions"].get("closing", [])),
         question_openers=frozenset(data["questions"].get("openers", [])),
     )
+
+
+# a sentence with this share of the language's stop words (and 4+ words) is ordinary talk, not a mangled
+# value: "I have noted that down.", "Ich habe eine Frage zu meiner letzten Rechnung." (0.6-0.8); spoken
+# e-mails, spellings and dates score 0-0.25
+TALK_STOP_SHARE = 0.35
+TALK_MIN_WORDS = 4
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def reads_as_talk(text: str, language: str) -> bool:
+    """Whether ``text`` (a sentence) reads as ordinary talk, by its share of spaCy's stop words.
+
+    >>> reads_as_talk("Die Zahlung ist bei uns eingegangen.", "de"), reads_as_talk("Mai 1960.", "de")
+    (True, False)
+    """
+    words = [w for w in _LETTERS.findall(text.lower()) if len(w) > 1]
+    if len(words) < TALK_MIN_WORDS:
+        return False
+    stop_words = _stop_words(rules_language(language))
+    return sum(w in stop_words for w in words) / len(words) >= TALK_STOP_SHARE
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop-word list of the language (no model needed)."""
+    from importlib import import_module
+
+    return frozenset(import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
