@@ -325,12 +325,12 @@ def test_spelled_out(language, text, expected):
         ("en", "What is your email address? Confirmation that's free to let me look, that's come. One moment.", [],
          [("EMAIL_ADDRESS", "Confirmation that's free to let me look, that's come. One moment")]),
         ("en", "Could you smell your last name? That is roughly meco -November -November. Which card?", [],
-         [("SPELLED_OUT", "That is roughly meco -November -November")]),
+         [("SPELLED_OUT", "roughly meco -November -November")]),
         ("de", "Können Sie Ihren Nachnamen wuchstabieren? Das ist TVT -Odor. Erwürich.", [(54, 62, "SPELLED_OUT")],
-         [("SPELLED_OUT", "Das ist TVT -Odor. Erwürich")]),  # spellings are redacted whole even when part was found
+         [("SPELLED_OUT", "TVT -Odor. Erwürich")]),  # spellings are redacted whole even when part was found
         # in a spelling, a lead-in word may be a letter ASR misheard ("the" for "D"): kept
         ("en", "Can you spell your last name? That is the A -V -I -S.", [],
-         [("SPELLED_OUT", "That is the A -V -I -S")]),
+         [("SPELLED_OUT", "the A -V -I -S")]),
         # an answer cut off by the word limit inside the agent's next question ends before that question
         ("de", "Ihre Kundennummer? Ja also die ist ka el em " + "eins " * 15 + "Punkt. Ist da sonst noch irgendetwas "
          "anderes, was ich für Sie tun kann?", [], [("ID_NUMBER", "ka el em " + "eins " * 15 + "Punkt")]),
@@ -406,6 +406,23 @@ def test_an_answer_asr_wrote_as_a_question_is_the_answer():
     text = "Wie ist Ihre E-Mail-Adresse? Wann ist der Punkt, drehe das Art Gehermix -Punkt -Kohm? Der Abschlag wurde"
     [answer] = unanswered(text, "de", [])
     assert text[answer.char_start : answer.char_end] == "Wann ist der Punkt, drehe das Art Gehermix -Punkt -Kohm"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "Could you spell your last name? That is Hotel Alpha Lim Lim. I have a question about my bill.",
+         "Hotel Alpha Lim Lim"),
+        ("en", "Could you spell that? My Echo Yankee Echo Romeo. Thanks.", "My Echo Yankee Echo Romeo. Thanks"),
+        ("de", "Können Sie das buchstabieren? Das ist Eswisarmul, CVKsar. Gut.", "Eswisarmul, CVKsar. Gut"),
+    ],
+)
+def test_a_spelling_answer_loses_a_lead_in_phrase_only(language, text, expected):
+    """A lone "My" may be "Mike": spellings keep their words, but not a whole lead-in phrase."""
+    from anonymizer.detect.answers import unanswered
+
+    [answer] = unanswered(text, language, [])
+    assert text[answer.char_start : answer.char_end] == expected
 
 
 def test_a_long_spelling_is_answered_whole():

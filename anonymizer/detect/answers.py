@@ -81,6 +81,15 @@ def _trim(tokens: list[Token], first: int, last: int, lead_in: frozenset[str], c
 SKIPPED_ANSWER_S = 1.5
 
 
+def _after_phrase(tokens: list[Token], first: int, last: int, phrases: tuple[tuple[str, ...], ...]) -> int:
+    """``first`` moved past a lead-in phrase the answer starts with ("That is Hotel Alpha …")."""
+    words = [t.text.lower().strip(",.;:") for t in tokens[first : last + 1]]
+    for phrase in phrases:  # longest first
+        if len(phrase) < len(words) and tuple(words[: len(phrase)]) == phrase:
+            return first + len(phrase)
+    return first
+
+
 def _conversation(tokens: list[Token], first: int, found: list[PiiSpan], language: str) -> bool:
     """Whether the sentence starting at token ``first`` is ordinary talk (no finding in it)."""
     if first >= len(tokens):
@@ -191,7 +200,9 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                 break
             last += 1
         last = _end_at_evidence(tokens, first, last, found, asked)
-        if asked[0] not in UNTRIMMED:
+        if asked[0] in UNTRIMMED:
+            first = _after_phrase(tokens, first, last, lex.answer_phrase_lead_in)
+        else:
             first, last = _trim(tokens, first, last, lex.answer_lead_in, lex.answer_closing,
                                 [cue for entity in asked for cue in lex.questions[entity]])
         if first > last:
