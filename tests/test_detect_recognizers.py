@@ -403,6 +403,10 @@ def test_a_name_asked_for_as_last_name_is_answered_in_one_sentence():
 def test_an_answer_asr_wrote_as_a_question_is_the_answer():
     from anonymizer.detect.answers import unanswered
 
+    text = "Wanted your email address? Double dot holletfastmail .net Is there anything else? Yes."
+    [answer] = unanswered(text, "en", [])
+    assert text[answer.char_start : answer.char_end] == "Double dot holletfastmail .net"
+
     text = "Wie ist Ihre E-Mail-Adresse? Wann ist der Punkt, drehe das Art Gehermix -Punkt -Kohm? Der Abschlag wurde"
     [answer] = unanswered(text, "de", [])
     assert text[answer.char_start : answer.char_end] == "Wann ist der Punkt, drehe das Art Gehermix -Punkt -Kohm"

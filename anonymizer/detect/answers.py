@@ -81,6 +81,14 @@ def _trim(tokens: list[Token], first: int, last: int, lead_in: frozenset[str], c
 SKIPPED_ANSWER_S = 1.5
 
 
+def _before_opener(tokens: list[Token], first: int, last: int, openers: frozenset[str]) -> int:
+    """The last token before a capitalized question opener in ``tokens[first + 1 : last + 1]``, else ``last``."""
+    for k in range(last, first, -1):
+        if tokens[k].text[:1].isupper() and tokens[k].text.lower() in openers:
+            return k - 1
+    return last
+
+
 def _after_phrase(tokens: list[Token], first: int, last: int, phrases: tuple[tuple[str, ...], ...]) -> int:
     """``first`` moved past a lead-in phrase the answer starts with ("That is Hotel Alpha …")."""
     words = [t.text.lower().strip(",.;:") for t in tokens[first : last + 1]]
@@ -195,8 +203,10 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                 break  # the asking side speaks again
             if tokens[last + 1].raw.endswith("?"):
                 ends = [k for k in range(first, last + 1) if tokens[k].ends_sentence]
-                # the answer's first sentence ending in "?" is the answer: ASR's "… Gehermix -Punkt -Kohm?"
-                last = ends[-1] if ends else last + 1
+                # the answer's first sentence ending in "?" is the answer (ASR's "… Gehermix -Punkt -Kohm?"), up
+                # to a capitalized opener, where ASR dropped the period ("… holletfastmail .net Is there …?")
+                last = ends[-1] if ends else _before_opener(tokens, first, last + 1,
+                                                                  lex.question_openers | lex.inner_openers)
                 break
             last += 1
         last = _end_at_evidence(tokens, first, last, found, asked)

@@ -46,6 +46,7 @@ class Lexicon:
     answer_lead_in: frozenset[str]  # words an answer may begin with that are not the data ("meine", "ist")
     answer_closing: frozenset[str]  # words it may end with ("danke")
     answer_phrase_lead_in: tuple[tuple[str, ...], ...]  # phrases a spelling or e-mail answer may begin with
+    inner_openers: frozenset[str]  # with the openers: a capitalized one inside a sentence starts a question
     question_openers: frozenset[str]  # a turn starting with one is a question even without "?" ("wie", "what")
 
 
@@ -107,6 +108,7 @@ def lexicon(language: str) -> Lexicon:
                                             for p in data["questions"].get("phrase_lead_in", [])),
                                            key=len, reverse=True)),
         question_openers=frozenset(data["questions"].get("openers", [])),
+        inner_openers=frozenset(data["questions"].get("inner_openers", [])),
     )
 
 
