@@ -20,6 +20,9 @@ On the synthetic corpus of ``make_privacy_corpus.py`` (generated if missing), wi
 
 Then the real clips in ../shared/data/clips (when present): negative controls must keep their words.
 
+``--oracle`` redacts the true items at their exact times instead (same method, same encoder): the
+retention a perfect detector would get — the floor that ASR drift alone sets.
+
 Run: ``python benchmarks/eval_privacy.py [--corpus DIR] [--calls 40] [--model base] [--voice none|default]
 [--set redaction.method=silence]``.
 ``--voice none`` (the default here) measures redaction alone: leaks are easier to hear without the voice
@@ -29,6 +32,7 @@ transform, and the voice's own cost to recognition is measured by eval_voice.py.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import subprocess
@@ -44,10 +48,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from anonymizer import audio as audio_io  # noqa: E402
 from anonymizer.config import load_config  # noqa: E402
 from anonymizer.detect.digits import digit_runs  # noqa: E402
-from anonymizer.pipeline import ChannelAnalysis, Pipeline  # noqa: E402
-from anonymizer.spans import total_duration_s  # noqa: E402
+from anonymizer.pipeline import ChannelAnalysis, Pipeline, redact_channels  # noqa: E402
+from anonymizer.spans import merge, total_duration_s  # noqa: E402
 from anonymizer.transcribe import one_blas_thread  # noqa: E402
-from anonymizer.types import TimeSpan, Transcript, Word  # noqa: E402
+from anonymizer.types import Redaction, TimeSpan, Transcript, Word  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CLIPS = HERE.parent.parent / "shared" / "data" / "clips"
@@ -114,7 +118,7 @@ def _covered_words(analyses: list[ChannelAnalysis]) -> set[tuple[int | None, flo
     return covered
 
 
-def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict) -> dict:
+def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict, oracle: bool = False) -> dict:
     truth = json.loads(path.with_name(path.name.split(".")[0] + ".truth.json").read_text(encoding="utf-8"))
     language = truth["language"]
     result = pipeline.run(path, out_dir, overwrite=True)
@@ -124,6 +128,16 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict)
     stereo = truth["n_channels"] == 2 and len(analyses) > 1
     by_channel = {a.channel: a for a in analyses if a.channel is not None or not stereo}
     output = audio_io.decode(result.output_path)
+    if oracle:  # the true items redacted exactly, rendered and encoded as the pipeline's output is
+        rc = pipeline.config.redaction
+        source = audio_io.decode(path)
+        spans = merge(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
+        exact = redact_channels(source, {None: spans}, rc.method, rc.fade_ms, rc.tone_hz)
+        oracle_path = Path(out_dir) / f"oracle{result.output_path.suffix}"
+        audio_io.write_atomic(exact, oracle_path, audio_io.output_format_for(source, pipeline.config.output.format))
+        output = audio_io.decode(oracle_path)
+        result = dataclasses.replace(result, redactions=tuple(
+            Redaction(s.start_s, s.end_s, "ORACLE", 1.0, "truth") for s in spans))
     verifier = pipeline.verifier()
     with one_blas_thread():  # the pipeline's numerics: other BLAS threads alone change 2-3 % of the words
         heard = {c: verifier.transcribe(output.channel(c)) for c in by_channel}
@@ -302,6 +316,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the per-item results here")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                         help="a config override, e.g. redaction.method=silence (YAML value); repeatable")
+    parser.add_argument("--oracle", action="store_true",
+                        help="redact the true items' exact times instead of the pipeline's findings: the retention "
+                             "a perfect detector would get (the ASR drift floor)")
     parser.add_argument("--show-misses", action="store_true", help="print missed/leaked items (PII! local use)")
     args = parser.parse_args()
     if not any(args.corpus.glob("*.truth.json")):
@@ -325,7 +342,7 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as out:
         for path in files:
-            calls.append(evaluate_call(pipeline, path, Path(out), captured))
+            calls.append(evaluate_call(pipeline, path, Path(out), captured, args.oracle))
             c = calls[-1]
             print(f"{path.name}: {sum(i['found'] for i in c['items'])}/{len(c['items'])} found, "
                   f"{sum(i['leaked'] for i in c['items'])} leaked, over-red. {c['redacted_s'] / c['pii_s']:.2f}x, "
