@@ -229,6 +229,8 @@ def test_spoken_phone_numbers(language, text, expected):
         # "IBAN" heard as "item", a bank-code letter as "the": the head "GB, 72," says IBAN
         ("en", "My item is GB, 72, the TYH, 7300, 7106, 7252, 92. Thanks",
          [("IBAN_CODE", "GB, 72, the TYH, 7300, 7106, 7252, 92")]),
+        # a letter of the country glued to the digits behind ASR's dash ("E" heard as "D")
+        ("de", "Meine IBAN ist D -D0374153289606750747. Danke", [("IBAN_CODE", "D -D0374153289606750747")]),
         ("en", "GB82 WEST", []),
         ("en", "in GB, 72 of them bought 7300 7106 7252 92", []),
         ("de", "Kundennummer 4711 2390", []),

@@ -21,7 +21,7 @@ _DIGITISH = re.compile(r"^[+$€£]?[-–—,./]*\d[\d\-–—,./]*(?:st|nd|rd|t
 _LETTERS_DIGITS = re.compile(r"^[A-Z]{2}\d{2,}$")  # "DE89" glued
 # letters and digits in one token, as ASR writes a dictated IBAN or reference ("GP90QHPP48867775675844",
 # "CT9970966491H791"): its digits count, from three on ("MP3", "4G", "A4" stay words)
-_MIXED = re.compile(r"^(?=(?:[^\d]*\d){3})[A-Za-z0-9]*\d[A-Za-z0-9]*$")
+_MIXED = re.compile(r"^[-–—,./]*(?=(?:[^\d]*\d){3})[A-Za-z0-9]*\d[A-Za-z0-9]*[-–—,./]*$")  # "-D0374…" too
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 
 
