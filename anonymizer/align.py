@@ -85,20 +85,41 @@ def from_sentence_gap(span: TimeSpan, pauses: list[TimeSpan], reach_s: float, ga
     return TimeSpan(min(span.start_s, max(max(gaps), previous_word_s)), span.end_s)
 
 
-def to_sentence_gaps(span: TimeSpan, transcript: Transcript, pauses: list[TimeSpan], start_reach_s: float,
-                     end_reach_s: float, gap_min_s: float) -> TimeSpan:
-    """A stretch Whisper skipped, widened to the sentence gaps around it: the words at its edges are the
-    least reliable of all (after a skipped IBAN, "Ich" was timed 1.1 s early and the IBAN's last digits
-    stayed audible). Never past the next word's end or before the previous word's start.
+# a number word this close to a stretch Whisper skipped is where the dictation began or ended
+SKIP_NEIGHBOUR_S = 0.5
+
+
+def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: list[TimeSpan], start_reach_s: float,
+                  end_reach_s: float, gap_min_s: float) -> TimeSpan:
+    """A stretch Whisper skipped, widened: over a word with a digit right before or after it (Whisper
+    gave up inside a dictation: "Ich bin geholfen an 19." and then nothing for "Februar 1941"), then
+    to the sentence gaps around it — the words at its edges are the least reliable of all (after a
+    skipped IBAN, "Ich" was timed 1.1 s early and the IBAN's last digits stayed audible). Never past
+    the next word's end or before the previous word's start.
 
     >>> t = Transcript.from_words([(" Ebene?", 22.0, 23.0, 0.9), (" Ich", 31.3, 32.0, 0.9)], "de")
-    >>> to_sentence_gaps(TimeSpan(23.3, 31.0), t, [TimeSpan(31.94, 32.44)], 1.0, 1.0, 0.4)
+    >>> widen_skipped(TimeSpan(23.3, 31.0), t, [TimeSpan(31.94, 32.44)], 1.0, 1.0, 0.4)
     TimeSpan(start_s=23.3, end_s=31.94)
+    >>> t = Transcript.from_words([(" an", 49.8, 50.1, 0.9), (" 19.", 50.1, 50.7, 0.8),
+    ...                            (" Das", 54.5, 55.2, 0.2)], "de")
+    >>> widen_skipped(TimeSpan(51.0, 54.6), t, [], 1.0, 1.0, 0.4)
+    TimeSpan(start_s=50.1, end_s=54.6)
     """
-    before = max((w.start_s for w in transcript.words if w.start_s < span.start_s), default=0.0)
-    after = min((w.end_s for w in transcript.words if w.end_s > span.end_s), default=float("inf"))
+    words = transcript.words
+    previous = [w for w in words if w.end_s <= span.start_s]
+    if previous and span.start_s - previous[-1].end_s <= SKIP_NEIGHBOUR_S and _has_digit(previous[-1]):
+        span = TimeSpan(previous[-1].start_s, span.end_s)
+    following = [w for w in words if w.start_s >= span.end_s]
+    if following and following[0].start_s - span.end_s <= SKIP_NEIGHBOUR_S and _has_digit(following[0]):
+        span = TimeSpan(span.start_s, following[0].end_s)
+    before = max((w.start_s for w in words if w.start_s < span.start_s), default=0.0)
+    after = min((w.end_s for w in words if w.end_s > span.end_s), default=float("inf"))
     widened = to_sentence_gap(span, pauses, end_reach_s, gap_min_s, after) if end_reach_s > 0 else span
     return from_sentence_gap(widened, pauses, start_reach_s, gap_min_s, before) if start_reach_s > 0 else widened
+
+
+def _has_digit(word: Word) -> bool:
+    return any(ch.isdigit() for ch in word.text)
 
 
 def time_span_of(words: list[Word]) -> TimeSpan:

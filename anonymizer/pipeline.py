@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from anonymizer import audio as audio_io
-from anonymizer.align import align, to_first_speaker, to_sentence_gaps, words_for_span
+from anonymizer.align import align, to_first_speaker, widen_skipped, words_for_span
 from anonymizer.config import Config
 from anonymizer.detect import Detector
 from anonymizer.errors import AnonymizerError, OutputExistsError
@@ -211,8 +211,8 @@ class Pipeline:
                 unheard = unheard_speech(transcript, speech, rc.unheard_speech_min_ms / 1000)
                 gaps = pauses(mono) if unheard else []
                 for r in unheard:
-                    span = to_sentence_gaps(r.span, transcript, gaps, rc.sentence_start_reach_ms / 1000,
-                                            rc.sentence_end_reach_ms / 1000, rc.sentence_gap_ms / 1000)
+                    span = widen_skipped(r.span, transcript, gaps, rc.sentence_start_reach_ms / 1000,
+                                         rc.sentence_end_reach_ms / 1000, rc.sentence_gap_ms / 1000)
                     redactions.append(dataclasses.replace(r, start_s=round(span.start_s, 3),
                                                           end_s=round(min(span.end_s, source.duration_s), 3)))
             redactions = [dataclasses.replace(r, channel=channel) for r in redactions]
