@@ -98,3 +98,15 @@ def test_a_sentence_initial_finding_starts_at_the_gap_before_the_sentence():
     span = PiiSpan(transcript.text.index("posteo"), len(transcript.text), "EMAIL_ADDRESS", 0.5, "t")
     (redaction,) = align(transcript, [span], 4.0, 0.0, 0.0, 0.0, [TimeSpan(1.2, 1.9)], sentence_start_reach_s=1.0)
     assert redaction.start_s == pytest.approx(2.0)
+
+
+def test_the_start_snaps_back_to_a_pause_but_not_across_the_word_before():
+    """Whisper timed "Deborah" early; the snap reached the pause before "My name is" and bleeped all three."""
+    words = [(" My", 13.0, 13.15, 1.0), (" name", 13.15, 13.3, 1.0), (" is", 13.3, 13.4, 1.0),
+             (" Deborah", 13.45, 13.8, 1.0), (" Hall.", 13.8, 14.1, 1.0)]
+    transcript = Transcript.from_words(words, "en")
+    span = PiiSpan(transcript.text.index("Deborah"), transcript.text.index("Hall") + 4, "PERSON", 0.8, "t")
+    pauses = [TimeSpan(12.5, 13.05), TimeSpan(14.3, 15.0)]
+    (redaction,) = align(transcript, [span], 20.0, 0.15, 0.25, 0.0, pauses, snap_max_s=0.4)
+    assert redaction.start_s == pytest.approx(13.3)  # padded 150 ms, not snapped to the pause at 13.05
+    assert redaction.end_s == pytest.approx(14.35)  # the end still snaps to the pause after
