@@ -164,26 +164,24 @@ def align(
         words = words_for_span(transcript, span)
         if not words:
             continue
+        index = transcript.words.index(words[0])
+        before = transcript.words[index - 1] if index > 0 else None
         padded = pad(time_span_of(words), pad_before_s, pad_after_s)
         span_s = padded
         if snap_max_s > 0:
             # the start snaps back to a pause, never across the word before (Whisper timed "Deborah" early,
             # and the snap reached the pause before "My name is": all three were bleeped); the end keeps
             # its full reach — word ends run early, and the next word is often timed into the finding
-            index = transcript.words.index(words[0])
-            previous_end_s = transcript.words[index - 1].end_s if index > 0 else 0.0
+            previous_end_s = before.end_s if before is not None else 0.0
             span_s = snap_to_pauses(span_s, pauses or [], snap_max_s, extend_without_pause)
             span_s = TimeSpan(max(span_s.start_s, min(padded.start_s, previous_end_s)), span_s.end_s)
         if sentence_end_reach_s > 0 and words[-1].text.rstrip().endswith((".", "?", "!")):
             later = [w.start_s for w in transcript.words if w.start_s >= words[-1].end_s and w is not words[-1]]
             span_s = to_sentence_gap(span_s, pauses or [], sentence_end_reach_s, sentence_gap_min_s,
                                      min(later, default=duration_s))
-        if sentence_start_reach_s > 0:
-            index = transcript.words.index(words[0])
-            before = transcript.words[index - 1] if index > 0 else None
-            if before is None or before.text.rstrip().endswith((".", "?", "!")):
-                span_s = from_sentence_gap(span_s, pauses or [], sentence_start_reach_s, sentence_gap_min_s,
-                                           before.end_s if before is not None else 0.0)
+        if sentence_start_reach_s > 0 and (before is None or before.text.rstrip().endswith((".", "?", "!"))):
+            span_s = from_sentence_gap(span_s, pauses or [], sentence_start_reach_s, sentence_gap_min_s,
+                                       before.end_s if before is not None else 0.0)
         clipped = clip(ensure_min_duration(span_s, min_duration_s), duration_s)
         if clipped is None:
             continue

@@ -202,19 +202,17 @@ class Pipeline:
             if rc.uncertain:
                 found += uncertain_words(transcript, pii, rc.uncertain_probability)
         with timer.stage("align"):
+            unheard = unheard_speech(transcript, speech, rc.unheard_speech_min_ms / 1000) if rc.uncertain else []
+            gaps = pauses(mono) if found or unheard else []
             redactions = align(transcript, found, source.duration_s, rc.pad_before_ms / 1000,
-                               rc.pad_after_ms / 1000, rc.min_duration_ms / 1000,
-                               pauses(mono) if found else [], rc.snap_max_ms / 1000,
+                               rc.pad_after_ms / 1000, rc.min_duration_ms / 1000, gaps, rc.snap_max_ms / 1000,
                                rc.snap_without_pause == "extend", rc.sentence_end_reach_ms / 1000,
                                rc.sentence_gap_ms / 1000, rc.sentence_start_reach_ms / 1000)
-            if rc.uncertain:
-                unheard = unheard_speech(transcript, speech, rc.unheard_speech_min_ms / 1000)
-                gaps = pauses(mono) if unheard else []
-                for r in unheard:
-                    span = widen_skipped(r.span, transcript, gaps, rc.sentence_start_reach_ms / 1000,
-                                         rc.sentence_end_reach_ms / 1000, rc.sentence_gap_ms / 1000)
-                    redactions.append(dataclasses.replace(r, start_s=round(span.start_s, 3),
-                                                          end_s=round(min(span.end_s, source.duration_s), 3)))
+            for r in unheard:
+                span = widen_skipped(r.span, transcript, gaps, rc.sentence_start_reach_ms / 1000,
+                                     rc.sentence_end_reach_ms / 1000, rc.sentence_gap_ms / 1000)
+                redactions.append(dataclasses.replace(r, start_s=round(span.start_s, 3),
+                                                      end_s=round(min(span.end_s, source.duration_s), 3)))
             redactions = [dataclasses.replace(r, channel=channel) for r in redactions]
         return ChannelAnalysis(channel, speech, transcript, found, redactions, redacted_text(transcript, found))
 

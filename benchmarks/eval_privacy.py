@@ -172,20 +172,23 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
                                     {a.channel: a.speech for a in analyses if a.channel is not None})
     for channel, analysis in by_channel.items():
         rendered = plan.get(None, []) + plan.get(channel, [])
-        words = zip(analysis.transcript.words, owner[channel], strict=True)
-        tokens = [(token, not _in_any(w, rendered)) for w, o in words
-                  if o is None or o[0] != "pii" for token in _words(w.text)]
+        tokens: list[tuple[str, bool]] = []  # each non-PII word's letters, and whether its audio is kept
+        for w, o in zip(analysis.transcript.words, owner[channel], strict=True):
+            if o is not None and o[0] == "pii":
+                continue
+            outside = not _in_any(w, rendered)
+            tokens += [(token, outside) for token in _words(w.text)]
+            if not outside:
+                middle = (w.start_s + w.end_s) / 2
+                cause = "+".join(sorted({r.entity_type for r in result.redactions
+                                         if r.start_s <= middle <= r.end_s})) or "other channel"
+                lost_by[cause] += len(_words(w.text))
+                lost_words.append(f"{cause}:{w.text.strip()}@{w.start_s:.1f}")
         again = Counter(w.lower() for w in _words(heard[channel].text))
         counts = Counter(token for token, _ in tokens)
         total += len(tokens)
         kept += sum(min(n, again[w]) for w, n in counts.items())
         audio_kept += sum(outside for _, outside in tokens)
-        for w, o in zip(analysis.transcript.words, owner[channel], strict=True):
-            if (o is None or o[0] != "pii") and _in_any(w, rendered):
-                middle = (w.start_s + w.end_s) / 2
-                causes = sorted({r.entity_type for r in result.redactions if r.start_s <= middle <= r.end_s})
-                lost_by["+".join(causes) or "other channel"] += len(_words(w.text))
-                lost_words.append(f"{'+'.join(causes) or 'other channel'}:{w.text.strip()}@{w.start_s:.1f}")
     pii_s = total_duration_s(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
     redacted_s = total_duration_s(r.span for r in result.redactions)
     return {"file": path.name, "language": language, "items": items, "findings": findings, "kept": kept,

@@ -15,7 +15,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.lexicon import lexicon, reads_as_talk
 from anonymizer.detect.rules import RuleRecognizer
-from anonymizer.detect.tokens import Token, tokenize
+from anonymizer.detect.tokens import sentence_last, tokenize
 
 _DE_STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt)"
 _DE_CITY = r"(?:[,\s]+(?:\d{4,5}[,\s]+)?[A-ZÄÖÜ][\wäöüß-]+(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß-]+)?)?"
@@ -101,7 +101,8 @@ class CueRestRecognizer(RuleRecognizer):
                     sentences_left -= 1
                     if not sentences_left or tokens[last].raw.endswith("?") \
                             or self.complete(text[tokens[first].start : tokens[last].end]) \
-                            or reads_as_talk(_sentence(text, tokens, last + 1), self.supported_language):
+                            or reads_as_talk(text[tokens[last + 1].start : tokens[sentence_last(tokens, last + 1)].end],
+                                             self.supported_language):
                         break
                 last += 1
             if tokens[last].raw.endswith("?"):  # a question after it is the asker's, not the data
@@ -123,14 +124,6 @@ class CueAddressRecognizer(CueRestRecognizer):
         lex = lexicon(supported_language)
         super().__init__("ADDRESS", supported_language, lex.address_cues, lex.address_max_words,
                          lex.address_abbreviations)
-
-
-def _sentence(text: str, tokens: tuple[Token, ...] | list[Token], first: int) -> str:
-    """The sentence starting at token ``first``."""
-    last = first
-    while last < len(tokens) - 1 and not tokens[last].ends_sentence:
-        last += 1
-    return text[tokens[first].start : tokens[last].end]
 
 
 def _has_number(text: str, language: str) -> bool:

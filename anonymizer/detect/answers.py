@@ -16,10 +16,8 @@ it works on the dialogue transcript, where the agent's question and the customer
 
 from __future__ import annotations
 
-import re
-
 from anonymizer.detect.lexicon import lexicon, reads_as_talk, rules_language
-from anonymizer.detect.tokens import Token, tokenize
+from anonymizer.detect.tokens import Token, sentence_last, tokenize
 from anonymizer.types import PiiSpan
 
 # what counts as having found the asked-for data in the answer
@@ -48,7 +46,6 @@ MAX_SENTENCES = {"EMAIL_ADDRESS": 6, "SPELLED_OUT": 8, "PERSON": 1}
 DEFAULT_MAX_SENTENCES = 2
 # and at most this many times ``max_answer_words``: a 13-letter surname spelled "R wie Richard, …" is 39 words
 MAX_WORDS_FACTOR = {"SPELLED_OUT": 2}
-_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _trim(tokens: list[Token], first: int, last: int, lead_in: frozenset[str], closing: frozenset[str],
@@ -75,8 +72,6 @@ def _trim(tokens: list[Token], first: int, last: int, lead_in: frozenset[str], c
     return first, last
 
 
-# a later sentence of an answer that reads as ordinary talk (``lexicon.reads_as_talk``, no finding) is the
-# conversation going on, not more of a mangled value
 # a question followed by this much silence in the transcript: its answer was not transcribed
 SKIPPED_ANSWER_S = 1.5
 
@@ -99,12 +94,11 @@ def _after_phrase(tokens: list[Token], first: int, last: int, phrases: tuple[tup
 
 
 def _conversation(tokens: list[Token], first: int, found: list[PiiSpan], language: str) -> bool:
-    """Whether the sentence starting at token ``first`` is ordinary talk (no finding in it)."""
+    """Whether the sentence starting at token ``first`` is ordinary talk (``lexicon.reads_as_talk``, no
+    finding in it): in an answer, the conversation going on, not more of a mangled value."""
     if first >= len(tokens):
         return False
-    last = first
-    while last < len(tokens) - 1 and not tokens[last].ends_sentence:
-        last += 1
+    last = sentence_last(tokens, first)
     start, end = tokens[first].start, tokens[last].end
     if any(s.char_start < end and start < s.char_end for s in found):
         return False

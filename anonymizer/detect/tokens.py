@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\S+")
@@ -21,6 +22,18 @@ class Token:
     @property
     def ends_sentence(self) -> bool:
         return self.raw.rstrip("\"'”’)").endswith((".", "?", "!"))
+
+
+def sentence_last(tokens: Sequence[Token], first: int) -> int:
+    """The index of the last token of the sentence starting at ``first`` (or of the text).
+
+    >>> sentence_last(tokenize("am drei. Die Zahlung ist da. Gut"), 2)
+    5
+    """
+    last = first
+    while last < len(tokens) - 1 and not tokens[last].ends_sentence:
+        last += 1
+    return last
 
 
 def tokenize(text: str) -> list[Token]:
