@@ -7,7 +7,8 @@ Two kinds of doubt become redactions of their own:
   ``min_s`` are redacted.
 - ``UNCERTAIN``: words Whisper was unsure of (probability below a threshold) right next to personal
   data, or inside a digit run of four or more digits: a misheard digit or name syllable is where a
-  leak would hide (a lone "12 months" or "24 Euro" is no dictated number).
+  leak would hide (a lone "12 months" or "24 Euro" is no dictated number). Past an unsure neighbour
+  the chain goes on through unsure words holding a digit: a number Whisper broke with a misheard word.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ UNCERTAIN_SCORE = 0.35
 # a number this long may be a dictated one with a misheard digit (the number safety net's default length);
 # "12 Monate", "24 Euro", "for 12 months" (read as 4-1-2: "for" is a digit homophone) are not
 MIN_RUN_DIGITS = 4
+# how many unsure digit words past an unsure neighbour of a finding still count as its number
+MAX_CHAIN_WORDS = 3
 
 
 def unheard_speech(transcript: Transcript, speech: list[TimeSpan], min_s: float,
@@ -49,7 +52,8 @@ char_start=-1, char_end=-1, channel=None)]
 
 
 def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float) -> list[PiiSpan]:
-    """Low-probability words next to a finding (one word either side) or inside a digit run.
+    """Low-probability words next to a finding (one word either side, and past an unsure one, unsure words
+    holding a digit) or inside a digit run.
 
     >>> t = Transcript.from_words([(" Frau", 0, 1, 0.9), (" Anna", 1, 2, 0.9), (" Meyr", 2, 3, 0.2),
     ...                            (" hat", 3, 4, 0.3)], "de")
@@ -60,10 +64,23 @@ def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float
     if not words:
         return []
     near: set[int] = set()
+
+    def unsure(i: int) -> bool:
+        return 0 <= i < len(words) and words[i].probability < threshold
+
     for span in pii:
         inside = [i for i, w in enumerate(words) if w.char_start < span.char_end and span.char_start < w.char_end]
-        if inside:
-            near.update((inside[0] - 1, inside[-1] + 1))
+        if not inside:
+            continue
+        for edge, step in ((inside[0] - 1, -1), (inside[-1] + 1, 1)):
+            near.add(edge)
+            # past an unsure neighbour, an unsure word with a digit is still the number ("2 times 48,749":
+            # "zwei eins" misheard): the chain goes on while both hold
+            k = edge
+            while unsure(k) and unsure(k + step) and _has_digit(words[k + step].text) \
+                    and abs(k + step - edge) <= MAX_CHAIN_WORDS:
+                k += step
+                near.add(k)
     _, runs = digit_runs(transcript.text, transcript.language)
     for run in runs:
         if len(run.digits) < MIN_RUN_DIGITS:
@@ -71,3 +88,7 @@ def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float
         near.update(i for i, w in enumerate(words) if w.char_start < run.end and run.start < w.char_end)
     return [PiiSpan(words[i].char_start, words[i].char_end, "UNCERTAIN", UNCERTAIN_SCORE, "uncertain_words")
             for i in sorted(near) if 0 <= i < len(words) and words[i].probability < threshold]
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)

@@ -104,6 +104,21 @@ def test_unheard_speech_and_uncertain_words():
     assert uncertain_words(t, [], 0.5) == []
 
 
+def test_uncertain_chain_reaches_a_broken_off_digit():
+    # "zwei eins, vier acht, …" heard as "2 times 48 ,749": the unsure "2" two words before the finding is its number
+    words = [(" ist", 0.0, 0.2, 0.9), (" 2", 0.2, 0.6, 0.17), (" times", 0.6, 0.9, 0.1), (" 48", 0.9, 1.5, 0.6),
+             (" ,749.", 1.5, 2.9, 0.7)]
+    t = Transcript.from_words(words, "de")
+    number = PiiSpan(t.text.index("48"), len(t.text), "NUMBER_SEQUENCE", 0.6, "r")
+    assert [t.text[s.char_start : s.char_end] for s in uncertain_words(t, [number], 0.5)] == ["2", "times"]
+    # a sure neighbour ends the chain, and so does a word without a digit
+    sure = Transcript.from_words([words[0], (" 2", 0.2, 0.6, 0.17), (" times", 0.6, 0.9, 0.9), *words[3:]], "de")
+    assert uncertain_words(sure, [number], 0.5) == []
+    wordy = Transcript.from_words([words[0], (" zwar", 0.2, 0.6, 0.17), *words[2:]], "de")
+    number = PiiSpan(wordy.text.index("48"), len(wordy.text), "NUMBER_SEQUENCE", 0.6, "r")
+    assert [wordy.text[s.char_start : s.char_end] for s in uncertain_words(wordy, [number], 0.5)] == ["times"]
+
+
 def test_redact_uncertain_flag_changes_the_output(tmp_path):
     path = write_audio(tmp_path / "call.wav", sine(220.0, 3.0, 16000, amplitude=0.3))
     words = [("code", 0.3, 0.6), ("seven", 1.0, 1.3), ("one", 1.4, 1.6), ("one", 1.7, 1.9), ("two", 2.0, 2.2)]
