@@ -213,6 +213,10 @@ class Pipeline:
                                      rc.sentence_end_reach_ms / 1000, rc.sentence_gap_ms / 1000)
                 redactions.append(dataclasses.replace(r, start_s=round(span.start_s, 3),
                                                       end_s=round(min(span.end_s, source.duration_s), 3)))
+                # a word the widened stretch silenced ("19." before a skipped "Februar 1941") is redacted in
+                # the transcript too, so that it stays aligned with the audio
+                found += [PiiSpan(w.char_start, w.char_end, r.entity_type, r.score, r.recognizer)
+                          for w in transcript.words if span.start_s <= (w.start_s + w.end_s) / 2 <= span.end_s]
             redactions = [dataclasses.replace(r, channel=channel) for r in redactions]
         return ChannelAnalysis(channel, speech, transcript, found, redactions, redacted_text(transcript, found))
 

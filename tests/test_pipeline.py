@@ -209,3 +209,21 @@ def sha256_of(path):
     from anonymizer.report import sha256_file
 
     return sha256_file(path)
+
+
+def test_a_word_a_skipped_stretch_takes_in_is_redacted_in_the_transcript_too(tmp_path, monkeypatch):
+    import anonymizer.pipeline as pipeline_module
+    from anonymizer.types import TimeSpan
+
+    wav = write_audio(tmp_path / "call.wav", sine(220.0, 4.0, 16000, amplitude=0.3))
+    # VAD hears speech throughout; Whisper gave up after "19." of a dictated birth date
+    monkeypatch.setattr(pipeline_module, "speech_regions", lambda *args: [TimeSpan(0.0, 4.0)])
+    words = [("born", 0.2, 0.5), ("19.", 0.6, 0.9), ("thanks", 3.2, 3.6)]
+    pipeline = Pipeline(load_config(None, {"voice": {"chain": []}}), FakeTranscriber(words), FakeDetector(r"nothing"))
+    seen = {}
+    pipeline.on_analysis = lambda path, analyses: seen.update(analyses=analyses)
+    result = pipeline.run(wav, tmp_path / "out")
+    [skipped] = [r for r in result.redactions if r.entity_type == "UNTRANSCRIBED_SPEECH"]
+    assert skipped.start_s <= 0.6 and skipped.end_s >= 2.9  # the stretch took in "19." (a digit at its edge)
+    text = seen["analyses"][0].redacted_text
+    assert "19" not in text and "born" in text and "thanks" in text
