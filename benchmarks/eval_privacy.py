@@ -16,7 +16,10 @@ On the synthetic corpus of ``make_privacy_corpus.py`` (generated if missing), wi
   but Whisper transcribes it differently next to a bleep; the output is transcribed with the pipeline's
   numerics — one BLAS thread — since another thread count alone changes 2-3 % of the words of the same
   audio). "audio retention" counts only the first
-  cause: the share of non-PII words whose audio the output keeps.
+  cause: the share of non-PII words whose audio the output keeps. "ret. (right)" is retention over
+  the words Whisper got right in the original (the word is in the text of the phrase it was said in):
+  a word it misheard in the original is no word of the call, and hearing it differently again next
+  to a bleep is noise, not a loss.
 
 Then the real clips in ../shared/data/clips (when present): negative controls must keep their words.
 
@@ -165,7 +168,8 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
             continue
         findings.append((r.entity_type, any(r.span.overlaps(t) for t in truth_spans)))
     # retention: non-PII words of the original transcript heard again in the output
-    kept = total = audio_kept = 0
+    kept = total = audio_kept = kept_right = total_right = 0
+    phrase_words = [set(_words(x["text"])) for x in truth["phrases"]]
     lost_by: Counter = Counter()  # non-PII words under a rendered redaction, by the redaction's type
     lost_words: list[str] = []
     plan = pipeline.spans_to_render(list(result.redactions), output.n_channels,
@@ -173,11 +177,13 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
     for channel, analysis in by_channel.items():
         rendered = plan.get(None, []) + plan.get(channel, [])
         tokens: list[tuple[str, bool]] = []  # each non-PII word's letters, and whether its audio is kept
+        right: list[str] = []  # those Whisper got right in the original: in the text of the phrase they are from
         for w, o in zip(analysis.transcript.words, owner[channel], strict=True):
             if o is not None and o[0] == "pii":
                 continue
             outside = not _in_any(w, rendered)
             tokens += [(token, outside) for token in _words(w.text)]
+            right += [token for token in _words(w.text) if o is not None and token in phrase_words[o[1]]]
             if not outside:
                 middle = (w.start_s + w.end_s) / 2
                 cause = "+".join(sorted({r.entity_type for r in result.redactions
@@ -188,11 +194,14 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
         counts = Counter(token for token, _ in tokens)
         total += len(tokens)
         kept += sum(min(n, again[w]) for w, n in counts.items())
+        total_right += len(right)
+        kept_right += sum(min(n, again[w]) for w, n in Counter(right).items())
         audio_kept += sum(outside for _, outside in tokens)
     pii_s = total_duration_s(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
     redacted_s = total_duration_s(r.span for r in result.redactions)
     return {"file": path.name, "language": language, "items": items, "findings": findings, "kept": kept,
-            "total": total, "audio_kept": audio_kept, "pii_s": pii_s, "redacted_s": redacted_s, "stereo": stereo,
+            "total": total, "audio_kept": audio_kept, "kept_right": kept_right,
+            "total_right": total_right, "pii_s": pii_s, "redacted_s": redacted_s, "stereo": stereo,
             "rate_hz": truth["sample_rate_hz"], "verify": None, "lost_by": dict(lost_by),
             "lost_words": lost_words}
 
@@ -205,7 +214,8 @@ def assign_words(words: tuple[Word, ...] | list[Word], truth: dict, channel: int
     the nearest one within ``ITEM_SLACK_S``. So "is" before a name stays the phrase's even though
     Whisper's timestamps run early, and a name's word stays the name's. Whisper's times are off by up
     to ``TIMING_ERROR_S``: a word whose text one segment within that reach holds (and the one its time
-    overlaps does not) is that segment's — "Ich" timed into an IBAN is the next phrase's "Ich".
+    overlaps does not) is that segment's — "Ich" timed into an IBAN is the next phrase's "Ich". Not a
+    single letter: the "E" of "Meine E -Bahn ist" is in the IBAN "D E, …" too.
     """
     segments = [(("pii", i), x) for i, x in enumerate(truth["pii"])]
     segments += [(("phrase", i), x) for i, x in enumerate(truth["phrases"])]
@@ -216,7 +226,8 @@ def assign_words(words: tuple[Word, ...] | list[Word], truth: dict, channel: int
         overlap = max(segments, key=lambda seg: min(w.end_s, seg[2]) - max(w.start_s, seg[1]), default=None)
         if overlap is not None and min(w.end_s, overlap[2]) - max(w.start_s, overlap[1]) > 0:
             text = _words(w.text)
-            if text and not set(text) <= overlap[3]:
+            # a single letter says too little about its segment ("E" of "E -Bahn" is also in the IBAN "D E, …")
+            if text and not set(text) <= overlap[3] and sum(map(len, text)) > 1:
                 holders = [seg for seg in segments if set(text) <= seg[3]
                            and seg[1] - TIMING_ERROR_S <= w.end_s and w.start_s <= seg[2] + TIMING_ERROR_S]
                 if len(holders) == 1:
@@ -299,12 +310,15 @@ def print_table(calls: list[dict]) -> dict:
             "retention": round(sum(c["kept"] for c in subset) / max(1, sum(c["total"] for c in subset)), 4),
             "audio_retention": round(sum(c["audio_kept"] for c in subset) / max(1, sum(c["total"] for c in subset)),
                                      4),
+            "retention_right": round(sum(c["kept_right"] for c in subset)
+                                     / max(1, sum(c["total_right"] for c in subset)), 4),
         }
     print(f"\n{'language':<10}{'calls':>6}{'items':>7}{'text recall':>13}{'covered':>9}{'leaked':>8}"
-          f"{'over-red.':>11}{'retention':>11}{'audio ret.':>12}")
+          f"{'over-red.':>11}{'retention':>11}{'audio ret.':>12}{'ret. (right)':>14}")
     for language, s in summary.items():
         print(f"{language:<10}{s['calls']:>6}{s['items']:>7}{s['text_recall']:>13.1%}{s['covered']:>9.1%}"
-              f"{s['leaked']:>8}{s['over_redaction']:>10.2f}x{s['retention']:>11.1%}{s['audio_retention']:>12.1%}")
+              f"{s['leaked']:>8}{s['over_redaction']:>10.2f}x{s['retention']:>11.1%}{s['audio_retention']:>12.1%}"
+              f"{s['retention_right']:>14.1%}")
     return summary
 
 
@@ -349,7 +363,8 @@ def main() -> None:
             c = calls[-1]
             print(f"{path.name}: {sum(i['found'] for i in c['items'])}/{len(c['items'])} found, "
                   f"{sum(i['leaked'] for i in c['items'])} leaked, over-red. {c['redacted_s'] / c['pii_s']:.2f}x, "
-                  f"retention {c['kept'] / max(1, c['total']):.0%} (audio {c['audio_kept'] / max(1, c['total']):.0%})",
+                  f"retention {c['kept'] / max(1, c['total']):.0%} (audio {c['audio_kept'] / max(1, c['total']):.0%}, "
+                  f"right {c['kept_right'] / max(1, c['total_right']):.0%} of {c['total_right']})",
                   flush=True)
             if args.show_misses:
                 truth = json.loads(path.with_name(path.name.split(".")[0] + ".truth.json").read_text())
