@@ -87,6 +87,23 @@ def from_sentence_gap(span: TimeSpan, pauses: list[TimeSpan], reach_s: float, ga
 
 # a number word this close to a stretch Whisper skipped is where the dictation began or ended
 SKIP_NEIGHBOUR_S = 0.5
+# a word without digits longer than this, and longer than this per letter, is no word's real duration
+STRETCHED_MIN_S = 1.5
+STRETCHED_PER_LETTER_S = 0.25
+
+
+def stretched_over_silence(word: Word) -> bool:
+    """Whether Whisper stretched ``word`` over a silence (or over what it did not write): its times say
+    nothing about where speech ends. A number's word may be long ("1951" is "neunzehnhunderteinundfünfzig").
+
+    >>> w = Transcript.from_words([(" unter", 55.39, 61.71, 0.7), (" Abschlagszahlung", 1.0, 2.9, 0.9)], "de").words
+    >>> [stretched_over_silence(x) for x in w]
+    [True, False]
+    """
+    letters = sum(ch.isalpha() for ch in word.text)
+    if any(ch.isdigit() for ch in word.text):
+        return False
+    return word.end_s - word.start_s > max(STRETCHED_MIN_S, STRETCHED_PER_LETTER_S * letters)
 
 
 def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: list[TimeSpan], start_reach_s: float,
@@ -150,7 +167,9 @@ def align(
     Likewise a span whose first word starts a sentence (the word before it ends one, or there is none)
     starts at the gap before the sentence — the end of the last such pause within
     ``sentence_start_reach_s``, never before the previous word's end: after a silence Whisper's first
-    word often starts late (an answer's "leonore" 0.6 s before its first word, audible).
+    word often starts late (an answer's "leonore" 0.6 s before its first word, audible). So does a span
+    followed by a word Whisper stretched over a silence (``stretched_over_silence``: "1951" ended 0.7 s
+    early, and the next word, "unter", ran 6.3 s), up to that word's end.
 
     Spans that overlap no word (should not happen) are dropped; overlapping redactions are kept
     apart here so the report can list each finding — rendering merges them.
@@ -175,10 +194,14 @@ def align(
             previous_end_s = before.end_s if before is not None else 0.0
             span_s = snap_to_pauses(span_s, pauses or [], snap_max_s, extend_without_pause)
             span_s = TimeSpan(max(span_s.start_s, min(padded.start_s, previous_end_s)), span_s.end_s)
-        if sentence_end_reach_s > 0 and words[-1].text.rstrip().endswith((".", "?", "!")):
+        last = transcript.words.index(words[-1])
+        after = transcript.words[last + 1] if last + 1 < len(transcript.words) else None
+        stretched = after is not None and stretched_over_silence(after)
+        if sentence_end_reach_s > 0 and (words[-1].text.rstrip().endswith((".", "?", "!")) or stretched):
             later = [w.start_s for w in transcript.words if w.start_s >= words[-1].end_s and w is not words[-1]]
-            span_s = to_sentence_gap(span_s, pauses or [], sentence_end_reach_s, sentence_gap_min_s,
-                                     min(later, default=duration_s))
+            # a word stretched over a silence starts where nothing tells where: only its end is a limit
+            limit_s = after.end_s if after is not None and stretched else min(later, default=duration_s)
+            span_s = to_sentence_gap(span_s, pauses or [], sentence_end_reach_s, sentence_gap_min_s, limit_s)
         if sentence_start_reach_s > 0 and (before is None or before.text.rstrip().endswith((".", "?", "!"))):
             span_s = from_sentence_gap(span_s, pauses or [], sentence_start_reach_s, sentence_gap_min_s,
                                        before.end_s if before is not None else 0.0)

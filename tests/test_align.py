@@ -110,3 +110,19 @@ def test_the_start_snaps_back_to_a_pause_but_not_across_the_word_before():
     (redaction,) = align(transcript, [span], 20.0, 0.15, 0.25, 0.0, pauses, snap_max_s=0.4)
     assert redaction.start_s == pytest.approx(13.3)  # padded 150 ms, not snapped to the pause at 13.05
     assert redaction.end_s == pytest.approx(14.35)  # the end still snaps to the pause after
+
+
+def test_a_finding_before_a_word_stretched_over_a_silence_runs_on_to_the_gap():
+    """call020: "1951" ended 0.7 s early; the next word, "unter", ran 6.3 s over the year's tail and a silence."""
+    words = [(" am", 50.33, 50.69, 1.0), (" 20", 50.69, 51.49, 0.9), (" August", 51.49, 52.43, 0.4),
+             (" 1951", 52.43, 55.39, 0.5), (" unter", 55.39, 61.71, 0.7)]
+    transcript = Transcript.from_words(words, "de")
+    span = PiiSpan(transcript.text.index("20"), transcript.text.index(" unter"), "DATE_OF_BIRTH", 0.6, "t")
+    pauses = [TimeSpan(56.2, 59.0)]
+    (redaction,) = align(transcript, [span], 70.0, 0.0, 0.25, 0.0, pauses, sentence_end_reach_s=1.0)
+    assert redaction.end_s == pytest.approx(56.2)
+    # a next word of a plausible length stays the limit of a finding that ends no sentence
+    words[-1] = (" unter", 55.39, 55.9, 0.7)
+    transcript = Transcript.from_words(words, "de")
+    (redaction,) = align(transcript, [span], 70.0, 0.0, 0.25, 0.0, pauses, sentence_end_reach_s=1.0)
+    assert redaction.end_s == pytest.approx(55.64)
