@@ -101,9 +101,7 @@ def stretched_over_silence(word: Word) -> bool:
     [True, False]
     """
     letters = sum(ch.isalpha() for ch in word.text)
-    if any(ch.isdigit() for ch in word.text):
-        return False
-    return word.end_s - word.start_s > max(STRETCHED_MIN_S, STRETCHED_PER_LETTER_S * letters)
+    return not word.has_digit and word.end_s - word.start_s > max(STRETCHED_MIN_S, STRETCHED_PER_LETTER_S * letters)
 
 
 def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: list[TimeSpan], start_reach_s: float,
@@ -124,19 +122,15 @@ def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: list[TimeSpan]
     """
     words = transcript.words
     previous = [w for w in words if w.end_s <= span.start_s]
-    if previous and span.start_s - previous[-1].end_s <= SKIP_NEIGHBOUR_S and _has_digit(previous[-1]):
+    if previous and span.start_s - previous[-1].end_s <= SKIP_NEIGHBOUR_S and previous[-1].has_digit:
         span = TimeSpan(previous[-1].start_s, span.end_s)
     following = [w for w in words if w.start_s >= span.end_s]
-    if following and following[0].start_s - span.end_s <= SKIP_NEIGHBOUR_S and _has_digit(following[0]):
+    if following and following[0].start_s - span.end_s <= SKIP_NEIGHBOUR_S and following[0].has_digit:
         span = TimeSpan(span.start_s, following[0].end_s)
     before = max((w.start_s for w in words if w.start_s < span.start_s), default=0.0)
     after = min((w.end_s for w in words if w.end_s > span.end_s), default=float("inf"))
     widened = to_sentence_gap(span, pauses, end_reach_s, gap_min_s, after) if end_reach_s > 0 else span
     return from_sentence_gap(widened, pauses, start_reach_s, gap_min_s, before) if start_reach_s > 0 else widened
-
-
-def _has_digit(word: Word) -> bool:
-    return any(ch.isdigit() for ch in word.text)
 
 
 def time_span_of(words: list[Word]) -> TimeSpan:
@@ -194,8 +188,8 @@ def align(
             previous_end_s = before.end_s if before is not None else 0.0
             span_s = snap_to_pauses(span_s, pauses or [], snap_max_s, extend_without_pause)
             span_s = TimeSpan(max(span_s.start_s, min(padded.start_s, previous_end_s)), span_s.end_s)
-        last = transcript.words.index(words[-1])
-        after = transcript.words[last + 1] if last + 1 < len(transcript.words) else None
+        following = index + len(words)  # a span's words are consecutive
+        after = transcript.words[following] if following < len(transcript.words) else None
         stretched = after is not None and stretched_over_silence(after)
         if sentence_end_reach_s > 0 and (words[-1].text.rstrip().endswith((".", "?", "!")) or stretched):
             later = [w.start_s for w in transcript.words if w.start_s >= words[-1].end_s and w is not words[-1]]

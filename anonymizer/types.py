@@ -101,6 +101,11 @@ class Word:
     char_end: int
     channel: int = 0
 
+    @property
+    def has_digit(self) -> bool:
+        """Whether ASR wrote a digit in it ("19.", "D0374", "$20")."""
+        return any(ch.isdigit() for ch in self.text)
+
 
 @dataclass(frozen=True)
 class Transcript:

@@ -77,7 +77,7 @@ def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float
             # past an unsure neighbour, an unsure word with a digit is still the number ("2 times 48,749":
             # "zwei eins" misheard): the chain goes on while both hold
             k = edge
-            while unsure(k) and unsure(k + step) and _has_digit(words[k + step].text) \
+            while unsure(k) and unsure(k + step) and words[k + step].has_digit \
                     and abs(k + step - edge) <= MAX_CHAIN_WORDS:
                 k += step
                 near.add(k)
@@ -88,7 +88,3 @@ def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float
         near.update(i for i, w in enumerate(words) if w.char_start < run.end and run.start < w.char_end)
     return [PiiSpan(words[i].char_start, words[i].char_end, "UNCERTAIN", UNCERTAIN_SCORE, "uncertain_words")
             for i in sorted(near) if 0 <= i < len(words) and words[i].probability < threshold]
-
-
-def _has_digit(text: str) -> bool:
-    return any(ch.isdigit() for ch in text)
