@@ -169,8 +169,11 @@ class FasterWhisperTranscriber:
         audio, chunk_map = concat_speech(mono_16k, speech)
         import ctranslate2
 
-        # Whisper's temperature fallback samples; a fixed seed per call makes a file's transcript (and so
-        # its redactions) reproducible, whatever was transcribed before in this process.
+        # Whisper's temperature fallback samples. The seed is set per call, but it does NOT make a file's
+        # transcript independent of what this process decoded before: CTranslate2's generator lives in its
+        # worker thread and is seeded once (CTranslate2#1757; measured: the same channel came out three ways
+        # after other files; a freshly loaded model gives the first transcript again). Turning the fallback
+        # off is worse (docs/ARCHITECTURE.md, "Known gap"). An open issue.
         ctranslate2.set_random_seed(SAMPLING_SEED)
         segments, info = self._model.transcribe(
             audio,
