@@ -182,13 +182,15 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
             if o is not None and o[0] == "pii":
                 continue
             outside = not _in_any(w, rendered)
-            tokens += [(token, outside) for token in _words(w.text)]
-            right += [token for token in _words(w.text) if o is not None and token in phrase_words[o[1]]]
+            letters = _words(w.text)
+            tokens += [(token, outside) for token in letters]
+            if o is not None:
+                right += [token for token in letters if token in phrase_words[o[1]]]
             if not outside:
                 middle = (w.start_s + w.end_s) / 2
                 cause = "+".join(sorted({r.entity_type for r in result.redactions
                                          if r.start_s <= middle <= r.end_s})) or "other channel"
-                lost_by[cause] += len(_words(w.text))
+                lost_by[cause] += len(letters)
                 lost_words.append(f"{cause}:{w.text.strip()}@{w.start_s:.1f}")
         again = Counter(w.lower() for w in _words(heard[channel].text))
         counts = Counter(token for token, _ in tokens)
