@@ -92,6 +92,26 @@ class ChunkMap:
         return round(self.original_starts_s[index] + offset_s, 3)
 
 
+class _SamplingWatch:
+    """A CTranslate2 Whisper model that notes whether ``generate`` sampled (temperature > 0).
+
+    faster-whisper decodes with beam search at temperature 0, which draws no random numbers, and only
+    samples when it falls back to a higher temperature.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self.sampled = False
+
+    def generate(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("sampling_temperature", 0) > 0:
+            self.sampled = True
+        return self._model.generate(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+
 def concat_speech(mono_16k: np.ndarray, speech: list[TimeSpan]) -> tuple[np.ndarray, ChunkMap]:
     """The speech regions of ``mono_16k`` back to back, and the map to undo it."""
     pieces = []
@@ -121,7 +141,34 @@ class FasterWhisperTranscriber:
             located.path, device=device, compute_type=compute_type, cpu_threads=threads, files=files
         )
         self.encoder_calls = 0  # how often the encoder really ran (benchmarks and tests read it)
+        self.model_reloads = 0  # how often a fresh sampler was needed (benchmarks and tests read it)
+        self._load_args = (located.path, device, compute_type, threads, files)
+        self._model.model = _SamplingWatch(self._model.model)
         self._reuse_last_encoding()
+
+    def _fresh_sampler(self) -> None:
+        """Make the next transcription independent of what this process decoded before.
+
+        Whisper's temperature fallback samples. CTranslate2's random generator lives in the model's
+        worker thread and is seeded once, when it is first used: ``set_random_seed`` later does not
+        reset it (CTranslate2#1757). So after a file whose decoding sampled, the next file would sample
+        from another state, and come out differently in a batch than alone (measured: the same channel
+        three ways). A freshly loaded model has a fresh worker thread, seeded with ``SAMPLING_SEED`` at
+        its first sample. Loading ``base`` takes ~0.6 s and is needed only after a file that sampled.
+        """
+        import ctranslate2
+
+        ctranslate2.set_random_seed(SAMPLING_SEED)
+        watch = self._model.model
+        if not watch.sampled:
+            return
+        path, device, compute_type, threads, files = self._load_args
+        self._model.model = None  # free the old weights first: one copy in memory at a time
+        del watch
+        self._model.model = _SamplingWatch(ctranslate2.models.Whisper(
+            path, device=device, compute_type=compute_type, intra_threads=threads, files=files
+        ))
+        self.model_reloads += 1
 
     def _reuse_last_encoding(self) -> None:
         """Run the encoder once per distinct window.
@@ -167,14 +214,7 @@ class FasterWhisperTranscriber:
         if not speech:
             return Transcript("", (), language or "unknown", 0.0)
         audio, chunk_map = concat_speech(mono_16k, speech)
-        import ctranslate2
-
-        # Whisper's temperature fallback samples. The seed is set per call, but it does NOT make a file's
-        # transcript independent of what this process decoded before: CTranslate2's generator lives in its
-        # worker thread and is seeded once (CTranslate2#1757; measured: the same channel came out three ways
-        # after other files; a freshly loaded model gives the first transcript again). Turning the fallback
-        # off is worse (docs/ARCHITECTURE.md, "Known gap"). An open issue.
-        ctranslate2.set_random_seed(SAMPLING_SEED)
+        self._fresh_sampler()  # the fallback's samples depend on this file alone
         segments, info = self._model.transcribe(
             audio,
             language=language,

@@ -378,7 +378,8 @@ def main() -> None:
             for item in c["items"]:
                 item.pop("missed_words")  # PII: printed with --show-misses only, never written
         print(f"\n{len(calls)} calls, model {args.model}, voice {args.voice}, uncertain {args.uncertain}, "
-              f"{time.perf_counter() - started:.0f} s")
+              f"{time.perf_counter() - started:.0f} s, "
+              f"{getattr(pipeline.transcriber, 'model_reloads', 0)} model reloads after a sampled decoding")
         summary = print_table(calls)
         clips = []
         if args.clips.is_dir():

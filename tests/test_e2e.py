@@ -257,3 +257,19 @@ def test_language_detection_shares_the_first_encoding(runs):
     assert shared.language == unshared.language == "en"
     assert shared.words == unshared.words
     assert shared_calls == unshared_calls - 1
+
+
+def test_a_transcript_does_not_depend_on_what_the_process_decoded_before(runs):
+    """Speech played backwards makes Whisper fall back to sampling. CTranslate2 seeds its sampler once per
+    worker thread, so without a fresh model the same audio came out differently the second time."""
+    transcriber = runs["pipeline"].transcriber
+    backwards = to_mono_16k(decode(SAMPLES / "call_en.wav"))[::-1][: 30 * 16000].copy()
+    forwards = to_mono_16k(decode(SAMPLES / "call_de.wav"))
+    speech = [TimeSpan(0.0, 30.0)]
+    reloads = transcriber.model_reloads
+    first = transcriber.transcribe(backwards, speech, "en")
+    assert transcriber._model.model.sampled  # or this test could not fail
+    transcriber.transcribe(forwards, speech_regions(forwards), None)
+    again = transcriber.transcribe(backwards, speech, "en")
+    assert first.words and again.words == first.words
+    assert transcriber.model_reloads >= reloads + 1

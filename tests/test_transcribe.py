@@ -47,3 +47,20 @@ def test_the_encoder_runs_once_per_distinct_window():
     assert transcriber._model.encode(second) == "encoded 2"
     assert transcriber._model.encode(first) == "encoded 3"  # only the last window is kept
     assert transcriber.encoder_calls == len(calls) == 3
+
+
+def test_the_sampling_watch_notes_sampling_and_passes_everything_through():
+    from anonymizer.transcribe import _SamplingWatch
+
+    class Model:
+        is_multilingual = True
+
+        def generate(self, *args, **kwargs):
+            return ("generated", args, kwargs)
+
+    watch = _SamplingWatch(Model())
+    assert watch.is_multilingual and not watch.sampled
+    assert watch.generate("features", beam_size=5) == ("generated", ("features",), {"beam_size": 5})
+    assert not watch.sampled  # beam search at temperature 0 draws no random numbers
+    watch.generate("features", beam_size=1, sampling_temperature=0.2)
+    assert watch.sampled
