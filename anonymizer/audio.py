@@ -7,6 +7,7 @@ representation: float32 numpy, ``(n_samples, n_channels)``.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Callable
@@ -252,6 +253,11 @@ def _umask_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def temp_siblings(path: Path) -> list[Path]:
+    """Temp files ``_replace_atomically`` left beside ``path`` when its process was killed mid-write."""
+    return sorted(path.parent.glob(f".{glob.escape(path.name)}.*.part"))
 
 
 def _replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:

@@ -183,6 +183,21 @@ def test_interrupted_file_is_redone_and_stale_output_removed(fake_workers, tree,
     assert (out / "one.anon.json").is_file()
 
 
+def test_a_killed_writes_temp_files_go_when_the_file_is_redone(fake_workers, tree, tmp_path):
+    """SIGKILL mid-write leaves ``.NAME.*.part`` beside the output (seen in the kill-and-resume e2e test)."""
+    out = tmp_path / "out"
+    batch(tree, out)
+    (out / "one.anon.json").unlink()  # killed while writing the report
+    parts = [out / ".one.anon.wav.k1ll3d.part", out / ".one.anon.json.x7.part"]
+    for part in parts:
+        part.write_bytes(b"half")
+    kept = out / "a" / ".two.anon.flac.other.part"  # another file's (complete, not redone): left alone
+    kept.write_bytes(b"half")
+    summary = batch(tree, out)
+    assert [r.relative for r in summary.rows if r.status == "done"] == ["one.wav"]
+    assert not any(part.exists() for part in parts) and kept.exists()
+
+
 def test_dry_run_changes_nothing(fake_workers, tree, tmp_path):
     out = tmp_path / "out"
     summary = batch(tree, out, dry_run=True)

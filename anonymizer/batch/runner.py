@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from anonymizer import __version__
+from anonymizer.audio import temp_siblings
 from anonymizer.batch.audit import AuditLog, Outcome, SummaryRow, write_summary_csv
 from anonymizer.batch.discover import Job, discover
 from anonymizer.batch.executors import Executor, InProcessExecutor, LocalPoolExecutor
@@ -103,10 +104,12 @@ def plan(jobs: list[Job], store: StateStore, config: Config, retry_failed: bool)
 
 
 def _clear_outputs(job: Job) -> None:
-    """Before (re)doing a file, remove stale outputs: a failure must not leave one that looks done."""
+    """Before (re)doing a file, remove stale outputs: a failure must not leave one that looks done, and a
+    killed run's half-written temp files (``.NAME.*.part``) must not pile up."""
     for path in (job.audio_out, job.report_out):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        for stale in (path, *temp_siblings(path)):
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
 
 
 def _make_executor(options: BatchOptions, config: Config) -> Executor:
