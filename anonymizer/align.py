@@ -192,9 +192,10 @@ def align(
         after = transcript.words[following] if following < len(transcript.words) else None
         stretched = after is not None and stretched_over_silence(after)
         if sentence_end_reach_s > 0 and (words[-1].text.rstrip().endswith((".", "?", "!")) or stretched):
-            later = [w.start_s for w in transcript.words if w.start_s >= words[-1].end_s and w is not words[-1]]
             # a word stretched over a silence starts where nothing tells where: only its end is a limit
-            limit_s = after.end_s if after is not None and stretched else min(later, default=duration_s)
+            limit_s = after.end_s if after is not None and stretched else min(
+                (w.start_s for w in transcript.words if w.start_s >= words[-1].end_s and w is not words[-1]),
+                default=duration_s)
             span_s = to_sentence_gap(span_s, pauses or [], sentence_end_reach_s, sentence_gap_min_s, limit_s)
         if sentence_start_reach_s > 0 and (before is None or before.text.rstrip().endswith((".", "?", "!"))):
             span_s = from_sentence_gap(span_s, pauses or [], sentence_start_reach_s, sentence_gap_min_s,

@@ -255,15 +255,22 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
+TEMP_SUFFIX = ".part"
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
 def temp_siblings(path: Path) -> list[Path]:
     """Temp files ``_replace_atomically`` left beside ``path`` when its process was killed mid-write."""
-    return sorted(path.parent.glob(f".{glob.escape(path.name)}.*.part"))
+    return sorted(path.parent.glob(f"{glob.escape(_temp_prefix(path))}*{TEMP_SUFFIX}"))
 
 
 def _replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """``write`` into a temp file beside ``path``, fsync, give it ordinary permissions, rename it over
     ``path``: a crash never leaves a half-written file under the final name."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
