@@ -104,6 +104,45 @@ def stretched_over_silence(word: Word) -> bool:
     return not word.has_digit and word.end_s - word.start_s > max(STRETCHED_MIN_S, STRETCHED_PER_LETTER_S * letters)
 
 
+# a word this much longer than its letters take, touching a finding, may hold the finding's first sounds
+SLOW_MIN_S = 0.6
+SLOW_PER_LETTER_S = 0.2
+TOUCHING_S = 0.05
+
+
+def start_inside_previous(previous: Word, first: Word, pauses: list[TimeSpan], gap_min_s: float) -> float | None:
+    """Where a finding may really start when the word before it holds unheard speech, else None.
+
+    Whisper glues a dictation's first sounds to the word before it: "D E acht neun" became part of a
+    "meiner" that it had also stretched over the other side's question, and the IBAN's country code and
+    check digits stayed audible. A word stretched over a silence (``stretched_over_silence``) holds
+    speech from where the silence in it ends: the end of its longest pause of at least ``gap_min_s``
+    (its start when there is none). A word that touches the finding and lasts longer than its letters
+    take may hold the finding's start anywhere: its start.
+
+    >>> w = Transcript.from_words([(" meiner", 43.86, 47.95, 0.7), (" .937", 47.95, 48.4, 0.6)], "de").words
+    >>> start_inside_previous(w[0], w[1], [TimeSpan(44.2, 46.7)], 0.4)
+    46.7
+    >>> w = Transcript.from_words([(" ist", 47.0, 48.1, 0.7), (" .937", 48.1, 48.4, 0.6)], "de").words
+    >>> start_inside_previous(w[0], w[1], [], 0.4)
+    47.0
+    >>> w = Transcript.from_words([(" ist", 47.0, 47.3, 0.9), (" 4711", 47.3, 48.0, 0.9)], "de").words
+    >>> start_inside_previous(w[0], w[1], [], 0.4) is None
+    True
+    """
+    if previous.channel != first.channel:
+        return None
+    if stretched_over_silence(previous):
+        inside = [p for p in pauses if p.duration_s >= gap_min_s
+                  and previous.start_s <= p.end_s <= first.start_s]
+        return max(inside, key=lambda p: p.duration_s).end_s if inside else previous.start_s
+    letters = sum(ch.isalpha() for ch in previous.text)
+    slow = previous.end_s - previous.start_s > max(SLOW_MIN_S, SLOW_PER_LETTER_S * letters)
+    if slow and first.start_s - previous.end_s <= TOUCHING_S:
+        return previous.start_s
+    return None
+
+
 def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: list[TimeSpan], start_reach_s: float,
                   end_reach_s: float, gap_min_s: float) -> TimeSpan:
     """A stretch Whisper skipped, widened: over a word with a digit right before or after it (Whisper
@@ -163,7 +202,8 @@ def align(
     ``sentence_start_reach_s``, never before the previous word's end: after a silence Whisper's first
     word often starts late (an answer's "leonore" 0.6 s before its first word, audible). So does a span
     followed by a word Whisper stretched over a silence (``stretched_over_silence``: "1951" ended 0.7 s
-    early, and the next word, "unter", ran 6.3 s), up to that word's end.
+    early, and the next word, "unter", ran 6.3 s), up to that word's end. A span after a word that may
+    hold its first sounds starts inside that word (``start_inside_previous``).
 
     Spans that overlap no word (should not happen) are dropped; overlapping redactions are kept
     apart here so the report can list each finding — rendering merges them.
@@ -188,6 +228,9 @@ def align(
             previous_end_s = before.end_s if before is not None else 0.0
             span_s = snap_to_pauses(span_s, pauses or [], snap_max_s, extend_without_pause)
             span_s = TimeSpan(max(span_s.start_s, min(padded.start_s, previous_end_s)), span_s.end_s)
+        if before is not None and (inside_s := start_inside_previous(before, words[0], pauses or [],
+                                                                      sentence_gap_min_s)) is not None:
+            span_s = TimeSpan(min(span_s.start_s, inside_s), span_s.end_s)
         following = index + len(words)  # a span's words are consecutive
         after = transcript.words[following] if following < len(transcript.words) else None
         stretched = after is not None and stretched_over_silence(after)

@@ -126,3 +126,28 @@ def test_a_finding_before_a_word_stretched_over_a_silence_runs_on_to_the_gap():
     transcript = Transcript.from_words(words, "de")
     (redaction,) = align(transcript, [span], 70.0, 0.0, 0.25, 0.0, pauses, sentence_end_reach_s=1.0)
     assert redaction.end_s == pytest.approx(55.64)
+
+
+def test_a_finding_after_a_word_stretched_over_a_silence_starts_where_the_silence_ends():
+    """CPUs with other math kernels: "D E acht neun" glued into a "meiner" stretched over the agent's
+    question; the IBAN's head stayed audible."""
+    t = Transcript.from_words([(" Bankverbindung?", 40.0, 41.0, 0.9), (" meiner", 43.86, 47.95, 0.8),
+                               (" .937", 47.95, 48.4, 0.6), (" .4", 48.4, 48.9, 0.6)], "de")
+    start = t.text.index(".937")
+    pauses = [TimeSpan(41.0, 46.7), TimeSpan(46.9, 47.1)]  # the customer speaks from 46.7
+    (r,) = align(t, [PiiSpan(start, len(t.text), "NUMBER_SEQUENCE", 0.6, "r")], 60.0, 0.15, 0.25, 0.3, pauses,
+                 snap_max_s=0.4, sentence_gap_min_s=0.4)
+    assert r.start_s == pytest.approx(46.7)
+
+
+def test_a_finding_after_a_slow_word_touching_it_starts_with_that_word():
+    t = Transcript.from_words([(" Meine", 46.5, 46.8, 0.9), (" ist", 46.8, 48.0, 0.8), (" 937", 48.0, 48.6, 0.6)],
+                              "de")
+    start = t.text.index("937")
+    (r,) = align(t, [PiiSpan(start, len(t.text), "NUMBER_SEQUENCE", 0.6, "r")], 60.0, 0.15, 0.25, 0.3, [],
+                 snap_max_s=0.4)
+    assert r.start_s == pytest.approx(46.8)
+    # an ordinary word before a finding keeps its audio
+    t = Transcript.from_words([(" ist", 46.8, 47.1, 0.9), (" 937", 47.1, 47.6, 0.6)], "de")
+    (r,) = align(t, [PiiSpan(4, 7, "NUMBER_SEQUENCE", 0.6, "r")], 60.0, 0.15, 0.25, 0.3, [], snap_max_s=0.4)
+    assert r.start_s == pytest.approx(46.95)

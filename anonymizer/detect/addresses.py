@@ -18,7 +18,9 @@ from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import sentence_last, tokenize
 
 _DE_STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt)"
-_DE_CITY = r"(?:[,\s]+(?:\d{4,5}[,\s]+)?[A-ZÄÖÜ][\wäöüß-]+(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß-]+)?)?"
+# the postcode as ASR writes it: "10115", "-1015", "10 1 1 5" (a dash from ASR, a digit lost, split in groups)
+_DE_CITY = (r"(?:[,\s]+(?:[-–]?\d{1,5}(?:[\s,-]+\d{1,4}){0,4}[,\s]+)?[A-ZÄÖÜ][\wäöüß-]+"
+            r"(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß-]+)?)?")
 _EN_STREET_SUFFIX = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
                      r"terrace|close|crescent|square|parkway|highway)")
 _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"

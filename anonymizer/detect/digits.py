@@ -23,11 +23,17 @@ _LETTERS_DIGITS = re.compile(r"^[A-Z]{2}\d{2,}$")  # "DE89" glued
 # "CT9970966491H791"): its digits count, from three on ("MP3", "4G", "A4" stay words)
 _MIXED = re.compile(r"^[-–—,./]*(?=(?:[^\d]*\d){3})[A-Za-z0-9]*\d[A-Za-z0-9]*[-–—,./]*$")  # "-D0374…" too
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
+# a dictation's first token as ASR writes it: a letter or two glued to a digit or three ("D8" for "D E acht",
+# "DE8"), read as digits when more digits follow; or letters alone ("D", "DE", "D.") right before the digits
+_GLUED_HEAD = re.compile(r"^[-–—,./]*[A-Za-z]{1,2}\d{1,3}$")
+_LETTER_HEAD = re.compile(r"^[-–—,./]*[A-Z]{1,2}[-–—,./]*$")
+MAX_LETTER_HEADS = 2
 
 
 @dataclass(frozen=True)
 class DigitRun:
-    """Tokens ``first..last`` (inclusive) read as the digit string ``digits``.
+    """Tokens ``first..last`` (inclusive) read as the digit string ``digits``; ``start..end`` its characters,
+    from the letters dictated before it ("D E 8937": "D") to its last digit.
 
     ``groups`` is how many separately written numbers the run holds ("19,99" is one, "vier sieben" two).
     """
@@ -121,6 +127,9 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
     lex = lexicon(language)
     tokens = tokenize(text)
     kinds = [_kind(t, lex) for t in tokens]
+    for i in range(len(tokens) - 2, -1, -1):  # "D8 9 3 7": the glued head of a dictated number
+        if not kinds[i] and _GLUED_HEAD.match(tokens[i].text) and kinds[i + 1] in ("digits", "word"):
+            kinds[i] = "digits"
     for i, token in enumerate(tokens):  # "nine for zero": a homophone between digits is a digit
         if not kinds[i] and token.text.lower() in lex.homophones:
             neighbours = [kinds[k] for k in (i - 1, i + 1) if 0 <= k < len(tokens)]
@@ -167,9 +176,15 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
         plus = tokens[i].text.startswith("+")
         if i > 0 and tokens[i - 1].text.lower() in lex.plus_words:
             start, plus = i - 1, True
+        # "D E 8937 …", "D -8937": the letters dictated before the digits are where the number starts (its
+        # characters; ``first`` stays the first number token, where the recognizers look for a country code)
+        head = start
+        while head > 0 and start - head < MAX_LETTER_HEADS and _LETTER_HEAD.match(tokens[head - 1].text) \
+                and not tokens[head - 1].ends_sentence:
+            head -= 1
         digits = "".join(parts)
         if digits:
-            runs.append(DigitRun(start, last, tokens[start].start, tokens[last].end, digits, plus, groups))
+            runs.append(DigitRun(start, last, tokens[head].start, tokens[last].end, digits, plus, groups))
         i = last + 1
     return tuple(tokens), tuple(runs)
 
