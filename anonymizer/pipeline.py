@@ -24,7 +24,7 @@ from anonymizer.config import Config
 from anonymizer.detect import Detector
 from anonymizer.errors import AnonymizerError, OutputExistsError
 from anonymizer.redact import redact
-from anonymizer.report import FileFacts, Report, redacted_text, sha256_file
+from anonymizer.report import GENERIC_ENTITIES, FileFacts, Report, redacted_text, sha256_file
 from anonymizer.spans import intersect, merge
 from anonymizer.transcribe import Transcriber, one_blas_thread
 from anonymizer.types import (
@@ -104,7 +104,11 @@ class ChannelAnalysis:
     transcript: Transcript
     pii: list[PiiSpan]
     redactions: list[Redaction]
-    redacted_text: str
+    marks: tuple[PiiSpan, ...]  # the text shown as placeholders: the findings and the words their audio covers
+
+    @property
+    def redacted_text(self) -> str:
+        return redacted_text(self.transcript, list(self.marks))
 
 
 class Pipeline:
@@ -218,7 +222,7 @@ class Pipeline:
                 found += [PiiSpan(w.char_start, w.char_end, r.entity_type, r.score, r.recognizer)
                           for w in transcript.words if span.start_s <= (w.start_s + w.end_s) / 2 <= span.end_s]
             redactions = [dataclasses.replace(r, channel=channel) for r in redactions]
-        return ChannelAnalysis(channel, speech, transcript, found, redactions, redacted_text(transcript, found))
+        return ChannelAnalysis(channel, speech, transcript, found, redactions, tuple(found))
 
     def _analyze_dialogue(self, source: Audio, analyses: list[ChannelAnalysis], timer: _Timer) -> ChannelAnalysis:
         """Detection on both sides of the call in time order (context crosses channels); keeps only the
@@ -253,7 +257,7 @@ class Pipeline:
                 if words:
                     marked.append(dataclasses.replace(span, char_start=min(w.char_start for w in words),
                                                       char_end=max(w.char_end for w in words)))
-        return ChannelAnalysis(None, [], dialogue, pii, new, redacted_text(dialogue, marked))
+        return ChannelAnalysis(None, [], dialogue, pii, new, tuple(marked))
 
     def spans_to_render(self, redactions: list[Redaction], n_channels: int,
                          speech: dict[int, list[TimeSpan]]) -> dict[int | None, list[TimeSpan]]:
@@ -306,6 +310,7 @@ class Pipeline:
         rc = cfg.redaction
         speech = {a.channel: a.speech for a in analyses if a.channel is not None}
         to_render = self.spans_to_render(redactions, source.n_channels, speech)
+        analyses = [_mark_words_under_redactions(a, to_render, redactions) for a in analyses]
         if self.on_analysis is not None:
             self.on_analysis(input_path, analyses)
         # Personal data is muted before the voice transform (it never enters it); the bleep is
@@ -382,7 +387,34 @@ def _mark_dialogue_findings(analysis: ChannelAnalysis, dialogue: ChannelAnalysis
                                              char_end=max(w.char_end for w in words)))
     if not extra:
         return analysis
-    return dataclasses.replace(analysis, redacted_text=redacted_text(analysis.transcript, [*analysis.pii, *extra]))
+    return dataclasses.replace(analysis, marks=(*analysis.marks, *extra))
+
+
+def _mark_words_under_redactions(analysis: ChannelAnalysis, to_render: dict[int | None, list[TimeSpan]],
+                                 redactions: list[Redaction]) -> ChannelAnalysis:
+    """The placeholder transcript marks every word whose audio is redacted (its middle lies in a span
+    rendered on its channel), not only the findings' words: padding, snapping and the other side's
+    findings silence neighbours too, and a transcript must match its audio ("[ADDRESS] Berlin" under
+    a bleep was a city in the text that nobody could hear)."""
+    def spans_on(channel: int | None) -> list[TimeSpan]:
+        if channel is None:
+            return merge(span for spans in to_render.values() for span in spans)
+        return merge([*to_render.get(None, []), *to_render.get(channel, [])])
+
+    by_channel: dict[int | None, list[TimeSpan]] = {}
+    extra = []
+    for word in analysis.transcript.words:
+        channel = analysis.channel if analysis.channel is not None or len(to_render) == 1 else word.channel
+        spans = by_channel.setdefault(channel, spans_on(channel))
+        middle_s = (word.start_s + word.end_s) / 2
+        if not any(span.start_s < middle_s < span.end_s for span in spans):
+            continue
+        covering = [r for r in redactions if r.start_s < middle_s < r.end_s] or redactions
+        best = max(covering, key=lambda r: (r.entity_type not in GENERIC_ENTITIES, r.score))
+        extra.append(PiiSpan(word.char_start, word.char_end, best.entity_type, best.score, "redacted_audio"))
+    if not extra:
+        return analysis
+    return dataclasses.replace(analysis, marks=(*analysis.marks, *extra))
 
 
 def _finding_text(analyses: list[ChannelAnalysis], redaction: Redaction) -> str:
