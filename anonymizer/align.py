@@ -7,9 +7,47 @@ padded, grown to a minimum length, and clipped to the file.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from anonymizer.spans import clip, ensure_min_duration, pad, snap_to_pauses
 from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript, Word
+
+if TYPE_CHECKING:
+    from anonymizer.config import RedactionConfig
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    """How findings become time spans, in seconds. Built from the config (``from_config``): the config's
+    ``redaction`` section is the one place of every default; a reach of 0 switches a rule off.
+
+    ``pad_before_s``/``pad_after_s``: widen a finding's words; ``snap_max_s``: edges move outward to a
+    pause at most this far (``extend_without_pause``: the whole way when none is in reach);
+    ``sentence_end_reach_s``/``sentence_start_reach_s``: a finding at a sentence's end or start runs on
+    to the gap after or before it (a pause of at least ``sentence_gap_min_s``); ``min_duration_s``.
+    """
+
+    pad_before_s: float
+    pad_after_s: float
+    min_duration_s: float
+    sentence_gap_min_s: float
+    snap_max_s: float = 0.0  # 0: the rule is off (so are the reaches below)
+    extend_without_pause: bool = False
+    sentence_end_reach_s: float = 0.0
+    sentence_start_reach_s: float = 0.0
+
+    @staticmethod
+    def from_config(rc: RedactionConfig) -> AlignSettings:
+        return AlignSettings(
+            pad_before_s=rc.pad_before_ms / 1000, pad_after_s=rc.pad_after_ms / 1000,
+            min_duration_s=rc.min_duration_ms / 1000, snap_max_s=rc.snap_max_ms / 1000,
+            extend_without_pause=rc.snap_without_pause == "extend",
+            sentence_end_reach_s=rc.sentence_end_reach_ms / 1000,
+            sentence_start_reach_s=rc.sentence_start_reach_ms / 1000,
+            sentence_gap_min_s=rc.sentence_gap_ms / 1000,
+        )
 
 
 def words_for_span(transcript: Transcript, span: PiiSpan) -> list[Word]:
@@ -45,7 +83,7 @@ def to_first_speaker(transcript: Transcript, span: PiiSpan) -> PiiSpan:
     return dataclasses.replace(span, char_end=min(span.char_end, last))
 
 
-def to_sentence_gap(span: TimeSpan, pauses: list[TimeSpan], reach_s: float, gap_min_s: float,
+def to_sentence_gap(span: TimeSpan, pauses: Sequence[TimeSpan], reach_s: float, gap_min_s: float,
                     next_word_s: float) -> TimeSpan:
     """``span`` with its end moved to the next pause of at least ``gap_min_s`` that starts within
     ``reach_s``, but not past ``next_word_s``; unchanged when there is none.
@@ -65,7 +103,7 @@ def to_sentence_gap(span: TimeSpan, pauses: list[TimeSpan], reach_s: float, gap_
     return TimeSpan(span.start_s, max(span.end_s, min(min(gaps), next_word_s)))
 
 
-def from_sentence_gap(span: TimeSpan, pauses: list[TimeSpan], reach_s: float, gap_min_s: float,
+def from_sentence_gap(span: TimeSpan, pauses: Sequence[TimeSpan], reach_s: float, gap_min_s: float,
                       previous_word_s: float) -> TimeSpan:
     """``span`` with its start moved back to the end of the last pause of at least ``gap_min_s`` that
     ends within ``reach_s`` before it, but not before ``previous_word_s``; unchanged when there is none.
@@ -110,7 +148,8 @@ SLOW_PER_LETTER_S = 0.2
 TOUCHING_S = 0.05
 
 
-def start_inside_previous(previous: Word, first: Word, pauses: list[TimeSpan], gap_min_s: float) -> float | None:
+def start_inside_previous(previous: Word, first: Word, pauses: Sequence[TimeSpan],
+                          gap_min_s: float) -> float | None:
     """Where a finding may really start when the word before it holds unheard speech, else None.
 
     Whisper glues a dictation's first sounds to the word before it: "D E acht neun" became part of a
@@ -143,8 +182,8 @@ def start_inside_previous(previous: Word, first: Word, pauses: list[TimeSpan], g
     return None
 
 
-def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: list[TimeSpan], start_reach_s: float,
-                  end_reach_s: float, gap_min_s: float) -> TimeSpan:
+def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: Sequence[TimeSpan],
+                  settings: AlignSettings) -> TimeSpan:
     """A stretch Whisper skipped, widened: over a word with a digit right before or after it (Whisper
     gave up inside a dictation: "Ich bin geholfen an 19." and then nothing for "Februar 1941"), then
     to the sentence gaps around it — the words at its edges are the least reliable of all (after a
@@ -152,11 +191,12 @@ def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: list[TimeSpan]
     the next word's end or before the previous word's start.
 
     >>> t = Transcript.from_words([(" Ebene?", 22.0, 23.0, 0.9), (" Ich", 31.3, 32.0, 0.9)], "de")
-    >>> widen_skipped(TimeSpan(23.3, 31.0), t, [TimeSpan(31.94, 32.44)], 1.0, 1.0, 0.4)
+    >>> reach = AlignSettings(0.0, 0.0, 0.0, 0.4, sentence_end_reach_s=1.0, sentence_start_reach_s=1.0)
+    >>> widen_skipped(TimeSpan(23.3, 31.0), t, [TimeSpan(31.94, 32.44)], reach)
     TimeSpan(start_s=23.3, end_s=31.94)
     >>> t = Transcript.from_words([(" an", 49.8, 50.1, 0.9), (" 19.", 50.1, 50.7, 0.8),
     ...                            (" Das", 54.5, 55.2, 0.2)], "de")
-    >>> widen_skipped(TimeSpan(51.0, 54.6), t, [], 1.0, 1.0, 0.4)
+    >>> widen_skipped(TimeSpan(51.0, 54.6), t, [], reach)
     TimeSpan(start_s=50.1, end_s=54.6)
     """
     words = transcript.words
@@ -168,6 +208,8 @@ def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: list[TimeSpan]
         span = TimeSpan(span.start_s, following[0].end_s)
     before = max((w.start_s for w in words if w.start_s < span.start_s), default=0.0)
     after = min((w.end_s for w in words if w.end_s > span.end_s), default=float("inf"))
+    end_reach_s, start_reach_s, gap_min_s = (settings.sentence_end_reach_s, settings.sentence_start_reach_s,
+                                             settings.sentence_gap_min_s)
     widened = to_sentence_gap(span, pauses, end_reach_s, gap_min_s, after) if end_reach_s > 0 else span
     return from_sentence_gap(widened, pauses, start_reach_s, gap_min_s, before) if start_reach_s > 0 else widened
 
@@ -176,22 +218,10 @@ def time_span_of(words: list[Word]) -> TimeSpan:
     return TimeSpan(min(w.start_s for w in words), max(w.end_s for w in words))
 
 
-def align(
-    transcript: Transcript,
-    spans: list[PiiSpan],
-    duration_s: float,
-    pad_before_s: float = 0.25,
-    pad_after_s: float = 0.25,
-    min_duration_s: float = 0.3,
-    pauses: list[TimeSpan] | None = None,
-    snap_max_s: float = 0.0,
-    extend_without_pause: bool = True,
-    sentence_end_reach_s: float = 0.0,
-    sentence_gap_min_s: float = 0.4,
-    sentence_start_reach_s: float = 0.0,
-) -> list[Redaction]:
+def align(transcript: Transcript, spans: Sequence[PiiSpan], duration_s: float, settings: AlignSettings,
+          pauses: Sequence[TimeSpan] = ()) -> list[Redaction]:
     """One ``Redaction`` per detected span: its words' time range, padded, snapped outward to the
-    nearest pause (within ``snap_max_s``), lengthened to ``min_duration_s``, clipped.
+    nearest pause (within ``settings.snap_max_s``), lengthened to ``min_duration_s``, clipped.
 
     A span whose last word ends a sentence ("… Davis.", "… 2651.") runs on to the gap after the
     sentence — the next pause of at least ``sentence_gap_min_s`` within ``sentence_end_reach_s``, never
@@ -209,7 +239,8 @@ def align(
     apart here so the report can list each finding — rendering merges them.
 
     >>> t = Transcript.from_words([(" Anna", 1.0, 1.4, 0.9)], "en")
-    >>> [(r.start_s, r.end_s, r.entity_type) for r in align(t, [PiiSpan(0, 4, "PERSON", 0.8, "r")], duration_s=2.0)]
+    >>> settings = AlignSettings(pad_before_s=0.25, pad_after_s=0.25, min_duration_s=0.3, sentence_gap_min_s=0.4)
+    >>> [(r.start_s, r.end_s, r.entity_type) for r in align(t, [PiiSpan(0, 4, "PERSON", 0.8, "r")], 2.0, settings)]
     [(0.75, 1.65, 'PERSON')]
     """
     redactions = []
@@ -219,33 +250,35 @@ def align(
             continue
         index = transcript.words.index(words[0])
         before = transcript.words[index - 1] if index > 0 else None
-        padded = pad(time_span_of(words), pad_before_s, pad_after_s)
+        padded = pad(time_span_of(words), settings.pad_before_s, settings.pad_after_s)
         span_s = padded
-        if snap_max_s > 0:
+        if settings.snap_max_s > 0:
             # the start snaps back to a pause, never across the word before (Whisper timed "Deborah" early,
             # and the snap reached the pause before "My name is": all three were bleeped); the end keeps
             # its full reach — word ends run early, and the next word is often timed into the finding
             previous_end_s = before.end_s if before is not None else 0.0
-            span_s = snap_to_pauses(span_s, pauses or [], snap_max_s, extend_without_pause)
+            span_s = snap_to_pauses(span_s, list(pauses), settings.snap_max_s, settings.extend_without_pause)
             span_s = TimeSpan(max(span_s.start_s, min(padded.start_s, previous_end_s)), span_s.end_s)
-        if before is not None and (inside_s := start_inside_previous(before, words[0], pauses or [],
-                                                                      sentence_gap_min_s)) is not None:
+        if before is not None and (inside_s := start_inside_previous(before, words[0], pauses,
+                                                                      settings.sentence_gap_min_s)) is not None:
             span_s = TimeSpan(min(span_s.start_s, inside_s), span_s.end_s)
         following = index + len(words)  # a span's words are consecutive
         after = transcript.words[following] if following < len(transcript.words) else None
         stretched = after is not None and stretched_over_silence(after)
-        if sentence_end_reach_s > 0 and (words[-1].text.rstrip().endswith((".", "?", "!")) or stretched):
+        if settings.sentence_end_reach_s > 0 and (words[-1].text.rstrip().endswith((".", "?", "!")) or stretched):
             # a word stretched over a silence starts where nothing tells where: only its end is a limit
             limit_s = after.end_s if after is not None and stretched else min(
                 (w.start_s for w in transcript.words if w.start_s >= words[-1].end_s and w is not words[-1]),
                 default=duration_s)
-            span_s = to_sentence_gap(span_s, pauses or [], sentence_end_reach_s, sentence_gap_min_s, limit_s)
-        if sentence_start_reach_s > 0 and (before is None or before.text.rstrip().endswith((".", "?", "!"))):
-            span_s = from_sentence_gap(span_s, pauses or [], sentence_start_reach_s, sentence_gap_min_s,
+            span_s = to_sentence_gap(span_s, pauses, settings.sentence_end_reach_s, settings.sentence_gap_min_s,
+                                     limit_s)
+        if settings.sentence_start_reach_s > 0 and (before is None or before.text.rstrip().endswith((".", "?", "!"))):
+            span_s = from_sentence_gap(span_s, pauses, settings.sentence_start_reach_s, settings.sentence_gap_min_s,
                                        before.end_s if before is not None else 0.0)
-        clipped = clip(ensure_min_duration(span_s, min_duration_s), duration_s)
+        clipped = clip(ensure_min_duration(span_s, settings.min_duration_s), duration_s)
         if clipped is None:
             continue
-        redactions.append(Redaction(round(clipped.start_s, 3), round(clipped.end_s, 3), span.entity_type,
-                                    span.score, span.recognizer, span.char_start, span.char_end))
+        # rounded to the millisecond, never past the file's end
+        redactions.append(Redaction(round(clipped.start_s, 3), min(round(clipped.end_s, 3), duration_s),
+                                    span.entity_type, span.score, span.recognizer, span.char_start, span.char_end))
     return sorted(redactions, key=lambda r: (r.start_s, r.end_s))

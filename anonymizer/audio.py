@@ -22,6 +22,7 @@ from anonymizer.types import Audio
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".mp4", ".aac", ".oga", ".webm")
 MAX_CHANNELS = 8  # FFmpeg has default channel layouts up to 7.1; more cannot be written back
+ASR_SAMPLE_RATE_HZ = 16000  # what webrtcvad and Whisper take (``to_mono_16k``)
 
 
 @dataclass(frozen=True)
@@ -310,16 +311,16 @@ def to_mono_16k(audio: Audio) -> np.ndarray:
     import av
 
     mono = np.ascontiguousarray(audio.samples.mean(axis=1), dtype=np.float32)
-    if audio.sample_rate_hz == 16000:
+    if audio.sample_rate_hz == ASR_SAMPLE_RATE_HZ:
         return mono
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=16000)
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=ASR_SAMPLE_RATE_HZ)
     frame = av.AudioFrame.from_ndarray(mono[None, :], format="flt", layout="mono")
     frame.sample_rate = audio.sample_rate_hz
     frame.pts = 0
     chunks = [out.to_ndarray().ravel() for out in resampler.resample(frame)]
     chunks += [out.to_ndarray().ravel() for out in resampler.resample(None)]
     out = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
-    expected = int(round(audio.n_samples * 16000 / audio.sample_rate_hz))
+    expected = int(round(audio.n_samples * ASR_SAMPLE_RATE_HZ / audio.sample_rate_hz))
     if len(out) < expected:  # the resampler's flush can fall a few samples short; keep the timeline exact
         out = np.pad(out, (0, expected - len(out)))
     return out[:expected].astype(np.float32, copy=False)

@@ -15,17 +15,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from anonymizer import __version__
+from anonymizer.console import shown
 
 if TYPE_CHECKING:
+    from anonymizer.batch.executors import PipelineFactory
     from anonymizer.config import Config
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REVIEW = 0, 1, 2, 3
-VOICE_CHOICES: dict[str, list[dict[str, Any]]] = {
-    "none": [],
-    "pitch": [{"transform": "pitch", "range": [2.0, 4.0], "either_sign": True}],
-    "mcadams": [{"transform": "mcadams", "range": [0.7, 0.85]}],
-    "formant": [{"transform": "formant", "range": [1.1, 1.2], "either_sign": False}],
-}
+VOICE_NAMES = ("default", "formant", "pitch", "mcadams", "none")  # config.VOICE_CHAINS
 
 
 TRI_STATE = {"redact_uncertain", "all_channels"}  # --x/--no-x flags: None when not given
@@ -48,13 +45,24 @@ def _overrides(**options: Any) -> dict[str, Any]:
             raise click.UsageError("--pitch-semitones goes with --voice pitch")
         out["voice"] = {"chain": [{"transform": "pitch", "range": [semitones, semitones]}]}
     elif voice is not None and voice != "default":
-        out["voice"] = {"chain": VOICE_CHOICES[voice]}
+        from anonymizer.config import VOICE_CHAINS
+
+        out["voice"] = {"chain": [step.model_dump(mode="json") for step in VOICE_CHAINS[voice]]}
     for key, value in options.items():
         if value is None or value == () or (value is False and key not in TRI_STATE):
             continue
         section, field = mapping[key]
         out.setdefault(section, {})[field] = list(value) if isinstance(value, tuple) else value
     return out
+
+
+def _pipeline_factory() -> PipelineFactory:
+    """How the commands build their pipeline: the real engines, unless a caller (a test) passes another
+    factory as the click context's ``obj`` (``CliRunner().invoke(cli, args, obj=factory)``)."""
+    from anonymizer.batch.executors import real_pipeline
+
+    injected = click.get_current_context().find_root().obj
+    return injected if injected is not None else real_pipeline
 
 
 def _load_config(config: str | None, overrides: dict[str, Any]) -> Config:
@@ -86,7 +94,7 @@ def pipeline_options(function: Any) -> Any:
         click.option("--format", "output_format", type=click.Choice(["wav", "flac", "mp3", "ogg", "m4a"]),
                      help="Output format (default: like the input)."),
         click.option("--redaction", type=click.Choice(["bleep", "silence"]), help="How redacted speech is replaced."),
-        click.option("--voice", type=click.Choice(["default", "mcadams", "formant", "pitch", "none"]),
+        click.option("--voice", type=click.Choice(VOICE_NAMES),
                      help="Voice transform: the config's chain (default), one transform alone, or none."),
         click.option("--pitch-semitones", type=float,
                      help="A fixed pitch shift instead of the voice chain (parameters drawn per speaker are safer)."),
@@ -118,25 +126,25 @@ def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, o
         **options: Any) -> None:
     """Anonymize INPUTS: writes <stem>.anon.<ext> and <stem>.anon.json for each."""
     from anonymizer.errors import AnonymizerError
-    from anonymizer.pipeline import Pipeline
 
     cfg = _load_config(config, _overrides(**options))
     try:
-        pipeline = Pipeline.from_config(cfg)
+        pipeline = _pipeline_factory()(cfg)
     except AnonymizerError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_FAILED)
     failed = 0
     for path in inputs:
         result = pipeline.run(path, output_dir, overwrite, verify=verify)
-        if result.status == "ok":
+        if result.ok:
             counts = Counter(r.entity_type for r in result.redactions)
             summary = ", ".join(f"{name} {n}" for name, n in sorted(counts.items())) or "nothing to redact"
             checked = f"; verify: {result.verification}" if result.verification else ""
-            click.echo(f"ok: {path} -> {result.output_path} ({len(result.redactions)} redactions: {summary}){checked}")
+            click.echo(f"ok: {shown(path)} -> {shown(result.output_path or '')} ({len(result.redactions)} redactions: "
+                       f"{summary}){checked}")
         else:
             failed += 1
-            click.echo(f"failed: {result.error}", err=True)
+            click.echo(f"failed: {shown(result.error or '')}", err=True)
     if failed:
         click.echo(f"{failed} of {len(inputs)} input(s) failed; no audio was written for them", err=True)
         sys.exit(EXIT_FAILED)
@@ -168,7 +176,7 @@ def batch(in_dir: Path, out_dir: Path, jobs: int, include: tuple[str, ...], excl
     batch_options = BatchOptions(in_dir, out_dir, jobs, include, exclude, retry_failed, dry_run, quiet, backend,
                                  address)
     try:
-        summary = run_batch(batch_options, cfg)
+        summary = run_batch(batch_options, cfg, pipeline_factory=_pipeline_factory())
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
     except AnonymizerError as exc:
@@ -181,13 +189,13 @@ def batch(in_dir: Path, out_dir: Path, jobs: int, include: tuple[str, ...], excl
 def _print_batch_summary(summary: Any, dry_run: bool, quiet: bool) -> None:
     if dry_run:
         for row in summary.rows:
-            click.echo(f"{row.status}: {row.relative}" + (f" ({row.detail})" if row.detail else ""))
+            click.echo(f"{row.status}: {shown(row.relative)}" + (f" ({shown(row.detail)})" if row.detail else ""))
         return
-    counts = Counter(row.status for row in summary.rows)
-    failures = [row for row in summary.rows if row.status.startswith("failed")]
+    counts = Counter(row.status.value for row in summary.rows)
+    failures = [row for row in summary.rows if row.status.failed]
     if quiet:
         for row in failures:
-            click.echo(f"failed: {row.detail}", err=True)
+            click.echo(f"failed: {shown(row.detail)}", err=True)
     from rich.console import Console
     from rich.table import Table
 
@@ -224,27 +232,30 @@ def verify(original: Path, anonymized: Path, report_path: Path | None, config: s
     """
     import json
 
-    from anonymizer.errors import AnonymizerError
-    from anonymizer.pipeline import Pipeline
-    from anonymizer.verify import load_report, report_path_for
+    from anonymizer.errors import AnonymizerError, ReportError
+    from anonymizer.report import read_report
+    from anonymizer.verify import report_path_for
 
     cfg = _load_config(config, _overrides(model=model, language=language))
-    report = load_report(report_path or report_path_for(anonymized))
     try:
-        verdict = Pipeline.from_config(cfg).verifier().verify(original, anonymized, report)
+        report = read_report(report_path or report_path_for(anonymized))
+    except ReportError as exc:
+        raise click.UsageError(str(exc)) from exc
+    try:
+        verdict = _pipeline_factory()(cfg).verifier().verify(original, anonymized, report)
     except AnonymizerError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_FAILED)
     if as_json:
         click.echo(json.dumps(verdict.to_json(), indent=2))
     else:
-        click.echo(f"{verdict.status}: {anonymized} ({verdict.checked_items} items from the original checked, "
+        click.echo(f"{verdict.status}: {shown(anonymized)} ({verdict.checked_items} items from the original checked, "
                    f"model {verdict.model})")
         for f in verdict.findings:
             where = f" {f.entity_type} {f.start_s:.2f}-{f.end_s:.2f} s" if f.entity_type else ""
             channel = f" (channel {f.channel})" if f.channel is not None else ""
             click.echo(f"  {f.level}{where}{channel}: {f.reason}")
-    sys.exit({"PASS": EXIT_OK, "REVIEW": EXIT_REVIEW}.get(verdict.status, EXIT_FAILED))
+    sys.exit({"PASS": EXIT_OK, "REVIEW": EXIT_REVIEW}.get(verdict.status.value, EXIT_FAILED))
 
 
 @cli.command()

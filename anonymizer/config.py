@@ -36,6 +36,12 @@ class TranscriptionConfig(_Strict):
     )
 
 
+    @property
+    def forced_language(self) -> str | None:
+        """The language the user set, or None when Whisper detects it (``auto``)."""
+        return None if self.language == "auto" else self.language
+
+
 class VadConfig(_Strict):
     aggressiveness: int = Field(2, ge=0, le=3)
     frame_ms: Literal[10, 20, 30] = 30
@@ -106,6 +112,16 @@ DEFAULT_VOICE_CHAIN = (
 )
 
 
+# ``--voice NAME``: the default chain, one of its transforms alone, McAdams alone, or none
+VOICE_CHAINS: dict[str, tuple[VoiceStep, ...]] = {
+    "default": DEFAULT_VOICE_CHAIN,
+    "formant": DEFAULT_VOICE_CHAIN[:1],
+    "pitch": DEFAULT_VOICE_CHAIN[1:],
+    "mcadams": (VoiceStep(transform="mcadams", range=(0.7, 0.85)),),
+    "none": (),
+}
+
+
 class VoiceConfig(_Strict):
     chain: tuple[VoiceStep, ...] = Field(DEFAULT_VOICE_CHAIN, description="transforms in order; empty: voice kept")
     seed: int | None = Field(None, description="None: a new secret seed per run. Set only for reproducible tests")
@@ -127,10 +143,13 @@ class Config(_Strict):
     def hash(self) -> str:
         """sha256 of the canonical JSON of the effective config (first 16 hex digits).
 
-        The voice seed is left out: it is a secret, and a hash of a small number can be inverted.
+        The voice seed is left out: it is a secret, and a hash of a small number can be inverted. So is
+        ``transcription.cpu_threads``: the batch executors share the cores out among workers (the outputs
+        are the same bytes for any thread count), and a file's state key must not change with ``--jobs``.
         """
         data = self.model_dump(mode="json")
         data["voice"]["seed"] = "set" if data["voice"]["seed"] is not None else None
+        del data["transcription"]["cpu_threads"]
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 

@@ -27,5 +27,5 @@ class OutputExistsError(AnonymizerError):
     """The output exists and ``--overwrite`` was not given."""
 
 
-class PipelineError(AnonymizerError):
-    """A stage failed while processing a file; no output audio was written."""
+class ReportError(AnonymizerError):
+    """A report could not be read: missing keys, wrong types, another schema version."""

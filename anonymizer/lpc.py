@@ -1,4 +1,4 @@
-"""Frame-based LPC pole warping: the McAdams transform and formant shifting (numpy/scipy).
+"""Frame-based LPC pole warping: the McAdams transform and formant shifting (numpy only).
 
 The VoicePrivacy Challenge's signal-processing baseline (B2): each 20 ms frame (10 ms hop, Hann window,
 which sums to a constant at 50 % overlap) is split by LPC into a spectral envelope (poles) and a residual

@@ -1,4 +1,5 @@
-"""Make redacted time ranges unintelligible: ``bleep`` or ``silence`` (a registry by name).
+"""Make redacted time ranges unintelligible: ``bleep`` or ``silence`` (a registry by name), and which
+spans are redacted on which channel (``spans_to_render``).
 
 Every channel is redacted at a redacted time. Inside a range no original sample survives; the
 original fades out over ``fade_ms`` *before* the range and back in *after* it, and the tone fades
@@ -7,12 +8,13 @@ in and out inside it, so there are no clicks at either edge.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from anonymizer.audio import seconds_to_sample
-from anonymizer.types import Audio, TimeSpan
+from anonymizer.spans import intersect, merge
+from anonymizer.types import Audio, Redaction, TimeSpan
 
 MIN_TONE_DBFS = -30.0
 MAX_TONE_DBFS = -6.0
@@ -105,3 +107,54 @@ def redact(
     except KeyError:
         raise ValueError(f"unknown redaction method {method!r}; choose one of {', '.join(REDACTORS)}") from None
     return redactor(audio, spans, fade_ms=fade_ms, tone_hz=tone_hz, reference=reference)
+
+
+def spans_to_render(redactions: Sequence[Redaction], n_channels: int, speech: Mapping[int, Sequence[TimeSpan]],
+                    all_channels: bool, merge_gap_s: float) -> dict[int | None, list[TimeSpan]]:
+    """The spans to redact per channel (key None: on every channel), merged across gaps under ``merge_gap_s``.
+
+    A finding on one channel of a call is redacted there in full. With ``all_channels``, it is redacted
+    on the other channels too (echo and crosstalk carry its audio) where its own channel has speech (VAD,
+    padded): while that side is silent there is nothing of it to echo, and the other side's words stay —
+    a finding's words can span the pauses in which the other side talked (Whisper only hears the speech
+    regions, so every word's audio lies inside them). Findings of no single channel (the mix, or a
+    dialogue finding with words on both sides) are redacted on every channel in full.
+
+    >>> r = [Redaction(1.0, 2.0, "PERSON", 0.8, "r", channel=1)]
+    >>> spans_to_render(r, 2, {0: [], 1: [TimeSpan(1.5, 3.0)]}, all_channels=True, merge_gap_s=0.2)
+    {0: [TimeSpan(start_s=1.5, end_s=2.0)], 1: [TimeSpan(start_s=1.0, end_s=2.0)]}
+    >>> spans_to_render(r, 2, {0: [], 1: []}, all_channels=False, merge_gap_s=0.2)
+    {1: [TimeSpan(start_s=1.0, end_s=2.0)]}
+    """
+    if not all_channels:
+        by_channel: dict[int | None, list[TimeSpan]] = {}
+        for r in redactions:
+            by_channel.setdefault(r.channel, []).append(r.span)
+        return {c: merge(spans, collar_s=merge_gap_s) for c, spans in by_channel.items()}
+    if not speech or all(r.channel is None for r in redactions):
+        return {None: merge((r.span for r in redactions), collar_s=merge_gap_s)}
+    rendered: dict[int | None, list[TimeSpan]] = {}
+    for c in range(n_channels):
+        spans: list[TimeSpan] = []
+        for r in redactions:
+            if r.channel is None or r.channel == c or r.channel not in speech:
+                spans.append(r.span)
+            else:  # (no speech at all under it: VAD missed it, keep it whole)
+                spans += intersect(r.span, speech[r.channel]) or [r.span]
+        rendered[c] = merge(spans, collar_s=merge_gap_s)
+    return rendered
+
+
+def redact_channels(audio: Audio, spans: Mapping[int | None, Sequence[TimeSpan]], method: str, fade_ms: float,
+                    tone_hz: float, reference: Audio | None = None) -> Audio:
+    """Redact ``spans[None]`` on every channel and ``spans[c]`` on channel ``c`` only."""
+    out = redact(audio, list(spans.get(None, [])), method, fade_ms, tone_hz, reference=reference)
+    own = {c: list(s) for c, s in spans.items() if c is not None and s}
+    if not own:
+        return out
+    samples = out.samples.copy()
+    for channel, channel_spans in own.items():
+        one = out.with_samples(samples[:, channel : channel + 1])
+        ref = reference.channel(channel) if reference is not None else None
+        samples[:, channel : channel + 1] = redact(one, channel_spans, method, fade_ms, tone_hz, reference=ref).samples
+    return out.with_samples(samples)

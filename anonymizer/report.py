@@ -1,20 +1,31 @@
-"""The JSON report written next to each output, and the redacted transcript.
+"""The JSON report written next to each output, typed both ways, and the placeholder transcript.
 
-Entity types, times, scores and recognizers only; raw transcript text (which holds the personal
-data) only when the user asks for it (``include_text``).
+Entity types, times, scores and recognizers only; raw transcript text (which holds the personal data)
+only when the user asks for it (``include_text``). ``Report.from_json`` is the one reader of a report:
+it validates the shape and the schema version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from anonymizer import __version__
+from anonymizer.errors import ReportError
 from anonymizer.spans import total_duration_s
-from anonymizer.types import ModelInfo, PiiSpan, Redaction, StageTiming, Transcript
+from anonymizer.types import (
+    FileStatus,
+    ModelInfo,
+    PiiSpan,
+    Redaction,
+    StageTiming,
+    Transcript,
+    Verdict,
+)
 
 REPORT_SCHEMA_VERSION = 1
 # When findings overlap, the placeholder names the most specific one.
@@ -67,12 +78,29 @@ class FileFacts:
         return {"path": str(self.path), "sha256": self.sha256, "duration_s": round(self.duration_s, 3),
                 "sample_rate_hz": self.sample_rate_hz, "channels": self.n_channels}
 
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> FileFacts:
+        return FileFacts(Path(data["path"]), data["sha256"], float(data["duration_s"]), int(data["sample_rate_hz"]),
+                         int(data["channels"]))
+
+
+@dataclass(frozen=True)
+class ChannelTranscript:
+    """One channel's placeholder transcript (stereo calls transcribed per channel)."""
+
+    channel: int
+    language: str
+    transcript_redacted: str
+
 
 @dataclass(frozen=True)
 class Report:
+    """What was done to one file. ``config`` is the effective config as JSON, with the phrases the user
+    typed (deny/allow) replaced by counts and the voice seed hidden (``config_for_report``)."""
+
     input: FileFacts
     output: FileFacts
-    config: dict[str, Any]
+    config: Mapping[str, Any]
     config_hash: str
     models: tuple[ModelInfo, ...]
     language: str
@@ -80,13 +108,14 @@ class Report:
     redactions: tuple[Redaction, ...]
     transcript_redacted: str
     timings: tuple[StageTiming, ...]
-    status: str = "ok"
-    voice_transform: tuple[str, ...] = ()
+    status: FileStatus = FileStatus.OK
+    voice_transforms: tuple[str, ...] = ()
     transcript_raw: str | None = None
     redaction_texts: tuple[str, ...] | None = None
-    warnings: tuple[str, ...] = field(default=())
-    channel_transcripts: tuple[tuple[int, str, str], ...] = ()  # (channel, language, redacted text) per channel
-    verification: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()
+    channels: tuple[ChannelTranscript, ...] = ()
+    verification: Verdict | None = None
+    tool_version: str = __version__
 
     def to_json(self) -> dict[str, Any]:
         redactions = []
@@ -100,33 +129,97 @@ class Report:
             redactions.append(item)
         data: dict[str, Any] = {
             "schema_version": REPORT_SCHEMA_VERSION,
-            "tool": {"name": "anonymizer", "version": __version__},
-            "status": self.status,
+            "tool": {"name": "anonymizer", "version": self.tool_version},
+            "status": self.status.value,
             "input": self.input.to_json(),
             "output": self.output.to_json(),
-            "config": self.config,
+            "config": dict(self.config),
             "config_hash": self.config_hash,
             "models": [{"name": m.name, "source": m.source, "location": m.location} for m in self.models],
             "language": self.language,
             "language_probability": round(self.language_probability, 3),
-            "voice_transforms": list(self.voice_transform),
+            "voice_transforms": list(self.voice_transforms),
             "redactions": redactions,
             "redacted_seconds": round(total_duration_s(r.span for r in self.redactions), 3),
             "transcript_redacted": self.transcript_redacted,
             "timings_s": {t.stage: round(t.wall_s, 4) for t in self.timings},
             "warnings": list(self.warnings),
         }
-        if self.channel_transcripts:
-            data["channels"] = [{"channel": c, "language": lang, "transcript_redacted": text}
-                                for c, lang, text in self.channel_transcripts]
+        if self.channels:
+            data["channels"] = [{"channel": c.channel, "language": c.language,
+                                 "transcript_redacted": c.transcript_redacted} for c in self.channels]
         if self.verification is not None:
-            data["verification"] = self.verification
+            data["verification"] = self.verification.to_json()
         if self.transcript_raw is not None:
             data["transcript_raw"] = self.transcript_raw
         return data
 
     def to_bytes(self) -> bytes:
         return (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    @staticmethod
+    def from_json(data: Any, source: str = "report") -> Report:
+        """Read a report back. Raises ``ReportError`` naming ``source`` and every problem."""
+        if not isinstance(data, dict):
+            raise ReportError(f"{source}: not a report (a JSON object is expected)")
+        problems = validate_report(data)
+        if data.get("schema_version") != REPORT_SCHEMA_VERSION and "schema_version" not in " ".join(problems):
+            problems.append(f"schema_version: {data.get('schema_version')!r}, this tool reads "
+                            f"{REPORT_SCHEMA_VERSION}")
+        if problems:
+            raise ReportError(f"{source}: invalid report: {'; '.join(problems)}")
+        try:
+            items = data["redactions"]
+            return Report(
+                input=FileFacts.from_json(data["input"]),
+                output=FileFacts.from_json(data["output"]),
+                config=data["config"],
+                config_hash=data["config_hash"],
+                models=tuple(ModelInfo(m["name"], m["source"], m["location"]) for m in data["models"]),
+                language=data["language"],
+                language_probability=float(data.get("language_probability", 1.0)),
+                redactions=tuple(Redaction(float(r["start_s"]), float(r["end_s"]), r["entity_type"], float(r["score"]),
+                                           r["recognizer"], channel=r.get("channel")) for r in items),
+                transcript_redacted=data["transcript_redacted"],
+                timings=tuple(StageTiming(stage, float(s)) for stage, s in data["timings_s"].items()),
+                status=FileStatus(data["status"]),
+                voice_transforms=tuple(data.get("voice_transforms", ())),
+                transcript_raw=data.get("transcript_raw"),
+                redaction_texts=(tuple(r["text"] for r in items) if items and all("text" in r for r in items)
+                                 else None),
+                warnings=tuple(data.get("warnings", ())),
+                channels=tuple(ChannelTranscript(int(c["channel"]), c["language"], c["transcript_redacted"])
+                               for c in data.get("channels", ())),
+                verification=Verdict.from_json(data["verification"]) if "verification" in data else None,
+                tool_version=data["tool"].get("version", ""),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ReportError(f"{source}: invalid report ({exc.__class__.__name__}: {exc})") from exc
+
+
+def read_report(path: Path) -> Report | None:
+    """The report at ``path``; None when there is none. Raises ``ReportError`` when it is unreadable."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read the report ({exc.strerror})") from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ReportError(f"{path}: not a JSON report ({exc.__class__.__name__})") from exc
+    return Report.from_json(data, str(path))
+
+
+def config_for_report(config: Any) -> dict[str, Any]:
+    """The effective config as JSON, with the deny/allow phrases (names the user typed) replaced by counts
+    and the voice seed hidden."""
+    data: dict[str, Any] = config.model_dump(mode="json")
+    data["voice"]["seed"] = "set (not shown)" if config.voice.seed is not None else "secret, per run"
+    for key in ("deny", "allow"):
+        data["detection"][key] = f"{len(data['detection'][key])} phrase(s), not shown"
+    return data
 
 
 REQUIRED_KEYS = {

@@ -16,11 +16,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from anonymizer.audio import ASR_SAMPLE_RATE_HZ as SAMPLE_RATE_HZ
 from anonymizer.errors import ConfigError
 from anonymizer.models import LocatedModel
 from anonymizer.types import ModelInfo, TimeSpan, Transcript
 
-SAMPLE_RATE_HZ = 16000
 SAMPLING_SEED = 20240517
 
 

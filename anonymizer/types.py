@@ -6,8 +6,11 @@ Every stage takes and returns these; no dicts cross a module boundary. Times are
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -208,6 +211,69 @@ class Redaction:
         return TimeSpan(self.start_s, self.end_s)
 
 
+class _StrEnum(str, Enum):
+    """A status that is its value in JSON, logs and f-strings."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class FileStatus(_StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+
+
+class VerifyStatus(_StrEnum):
+    PASS = "PASS"
+    REVIEW = "REVIEW"
+    FAIL = "FAIL"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason of a verification, by entity type and time — never the text."""
+
+    level: VerifyStatus  # FAIL or REVIEW
+    reason: str
+    entity_type: str = ""
+    start_s: float = -1.0
+    end_s: float = -1.0
+    channel: int | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``anonymizer verify``'s answer: FAIL when any finding fails, REVIEW when any needs a listen."""
+
+    status: VerifyStatus
+    findings: tuple[Finding, ...] = ()
+    checked_items: int = 0
+    model: str = ""
+
+    @staticmethod
+    def of(findings: list[Finding], checked_items: int, model: str) -> Verdict:
+        levels = {f.level for f in findings}
+        status = (VerifyStatus.FAIL if VerifyStatus.FAIL in levels
+                  else VerifyStatus.REVIEW if VerifyStatus.REVIEW in levels else VerifyStatus.PASS)
+        return Verdict(status, tuple(findings), checked_items, model)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status.value, "checked_items": self.checked_items, "model": self.model,
+                "findings": [{"level": f.level.value, "reason": f.reason, "entity_type": f.entity_type,
+                              "start_s": f.start_s, "end_s": f.end_s, "channel": f.channel} for f in self.findings]}
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> Verdict:
+        return Verdict(VerifyStatus(data["status"]),
+                       tuple(Finding(VerifyStatus(f["level"]), f["reason"], f.get("entity_type", ""),
+                                     float(f.get("start_s", -1.0)), float(f.get("end_s", -1.0)), f.get("channel"))
+                             for f in data.get("findings", ())),
+                       int(data.get("checked_items", 0)), str(data.get("model", "")))
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """Which model was used and where it was found (path, package, cache or download)."""
@@ -225,13 +291,20 @@ class StageTiming:
 
 @dataclass(frozen=True)
 class FileResult:
-    """What happened to one input file."""
+    """What happened to one input file: what callers (CLI, batch, Ray) need, so nobody re-reads a report."""
 
     input_path: Path
-    status: str  # "ok" | "failed"
+    status: FileStatus
     output_path: Path | None = None
     report_path: Path | None = None
     error: str | None = None
     redactions: tuple[Redaction, ...] = ()
-    timings: tuple[StageTiming, ...] = field(default=())
-    verification: str | None = None  # PASS | REVIEW | FAIL with --verify
+    timings: tuple[StageTiming, ...] = ()
+    verification: VerifyStatus | None = None  # with --verify
+    output_sha256: str | None = None
+    duration_s: float = 0.0  # of the input
+    models: tuple[ModelInfo, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status is FileStatus.OK

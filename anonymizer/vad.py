@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from anonymizer.audio import ASR_SAMPLE_RATE_HZ as VAD_SAMPLE_RATE_HZ
 from anonymizer.spans import merge, pad
 from anonymizer.types import TimeSpan
-
-VAD_SAMPLE_RATE_HZ = 16000
 
 
 def speech_regions(

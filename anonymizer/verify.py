@@ -15,56 +15,29 @@ Findings carry entity types and times, never the text (the report is PII-free).
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from anonymizer import audio as audio_io
 from anonymizer.align import time_span_of, words_for_span
+from anonymizer.analysis import detect_channel, transcribe_channel
+from anonymizer.config import VadConfig
 from anonymizer.detect import Detector
 from anonymizer.detect.digits import digit_runs
-from anonymizer.report import sha256_file
+from anonymizer.detect.lexicon import stop_words
+from anonymizer.report import Report, sha256_file
 from anonymizer.spans import merge
 from anonymizer.transcribe import Transcriber, one_blas_thread
-from anonymizer.types import Audio, PiiSpan, TimeSpan, Transcript
-from anonymizer.vad import speech_regions
+from anonymizer.types import Audio, Finding, TimeSpan, Transcript, Verdict, VerifyStatus
 
 LEAK_WINDOW_S = 2.0
 MIN_WORD_CHARS = 4
 DIGIT_GRAM = 5
 IGNORED_ENTITIES = {"UNCERTAIN", "UNTRANSCRIBED_SPEECH"}
 COVER_TOLERANCE_S = 0.05
-
-
-@dataclass(frozen=True)
-class Finding:
-    level: str  # "FAIL" | "REVIEW"
-    reason: str
-    entity_type: str = ""
-    start_s: float = -1.0
-    end_s: float = -1.0
-    channel: int | None = None
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: str  # "PASS" | "REVIEW" | "FAIL"
-    findings: tuple[Finding, ...] = field(default=())
-    checked_items: int = 0
-    model: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "checked_items": self.checked_items, "model": self.model,
-                "findings": [asdict(f) for f in self.findings]}
-
-
-def _verdict(findings: list[Finding], checked: int, model: str) -> Verdict:
-    levels = {f.level for f in findings}
-    status = "FAIL" if "FAIL" in levels else "REVIEW" if "REVIEW" in levels else "PASS"
-    return Verdict(status, tuple(findings), checked, model)
+FAIL, REVIEW = VerifyStatus.FAIL, VerifyStatus.REVIEW
 
 
 def value_keys(text: str, language: str) -> tuple[set[str], list[str]]:
@@ -83,7 +56,7 @@ def value_keys(text: str, language: str) -> tuple[set[str], list[str]]:
     number_chars = {i for run in runs for i in range(run.start, run.end)}
     rest = "".join(ch if i not in number_chars else " " for i, ch in enumerate(text))
     words = {w for w in re.findall(r"[^\W\d_]+", rest.lower())
-             if len(w) >= MIN_WORD_CHARS and w not in _stop_words(language)}
+             if len(w) >= MIN_WORD_CHARS and w not in _function_words()}
     if len(digits) > DIGIT_GRAM:
         grams = sorted({digits[i : i + DIGIT_GRAM] for i in range(len(digits) - DIGIT_GRAM + 1)})
     else:
@@ -92,12 +65,9 @@ def value_keys(text: str, language: str) -> tuple[set[str], list[str]]:
 
 
 @cache
-def _stop_words(language: str) -> frozenset[str]:
-    """Function words ("that", "also", "eine"): hearing them again reveals nothing (spaCy's lists)."""
-    from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
-    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
-
-    return frozenset(GERMAN | ENGLISH)
+def _function_words() -> frozenset[str]:
+    """Function words of both languages ("that", "also", "eine"): hearing them again reveals nothing."""
+    return stop_words("de") | stop_words("en")
 
 
 def recovered(text: str, language: str, window: Transcript) -> bool:
@@ -119,7 +89,7 @@ def _window(transcript: Transcript, span: TimeSpan) -> Transcript:
 class Verifier:
     """Runs the checks with loaded engines (the pipeline's, or ones built for ``verify``)."""
 
-    def __init__(self, transcriber: Transcriber, detector: Detector, vad: Any, language: str | None,
+    def __init__(self, transcriber: Transcriber, detector: Detector, vad: VadConfig, language: str | None,
                  per_channel: str = "auto") -> None:
         self.transcriber = transcriber
         self.detector = detector
@@ -128,46 +98,36 @@ class Verifier:
         self.per_channel = per_channel
 
     def transcribe(self, audio: Audio) -> Transcript:
-        mono = audio_io.to_mono_16k(audio)
-        speech = speech_regions(mono, self.vad.aggressiveness, self.vad.frame_ms, self.vad.speech_pad_ms,
-                                self.vad.min_silence_ms)
-        return self.transcriber.transcribe(mono, speech, self.language, on_language=self.detector.prepare)
+        return transcribe_channel(audio, self.vad, self.language, self.transcriber, self.detector.prepare)[2]
 
-    def _detect(self, transcript: Transcript, channel: int | None) -> list[PiiSpan]:
-        """As the pipeline does: on one side of a call, no answers to its own questions."""
-        from anonymizer.pipeline import DIALOGUE_ONLY
-
-        spans = self.detector.detect(transcript)
-        return spans if channel is None else [s for s in spans if s.recognizer not in DIALOGUE_ONLY]
-
-    def verify(self, original_path: Path, anonymized_path: Path, report: dict[str, Any] | None) -> Verdict:
+    def verify(self, original_path: Path, anonymized_path: Path, report: Report | None) -> Verdict:
         with one_blas_thread():  # the numerics of the pipeline's run: the same transcripts
             return self._verify(original_path, anonymized_path, report)
 
-    def _verify(self, original_path: Path, anonymized_path: Path, report: dict[str, Any] | None) -> Verdict:
+    def _verify(self, original_path: Path, anonymized_path: Path, report: Report | None) -> Verdict:
         findings: list[Finding] = []
         original = audio_io.decode(original_path)
         anonymized = audio_io.decode(anonymized_path)
         model = self.transcriber.model_info.name
         if abs(original.duration_s - anonymized.duration_s) > 0.05 or original.n_channels != anonymized.n_channels:
-            findings.append(Finding("FAIL", f"output is {anonymized.duration_s:.2f} s x {anonymized.n_channels} ch, "
-                                            f"original {original.duration_s:.2f} s x {original.n_channels} ch"))
-            return _verdict(findings, 0, model)
+            findings.append(Finding(FAIL, f"output is {anonymized.duration_s:.2f} s x {anonymized.n_channels} ch, "
+                                          f"original {original.duration_s:.2f} s x {original.n_channels} ch"))
+            return Verdict.of(findings, 0, model)
         redacted: list[TimeSpan] = []
         if report is None:
-            findings.append(Finding("REVIEW", "no report: redactions unknown, only leaks were checked"))
+            findings.append(Finding(REVIEW, "no report: redactions unknown, only leaks were checked"))
         else:
-            if report.get("output", {}).get("sha256") != sha256_file(anonymized_path):
-                findings.append(Finding("FAIL", "the output's sha256 differs from the report's: modified afterwards"))
-            if report.get("input", {}).get("sha256") != sha256_file(original_path):
-                findings.append(Finding("FAIL", "the report belongs to a different input (sha256 differs)"))
-            redacted = merge(TimeSpan(r["start_s"], r["end_s"]) for r in report.get("redactions", []))
-            findings += [Finding("REVIEW", f"report warns: {w}") for w in report.get("warnings", [])]
+            if report.output.sha256 != sha256_file(anonymized_path):
+                findings.append(Finding(FAIL, "the output's sha256 differs from the report's: modified afterwards"))
+            if report.input.sha256 != sha256_file(original_path):
+                findings.append(Finding(FAIL, "the report belongs to a different input (sha256 differs)"))
+            redacted = merge(r.span for r in report.redactions)
+            findings += [Finding(REVIEW, f"report warns: {w}") for w in report.warnings]
         checked = 0
         for channel in audio_io.channels_by_mode(original, self.per_channel):
             before = self.transcribe(original.channel(channel))
             after = self.transcribe(anonymized.channel(channel))
-            for span in self._detect(before, channel):
+            for span in detect_channel(self.detector, before, channel):
                 if span.entity_type in IGNORED_ENTITIES:
                     continue
                 words = words_for_span(before, span)
@@ -178,19 +138,19 @@ class Verifier:
                 text = before.text[span.char_start : span.char_end]
                 where = (span.entity_type, round(when.start_s, 2), round(when.end_s, 2), channel)
                 if recovered(text, before.language, _window(after, when)):
-                    findings.append(Finding("FAIL", "value recoverable from the output's transcript", *where))
+                    findings.append(Finding(FAIL, "value recoverable from the output's transcript", *where))
                 elif report is not None and not _covered(when, redacted):
-                    findings.append(Finding("FAIL", "personal data in the original outside every redaction", *where))
-            for span in self._detect(after, channel):
+                    findings.append(Finding(FAIL, "personal data in the original outside every redaction", *where))
+            for span in detect_channel(self.detector, after, channel):
                 words = words_for_span(after, span)
                 if not words or span.entity_type in IGNORED_ENTITIES:
                     continue
                 when = time_span_of(words)
                 if _covered(when, redacted):
                     continue  # the bleep itself, transcribed as something
-                findings.append(Finding("REVIEW", "the detector finds personal data in the output; listen",
+                findings.append(Finding(REVIEW, "the detector finds personal data in the output; listen",
                                         span.entity_type, round(when.start_s, 2), round(when.end_s, 2), channel))
-        return _verdict(_dedupe(findings), checked, model)
+        return Verdict.of(_dedupe(findings), checked, model)
 
 
 def _covered(span: TimeSpan, redacted: list[TimeSpan]) -> bool:
@@ -213,11 +173,3 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 def report_path_for(anonymized_path: Path) -> Path:
     """``x.anon.wav`` -> ``x.anon.json`` (where ``run`` writes it)."""
     return anonymized_path.with_suffix(".json")
-
-
-def load_report(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    return data if isinstance(data, dict) else None

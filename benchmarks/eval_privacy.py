@@ -49,9 +49,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from anonymizer import audio as audio_io  # noqa: E402
+from anonymizer.analysis import ChannelAnalysis  # noqa: E402
 from anonymizer.config import load_config  # noqa: E402
 from anonymizer.detect.digits import digit_runs  # noqa: E402
-from anonymizer.pipeline import ChannelAnalysis, Pipeline, redact_channels  # noqa: E402
+from anonymizer.pipeline import Pipeline  # noqa: E402
+from anonymizer.redact import redact_channels, spans_to_render  # noqa: E402
 from anonymizer.spans import merge, total_duration_s  # noqa: E402
 from anonymizer.transcribe import one_blas_thread  # noqa: E402
 from anonymizer.types import Redaction, TimeSpan, Transcript, Word  # noqa: E402
@@ -172,8 +174,10 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
     phrase_words = [set(_words(x["text"])) for x in truth["phrases"]]
     lost_by: Counter = Counter()  # non-PII words under a rendered redaction, by the redaction's type
     lost_words: list[str] = []
-    plan = pipeline.spans_to_render(list(result.redactions), output.n_channels,
-                                    {a.channel: a.speech for a in analyses if a.channel is not None})
+    rc = pipeline.config.redaction
+    plan = spans_to_render(list(result.redactions), output.n_channels,
+                           {a.channel: a.speech for a in analyses if a.channel is not None}, rc.all_channels,
+                           rc.merge_gap_ms / 1000)
     for channel, analysis in by_channel.items():
         rendered = plan.get(None, []) + plan.get(channel, [])
         tokens: list[tuple[str, bool]] = []  # each non-PII word's letters, and whether its audio is kept
@@ -353,7 +357,7 @@ def main() -> None:
         overrides.setdefault(section, {})[name] = yaml.safe_load(value)
     pipeline = Pipeline.from_config(load_config(None, overrides))
     captured: dict = {}
-    pipeline.on_analysis = lambda path, analyses: captured.__setitem__(path, analyses)
+    pipeline.on_analysis = lambda path, analysis: captured.__setitem__(path, list(analysis.parts))
     files = sorted(p for p in args.corpus.iterdir() if ".truth." not in p.name and p.suffix in (".wav", ".flac",
                                                                                                  ".mp3"))
     files = files[: args.calls]

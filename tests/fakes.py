@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from anonymizer.types import ModelInfo, PiiSpan, TimeSpan, Transcript
+
+if TYPE_CHECKING:
+    from anonymizer.config import Config
+    from anonymizer.pipeline import Pipeline
 
 
 class FakeTranscriber:
@@ -52,3 +57,18 @@ class FakeDetector:
 class ExplodingDetector(FakeDetector):
     def detect(self, transcript: Transcript) -> list[PiiSpan]:
         raise RuntimeError("detector crashed")
+
+
+class FakeWorkers(list):
+    """A pipeline factory (``run_batch(..., pipeline_factory=…)``, the CLI's ``obj``) that builds pipelines
+    with fake engines saying ``words`` and remembers the config of each one it built (one per worker)."""
+
+    def __init__(self, words: list[tuple[str, float, float]] | None = None) -> None:
+        super().__init__()
+        self.words = words if words is not None else [("Hi", 0.1, 0.3), ("Anna", 0.4, 0.7)]
+
+    def __call__(self, config: Config) -> Pipeline:
+        from anonymizer.pipeline import Pipeline
+
+        self.append(config)
+        return Pipeline(config, FakeTranscriber(self.words), FakeDetector())

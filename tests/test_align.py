@@ -1,7 +1,16 @@
 import pytest
 
-from anonymizer.align import align, words_for_span
+from anonymizer.align import AlignSettings, align, words_for_span
 from anonymizer.types import PiiSpan, TimeSpan, Transcript
+
+
+def align_(transcript, spans, duration_s, pad_before_s=0.25, pad_after_s=0.25, min_duration_s=0.3, pauses=(),
+           snap_max_s=0.0, extend_without_pause=True, sentence_end_reach_s=0.0, sentence_gap_min_s=0.4,
+           sentence_start_reach_s=0.0):
+    """``align`` with its settings as keywords (each test names the ones it is about)."""
+    settings = AlignSettings(pad_before_s, pad_after_s, min_duration_s, sentence_gap_min_s, snap_max_s,
+                             extend_without_pause, sentence_end_reach_s, sentence_start_reach_s)
+    return align(transcript, spans, duration_s, settings, pauses or ())
 
 WORDS = [(" My", 0.0, 0.2, 1.0), (" number", 0.2, 0.5, 1.0), (" is", 0.5, 0.6, 1.0),
          (" 0151", 1.0, 1.5, 1.0), (" 2345.", 1.6, 2.0, 1.0), (" Bye", 3.0, 3.3, 1.0)]
@@ -37,24 +46,24 @@ def test_char_span_to_words(text, expected_words):
     ],
 )
 def test_words_to_padded_clipped_time(text, pad_s, expected):
-    (redaction,) = align(T, [span_of(text)], duration_s=3.4, pad_before_s=pad_s, pad_after_s=pad_s,
+    (redaction,) = align_(T, [span_of(text)], duration_s=3.4, pad_before_s=pad_s, pad_after_s=pad_s,
                          min_duration_s=0.0)
     assert (redaction.start_s, redaction.end_s) == pytest.approx(expected)
 
 
 def test_min_duration_applies():
-    (redaction,) = align(T, [span_of("is")], duration_s=4.0, pad_before_s=0, pad_after_s=0, min_duration_s=0.4)
+    (redaction,) = align_(T, [span_of("is")], duration_s=4.0, pad_before_s=0, pad_after_s=0, min_duration_s=0.4)
     assert redaction.end_s - redaction.start_s == pytest.approx(0.4)
 
 
 def test_snapping_extends_to_pause():
     pauses = [TimeSpan(0.7, 0.95), TimeSpan(2.4, 2.9)]
-    (redaction,) = align(T, [span_of("0151 2345")], 4.0, 0.0, 0.0, 0.0, pauses, snap_max_s=0.5)
+    (redaction,) = align_(T, [span_of("0151 2345")], 4.0, 0.0, 0.0, 0.0, pauses, snap_max_s=0.5)
     assert (redaction.start_s, redaction.end_s) == pytest.approx((0.95, 2.4))
 
 
 def test_redaction_keeps_entity_and_char_range():
-    (redaction,) = align(T, [span_of("0151", "PHONE_NUMBER")], 4.0)
+    (redaction,) = align_(T, [span_of("0151", "PHONE_NUMBER")], 4.0)
     assert redaction.entity_type == "PHONE_NUMBER"
     assert T.text[redaction.char_start : redaction.char_end] == "0151"
 
@@ -71,7 +80,7 @@ def test_redaction_keeps_entity_and_char_range():
     ],
 )
 def test_a_sentence_final_finding_runs_on_to_the_gap_after_the_sentence(text, pauses, expected_end_s):
-    (redaction,) = align(T, [span_of(text)], 4.0, 0.0, 0.0, 0.0, pauses, sentence_end_reach_s=1.0,
+    (redaction,) = align_(T, [span_of(text)], 4.0, 0.0, 0.0, 0.0, pauses, sentence_end_reach_s=1.0,
                          sentence_gap_min_s=0.4)
     assert redaction.end_s == pytest.approx(expected_end_s)
 
@@ -80,7 +89,7 @@ def test_the_run_on_stops_at_the_next_word():
     words = [(" 0151", 1.0, 1.5, 1.0), (" 2345.", 1.6, 2.0, 1.0), (" Bye", 2.2, 2.5, 1.0)]
     transcript = Transcript.from_words(words, "en")
     span = PiiSpan(0, len("0151 2345."), "NUMBER_SEQUENCE", 0.6, "t")
-    (redaction,) = align(transcript, [span], 4.0, 0.0, 0.0, 0.0, [TimeSpan(2.5, 3.5)], sentence_end_reach_s=1.0)
+    (redaction,) = align_(transcript, [span], 4.0, 0.0, 0.0, 0.0, [TimeSpan(2.5, 3.5)], sentence_end_reach_s=1.0)
     assert redaction.end_s == pytest.approx(2.2)
 
 
@@ -90,13 +99,13 @@ def test_a_sentence_initial_finding_starts_at_the_gap_before_the_sentence():
     transcript = Transcript.from_words(words, "de")
     span = PiiSpan(transcript.text.index("Leonorebonk"), len(transcript.text), "EMAIL_ADDRESS", 0.5, "t")
     pauses = [TimeSpan(0.4, 0.9)]
-    (redaction,) = align(transcript, [span], 4.0, 0.0, 0.0, 0.0, pauses, sentence_start_reach_s=1.0)
+    (redaction,) = align_(transcript, [span], 4.0, 0.0, 0.0, 0.0, pauses, sentence_start_reach_s=1.0)
     assert redaction.start_s == pytest.approx(0.9)
-    (redaction,) = align(transcript, [span], 4.0, 0.0, 0.0, 0.0, pauses)  # off
+    (redaction,) = align_(transcript, [span], 4.0, 0.0, 0.0, 0.0, pauses)  # off
     assert redaction.start_s == pytest.approx(1.5)
     # not the first word of a sentence: unchanged
     span = PiiSpan(transcript.text.index("posteo"), len(transcript.text), "EMAIL_ADDRESS", 0.5, "t")
-    (redaction,) = align(transcript, [span], 4.0, 0.0, 0.0, 0.0, [TimeSpan(1.2, 1.9)], sentence_start_reach_s=1.0)
+    (redaction,) = align_(transcript, [span], 4.0, 0.0, 0.0, 0.0, [TimeSpan(1.2, 1.9)], sentence_start_reach_s=1.0)
     assert redaction.start_s == pytest.approx(2.0)
 
 
@@ -107,7 +116,7 @@ def test_the_start_snaps_back_to_a_pause_but_not_across_the_word_before():
     transcript = Transcript.from_words(words, "en")
     span = PiiSpan(transcript.text.index("Deborah"), transcript.text.index("Hall") + 4, "PERSON", 0.8, "t")
     pauses = [TimeSpan(12.5, 13.05), TimeSpan(14.3, 15.0)]
-    (redaction,) = align(transcript, [span], 20.0, 0.15, 0.25, 0.0, pauses, snap_max_s=0.4)
+    (redaction,) = align_(transcript, [span], 20.0, 0.15, 0.25, 0.0, pauses, snap_max_s=0.4)
     assert redaction.start_s == pytest.approx(13.3)  # padded 150 ms, not snapped to the pause at 13.05
     assert redaction.end_s == pytest.approx(14.35)  # the end still snaps to the pause after
 
@@ -119,12 +128,12 @@ def test_a_finding_before_a_word_stretched_over_a_silence_runs_on_to_the_gap():
     transcript = Transcript.from_words(words, "de")
     span = PiiSpan(transcript.text.index("20"), transcript.text.index(" unter"), "DATE_OF_BIRTH", 0.6, "t")
     pauses = [TimeSpan(56.2, 59.0)]
-    (redaction,) = align(transcript, [span], 70.0, 0.0, 0.25, 0.0, pauses, sentence_end_reach_s=1.0)
+    (redaction,) = align_(transcript, [span], 70.0, 0.0, 0.25, 0.0, pauses, sentence_end_reach_s=1.0)
     assert redaction.end_s == pytest.approx(56.2)
     # a next word of a plausible length stays the limit of a finding that ends no sentence
     words[-1] = (" unter", 55.39, 55.9, 0.7)
     transcript = Transcript.from_words(words, "de")
-    (redaction,) = align(transcript, [span], 70.0, 0.0, 0.25, 0.0, pauses, sentence_end_reach_s=1.0)
+    (redaction,) = align_(transcript, [span], 70.0, 0.0, 0.25, 0.0, pauses, sentence_end_reach_s=1.0)
     assert redaction.end_s == pytest.approx(55.64)
 
 
@@ -135,7 +144,7 @@ def test_a_finding_after_a_word_stretched_over_a_silence_starts_where_the_silenc
                                (" .937", 47.95, 48.4, 0.6), (" .4", 48.4, 48.9, 0.6)], "de")
     start = t.text.index(".937")
     pauses = [TimeSpan(41.0, 46.7), TimeSpan(46.9, 47.1)]  # the customer speaks from 46.7
-    (r,) = align(t, [PiiSpan(start, len(t.text), "NUMBER_SEQUENCE", 0.6, "r")], 60.0, 0.15, 0.25, 0.3, pauses,
+    (r,) = align_(t, [PiiSpan(start, len(t.text), "NUMBER_SEQUENCE", 0.6, "r")], 60.0, 0.15, 0.25, 0.3, pauses,
                  snap_max_s=0.4, sentence_gap_min_s=0.4)
     assert r.start_s == pytest.approx(46.7)
 
@@ -144,10 +153,10 @@ def test_a_finding_after_a_slow_word_touching_it_starts_with_that_word():
     t = Transcript.from_words([(" Meine", 46.5, 46.8, 0.9), (" ist", 46.8, 48.0, 0.8), (" 937", 48.0, 48.6, 0.6)],
                               "de")
     start = t.text.index("937")
-    (r,) = align(t, [PiiSpan(start, len(t.text), "NUMBER_SEQUENCE", 0.6, "r")], 60.0, 0.15, 0.25, 0.3, [],
+    (r,) = align_(t, [PiiSpan(start, len(t.text), "NUMBER_SEQUENCE", 0.6, "r")], 60.0, 0.15, 0.25, 0.3, [],
                  snap_max_s=0.4)
     assert r.start_s == pytest.approx(46.8)
     # an ordinary word before a finding keeps its audio
     t = Transcript.from_words([(" ist", 46.8, 47.1, 0.9), (" 937", 47.1, 47.6, 0.6)], "de")
-    (r,) = align(t, [PiiSpan(4, 7, "NUMBER_SEQUENCE", 0.6, "r")], 60.0, 0.15, 0.25, 0.3, [], snap_max_s=0.4)
+    (r,) = align_(t, [PiiSpan(4, 7, "NUMBER_SEQUENCE", 0.6, "r")], 60.0, 0.15, 0.25, 0.3, [], snap_max_s=0.4)
     assert r.start_s == pytest.approx(46.95)

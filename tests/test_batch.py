@@ -14,24 +14,16 @@ from anonymizer.batch.discover import discover
 from anonymizer.batch.progress import PlainReporter, QuietReporter
 from anonymizer.config import load_config
 from anonymizer.errors import ConfigError
-from anonymizer.pipeline import Pipeline
-from tests.fakes import FakeDetector, FakeTranscriber
+from tests.fakes import FakeWorkers
 from tests.helpers import sine, write_audio
 
 CONFIG = load_config(None, {"voice": {"chain": []}})
 
 
 @pytest.fixture
-def fake_workers(monkeypatch):
+def fake_workers():
     """Workers build a pipeline with fake engines (the in-process executor, --jobs 1)."""
-    built = []
-
-    def build(config_json):
-        built.append(config_json)
-        return Pipeline(CONFIG, FakeTranscriber([("Hi", 0.1, 0.3), ("Anna", 0.4, 0.7)]), FakeDetector())
-
-    monkeypatch.setattr("anonymizer.batch.executors.build_pipeline", build)
-    return built
+    return FakeWorkers()
 
 
 @pytest.fixture
@@ -45,8 +37,8 @@ def tree(tmp_path):
     return src
 
 
-def batch(src, out, **kwargs):
-    return run_batch(BatchOptions(src, out, **kwargs), CONFIG, QuietReporter())
+def batch(workers, src, out, **kwargs):
+    return run_batch(BatchOptions(src, out, **kwargs), CONFIG, QuietReporter(), pipeline_factory=workers)
 
 
 def audit_events(out):
@@ -89,10 +81,10 @@ def test_output_inside_input_is_refused(tree, where):
 
 def test_batch_does_everything_once_then_skips(fake_workers, tree, tmp_path):
     out = tmp_path / "out"
-    first = batch(tree, out)
+    first = batch(fake_workers, tree, out)
     assert first.count("done") == 3 and first.exit_code == 0
     assert (out / "a" / "b" / "three.anon.mp3").is_file() and (out / "a" / "b" / "three.anon.json").is_file()
-    second = batch(tree, out)
+    second = batch(fake_workers, tree, out)
     assert second.count("skipped (done before)") == 3 and second.exit_code == 0
     assert len(fake_workers) == 1  # the second run loaded no models
     done_events = [e for e in audit_events(out) if e["event"] == "file"]
@@ -101,28 +93,28 @@ def test_batch_does_everything_once_then_skips(fake_workers, tree, tmp_path):
 
 def test_changed_input_and_changed_config_are_redone(fake_workers, tree, tmp_path):
     out = tmp_path / "out"
-    batch(tree, out)
+    batch(fake_workers, tree, out)
     write_audio(tree / "one.wav", sine(330.0, 1.5, 8000))  # new content
-    summary = batch(tree, out)
+    summary = batch(fake_workers, tree, out)
     assert [r.relative for r in summary.rows if r.status == "done"] == ["one.wav"]
     assert [r.detail for r in summary.rows if r.status == "done"] == ["changed"]
     changed = run_batch(BatchOptions(tree, out), load_config(None, {"voice": {"chain": []},
-                        "redaction": {"method": "silence"}}), QuietReporter())
+                        "redaction": {"method": "silence"}}), QuietReporter(), pipeline_factory=fake_workers)
     assert changed.count("done") == 3
 
 
 def test_failures_are_recorded_and_retried_on_request(fake_workers, tree, tmp_path):
     out = tmp_path / "out"
     (tree / "broken.wav").write_text("not audio")
-    first = batch(tree, out)
+    first = batch(fake_workers, tree, out)
     assert first.exit_code == 1
     assert [r.relative for r in first.rows if r.status == "failed"] == ["broken.wav"]
     assert not (out / "broken.anon.wav").exists() and not (out / "broken.anon.json").exists()
-    again = batch(tree, out)
+    again = batch(fake_workers, tree, out)
     assert [r.status for r in again.rows if r.relative == "broken.wav"] == ["failed (not retried)"]
     assert again.exit_code == 1
     write_audio(tree / "broken.wav", sine())  # fixed: new content is a new key, so it is redone
-    fixed = batch(tree, out)
+    fixed = batch(fake_workers, tree, out)
     assert [r.status for r in fixed.rows if r.relative == "broken.wav"] == ["done"]
     assert fixed.exit_code == 0
 
@@ -130,8 +122,8 @@ def test_failures_are_recorded_and_retried_on_request(fake_workers, tree, tmp_pa
 def test_retry_failed(fake_workers, tree, tmp_path, monkeypatch):
     out = tmp_path / "out"
     (tree / "broken.wav").write_text("not audio")
-    batch(tree, out)
-    retried = batch(tree, out, retry_failed=True)
+    batch(fake_workers, tree, out)
+    retried = batch(fake_workers, tree, out, retry_failed=True)
     assert [r.status for r in retried.rows if r.relative == "broken.wav"] == ["failed"]
     failed_events = [e for e in audit_events(out) if e.get("input") == "broken.wav"]
     assert len(failed_events) == 2  # tried twice, both recorded
@@ -139,7 +131,7 @@ def test_retry_failed(fake_workers, tree, tmp_path, monkeypatch):
 
 def test_summary_csv_and_audit_log_hold_no_pii(fake_workers, tree, tmp_path):
     out = tmp_path / "out"
-    batch(tree, out)
+    batch(fake_workers, tree, out)
     rows = list(csv.DictReader((out / "summary.csv").open()))
     assert {r["input"] for r in rows} == {"one.wav", "a/two.flac", "a/b/three.mp3"}
     assert all(r["status"] == "done" and r["redactions"] == "1" for r in rows)
@@ -155,7 +147,7 @@ def test_torn_audit_line_from_a_killed_run_is_tolerated(fake_workers, tree, tmp_
     out = tmp_path / "out"
     out.mkdir()
     (out / "audit.jsonl").write_text('{"event": "file", "inp')  # a SIGKILL mid-write
-    batch(tree, out)
+    batch(fake_workers, tree, out)
     lines = (out / "audit.jsonl").read_text().splitlines()
     assert lines[0] == '{"event": "file", "inp'
     assert all(json.loads(line) for line in lines[1:])
@@ -164,21 +156,21 @@ def test_torn_audit_line_from_a_killed_run_is_tolerated(fake_workers, tree, tmp_
 def test_outputs_complete_on_disk_are_adopted_not_redone(fake_workers, tree, tmp_path):
     """Killed after the outputs were renamed into place but before the state was saved."""
     out = tmp_path / "out"
-    batch(tree, out)
+    batch(fake_workers, tree, out)
     (out / ".anonymizer-state.sqlite").unlink()
     for suffix in ("-wal", "-shm"):
         Path(str(out / ".anonymizer-state.sqlite") + suffix).unlink(missing_ok=True)
     stamp = (out / "one.anon.wav").stat().st_mtime_ns
-    summary = batch(tree, out)
+    summary = batch(fake_workers, tree, out)
     assert summary.count("done") == 3 and all(r.detail.startswith("outputs complete") for r in summary.rows)
     assert (out / "one.anon.wav").stat().st_mtime_ns == stamp
 
 
 def test_interrupted_file_is_redone_and_stale_output_removed(fake_workers, tree, tmp_path):
     out = tmp_path / "out"
-    batch(tree, out)
+    batch(fake_workers, tree, out)
     (out / "one.anon.json").unlink()  # audio without its report: not a complete result
-    summary = batch(tree, out)
+    summary = batch(fake_workers, tree, out)
     assert [r.relative for r in summary.rows if r.status == "done"] == ["one.wav"]
     assert (out / "one.anon.json").is_file()
 
@@ -186,21 +178,21 @@ def test_interrupted_file_is_redone_and_stale_output_removed(fake_workers, tree,
 def test_a_killed_writes_temp_files_go_when_the_file_is_redone(fake_workers, tree, tmp_path):
     """SIGKILL mid-write leaves ``.NAME.*.part`` beside the output (seen in the kill-and-resume e2e test)."""
     out = tmp_path / "out"
-    batch(tree, out)
+    batch(fake_workers, tree, out)
     (out / "one.anon.json").unlink()  # killed while writing the report
     parts = [out / ".one.anon.wav.k1ll3d.part", out / ".one.anon.json.x7.part"]
     for part in parts:
         part.write_bytes(b"half")
     kept = out / "a" / ".two.anon.flac.other.part"  # another file's (complete, not redone): left alone
     kept.write_bytes(b"half")
-    summary = batch(tree, out)
+    summary = batch(fake_workers, tree, out)
     assert [r.relative for r in summary.rows if r.status == "done"] == ["one.wav"]
     assert not any(part.exists() for part in parts) and kept.exists()
 
 
 def test_dry_run_changes_nothing(fake_workers, tree, tmp_path):
     out = tmp_path / "out"
-    summary = batch(tree, out, dry_run=True)
+    summary = batch(fake_workers, tree, out, dry_run=True)
     assert {r.status for r in summary.rows} == {"would do"}
     assert not out.exists()
     assert fake_workers == []
@@ -213,7 +205,7 @@ def test_unreadable_file_is_reported(fake_workers, tree, tmp_path, monkeypatch):
     real_access = os.access
     # root reads anything: answer for the locked file as the kernel would for an ordinary user
     monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == locked else real_access(p, mode))
-    summary = batch(tree, tmp_path / "out")
+    summary = batch(fake_workers, tree, tmp_path / "out")
     assert [(r.relative, r.status) for r in summary.rows if r.status == "failed"] == [("locked.wav", "failed")]
     assert "permission denied" in next(r.detail for r in summary.rows if r.relative == "locked.wav")
 
@@ -222,7 +214,7 @@ def test_plain_progress_lines(fake_workers, tree, tmp_path):
     import io
 
     stream = io.StringIO()
-    run_batch(BatchOptions(tree, tmp_path / "out"), CONFIG, PlainReporter(stream))
+    run_batch(BatchOptions(tree, tmp_path / "out"), CONFIG, PlainReporter(stream), pipeline_factory=fake_workers)
     lines = stream.getvalue().splitlines()
     assert lines[0] == "processing 3 file(s)"
     assert lines[-1].startswith("[3/3] ok ")

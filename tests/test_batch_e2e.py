@@ -162,7 +162,7 @@ class _SocketSnapshot(QuietReporter):
     def __init__(self) -> None:
         self.during: set[tuple[str, int]] | None = None
 
-    def update(self, outcome, counters):  # type: ignore[no-untyped-def]
+    def update(self, relative, result, counters):  # type: ignore[no-untyped-def]
         if self.during is None:
             self.during = _listening_sockets()
 

@@ -5,22 +5,14 @@ from click.testing import CliRunner
 
 from anonymizer import cli as cli_module
 from anonymizer.cli import cli
-from anonymizer.pipeline import Pipeline
-from tests.fakes import FakeDetector, FakeTranscriber
+from tests.fakes import FakeWorkers
 from tests.helpers import sine, write_audio
 
 
 @pytest.fixture
-def fake_engines(monkeypatch):
-    built = []
-
-    def from_config(cls, config):
-        pipeline = Pipeline(config, FakeTranscriber([("Hello", 0.1, 0.3), ("Anna", 0.4, 0.7)]), FakeDetector())
-        built.append(pipeline)
-        return pipeline
-
-    monkeypatch.setattr(Pipeline, "from_config", classmethod(from_config))
-    return built
+def fake_engines():
+    """The commands build their pipelines with fake engines (injected as the click context's obj)."""
+    return FakeWorkers([("Hello", 0.1, 0.3), ("Anna", 0.4, 0.7)])
 
 
 @pytest.fixture
@@ -28,8 +20,8 @@ def wav(tmp_path):
     return write_audio(tmp_path / "call.wav", sine(220.0, 1.0, 8000))
 
 
-def invoke(*args):
-    return CliRunner().invoke(cli, list(map(str, args)))
+def invoke(*args, engines=None):
+    return CliRunner().invoke(cli, list(map(str, args)), obj=engines)
 
 
 def test_every_command_has_help():
@@ -41,13 +33,13 @@ def test_every_command_has_help():
 
 
 def test_run_ok(fake_engines, wav):
-    result = invoke("run", wav)
+    result = invoke("run", wav, engines=fake_engines)
     assert result.exit_code == 0, result.output
     assert result.output == f"ok: {wav} -> {wav.with_name('call.anon.wav')} (1 redactions: PERSON 1)\n"
 
 
 def test_missing_and_directory_inputs_exit_1_and_batch_goes_on(fake_engines, wav, tmp_path):
-    result = invoke("run", tmp_path / "nope.wav", tmp_path, wav)
+    result = invoke("run", tmp_path / "nope.wav", tmp_path, wav, engines=fake_engines)
     assert result.exit_code == 1
     assert f"failed: {tmp_path / 'nope.wav'}: file not found\n" in result.output
     assert f"failed: {tmp_path}: is a directory, not an audio file\n" in result.output
@@ -62,22 +54,22 @@ def test_missing_and_directory_inputs_exit_1_and_batch_goes_on(fake_engines, wav
 def test_bad_audio_exit_1(fake_engines, tmp_path, content, message):
     bad = tmp_path / "bad.wav"
     bad.write_bytes(content)
-    result = invoke("run", bad)
+    result = invoke("run", bad, engines=fake_engines)
     assert result.exit_code == 1
     assert f"failed: {bad}: {message}" in result.output
     assert not (tmp_path / "bad.anon.wav").exists()
 
 
 def test_existing_output_needs_overwrite(fake_engines, wav):
-    assert invoke("run", wav).exit_code == 0
-    result = invoke("run", wav)
+    assert invoke("run", wav, engines=fake_engines).exit_code == 0
+    result = invoke("run", wav, engines=fake_engines)
     assert result.exit_code == 1
     assert "output exists; pass --overwrite to replace it" in result.output
-    assert invoke("run", "--overwrite", wav).exit_code == 0
+    assert invoke("run", "--overwrite", wav, engines=fake_engines).exit_code == 0
 
 
 def test_output_dir(fake_engines, wav, tmp_path):
-    result = invoke("run", wav, "-o", tmp_path / "out")
+    result = invoke("run", wav, "-o", tmp_path / "out", engines=fake_engines)
     assert result.exit_code == 0
     assert (tmp_path / "out" / "call.anon.wav").is_file() and (tmp_path / "out" / "call.anon.json").is_file()
 
@@ -85,7 +77,7 @@ def test_output_dir(fake_engines, wav, tmp_path):
 def test_invalid_config_is_a_usage_error(fake_engines, wav, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("redaction:\n  metod: silence\n")
-    result = invoke("run", "-c", bad, wav)
+    result = invoke("run", "-c", bad, wav, engines=fake_engines)
     assert result.exit_code == 2
     assert f"Error: {bad}: invalid config: redaction.metod: extra inputs are not permitted" in result.output
     assert fake_engines == []  # nothing was loaded or processed
@@ -96,8 +88,9 @@ def test_unknown_option_is_a_usage_error(wav):
 
 
 def test_flags_override_config(fake_engines, wav):
-    invoke("run", "-c", "de", "--language", "en", "--voice", "none", "--deny", "Anna", "--deny", "Bob", wav)
-    config = fake_engines[0].config
+    invoke("run", "-c", "de", "--language", "en", "--voice", "none", "--deny", "Anna", "--deny", "Bob", wav,
+           engines=fake_engines)
+    config = fake_engines[0]
     assert config.transcription.language == "en"
     assert config.voice.chain == ()
     assert config.detection.deny == ["Anna", "Bob"]

@@ -18,7 +18,7 @@ from anonymizer.audio import decode, to_mono_16k
 from anonymizer.cli import cli
 from anonymizer.config import load_config
 from anonymizer.pipeline import Pipeline
-from anonymizer.report import validate_report
+from anonymizer.report import read_report, validate_report
 from anonymizer.spans import merge
 from anonymizer.types import TimeSpan
 from anonymizer.vad import speech_regions
@@ -63,11 +63,11 @@ def runs(tmp_path_factory):
                 mono = to_mono_16k(decode(path))
                 store[name] = pipeline.transcriber.transcribe(mono, speech_regions(mono), None)
         verdicts = {name: pipeline.verifier().verify(SAMPLES / name, results[name].output_path,
-                                                     json.loads(results[name].report_path.read_text()))
+                                                     read_report(results[name].report_path))
                     for name in ("call_de.wav", "call_de_stereo.flac")}
         # the input passed off as its own anonymized output: every value is audible
         tampered = pipeline.verifier().verify(SAMPLES / "call_en.wav", SAMPLES / "call_en.wav",
-                                              json.loads(results["call_en.wav"].report_path.read_text()))
+                                              read_report(results["call_en.wav"].report_path))
     return {"results": results, "retranscripts": retranscripts, "originals": originals, "attempts": attempts,
             "verdicts": verdicts, "tampered": tampered, "pipeline": pipeline}
 

@@ -1,8 +1,17 @@
 import numpy as np
 import pytest
 
-from anonymizer.redact import MAX_TONE_DBFS, MIN_TONE_DBFS, bleep, redact, silence, tone_amplitude
-from anonymizer.types import Audio, TimeSpan
+from anonymizer.redact import (
+    MAX_TONE_DBFS,
+    MIN_TONE_DBFS,
+    bleep,
+    redact,
+    redact_channels,
+    silence,
+    spans_to_render,
+    tone_amplitude,
+)
+from anonymizer.types import Audio, Redaction, TimeSpan
 from tests.helpers import sine
 
 RATE = 8000
@@ -101,3 +110,27 @@ def test_bleep_level_from_reference_when_audio_was_muted():
     inner = slice(int(0.6 * RATE), int(1.4 * RATE))
     rms_in, rms_out = (float(np.sqrt(np.mean(x[inner] ** 2))) for x in (audio.samples, out.samples))
     assert rms_out == pytest.approx(rms_in, rel=0.05)
+
+
+def test_redact_channels_own_channel_only():
+    left, right = sine(220.0, 1.0, 8000, amplitude=0.3), sine(330.0, 1.0, 8000, amplitude=0.3)
+    audio = Audio(np.concatenate([left.samples, right.samples], axis=1), 8000)
+    out = redact_channels(audio, {1: [TimeSpan(0.2, 0.6)]}, "silence", 0.0, 1000.0)
+    assert not out.samples[1700:4700, 1].any()
+    assert np.array_equal(out.samples[:, 0], audio.samples[:, 0])
+    everywhere = redact_channels(audio, {None: [TimeSpan(0.2, 0.6)]}, "silence", 0.0, 1000.0)
+    assert not everywhere.samples[1700:4700].any()
+
+
+def test_a_channels_finding_spares_the_other_side_where_its_channel_is_silent():
+    """The customer's finding (channel 1) stretches over a pause in which the agent talked: the
+    customer's channel is redacted in full, the agent's only where the customer had speech."""
+    speech = {0: [TimeSpan(2.0, 4.0)], 1: [TimeSpan(0.0, 2.1), TimeSpan(3.9, 6.0)]}
+    customer = Redaction(1.5, 4.5, "ADDRESS", 0.6, "r", channel=1)
+    both = Redaction(5.0, 5.5, "EMAIL_ADDRESS", 0.5, "r+dialogue", channel=None)
+    rendered = spans_to_render([customer, both], 2, speech, all_channels=True, merge_gap_s=0.0)
+    assert rendered[1] == [TimeSpan(1.5, 4.5), TimeSpan(5.0, 5.5)]
+    assert rendered[0] == [TimeSpan(1.5, 2.1), TimeSpan(3.9, 4.5), TimeSpan(5.0, 5.5)]
+    # mono (no per-channel speech) and --own-channel keep their rules
+    assert spans_to_render([customer], 1, {}, all_channels=True, merge_gap_s=0.0) == {None: [TimeSpan(1.5, 4.5)]}
+    assert spans_to_render([customer], 2, speech, all_channels=False, merge_gap_s=0.2) == {1: [TimeSpan(1.5, 4.5)]}

@@ -8,30 +8,18 @@ import json
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from anonymizer import __version__
 from anonymizer.audio import write_bytes_atomic
+from anonymizer.types import FileResult, Redaction
 
 AUDIT_FILE = "audit.jsonl"
 SUMMARY_FILE = "summary.csv"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a worker reports back for one file (small and picklable; paths relative)."""
-
-    relative: str
-    status: str  # "done" | "failed"
-    error: str | None = None
-    output_sha256: str | None = None
-    output_relative: str | None = None
-    audio_s: float = 0.0
-    wall_s: float = 0.0
-    entity_counts: dict[str, int] = field(default_factory=dict)
-    model: dict[str, str] = field(default_factory=dict)
 
 
 class AuditLog:
@@ -52,22 +40,50 @@ class AuditLog:
         os.write(self._fd, (line + "\n").encode("utf-8"))
         os.fsync(self._fd)
 
-    def record(self, outcome: Outcome, input_sha256: str, config_hash: str, model: str) -> None:
+    def record(self, relative: str, result: FileResult, output_relative: str | None, input_sha256: str,
+               config_hash: str, model: str) -> None:
+        ok, models = result.ok, result.models
         self.append({
-            "event": "file", "tool_version": __version__, "input": outcome.relative, "input_sha256": input_sha256,
-            "output": outcome.output_relative, "output_sha256": outcome.output_sha256, "config_hash": config_hash,
-            "model": outcome.model or {"name": model}, "status": outcome.status, "error": outcome.error,
-            "redactions": dict(sorted(outcome.entity_counts.items())), "audio_s": round(outcome.audio_s, 3),
+            "event": "file", "tool_version": __version__, "input": relative, "input_sha256": input_sha256,
+            "output": output_relative if ok else None, "output_sha256": result.output_sha256 if ok else None,
+            "config_hash": config_hash,
+            "model": {"name": models[0].name, "source": models[0].source} if ok and models else {"name": model},
+            "status": "done" if result.ok else "failed", "error": result.error,
+            "redactions": dict(sorted(entity_counts(result.redactions).items())) if result.ok else {},
+            "audio_s": round(result.duration_s, 3) if result.ok else 0.0,
         })
 
     def close(self) -> None:
         os.close(self._fd)
 
 
+class RowStatus(str, Enum):
+    """A file's line in the batch summary."""
+
+    DONE = "done"
+    FAILED = "failed"
+    FAILED_NOT_RETRIED = "failed (not retried)"
+    SKIPPED_DONE = "skipped (done before)"
+    SKIPPED = "skipped"
+    # --dry-run: "would <planned action>"
+    WOULD_DO = "would do"
+    WOULD_SKIP_DONE = "would skip-done"
+    WOULD_SKIP_FAILED = "would skip-failed"
+    WOULD_RECOVER = "would recovered"
+    WOULD_FAIL_UNREADABLE = "would unreadable"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def failed(self) -> bool:
+        return self in (RowStatus.FAILED, RowStatus.FAILED_NOT_RETRIED)
+
+
 @dataclass(frozen=True)
 class SummaryRow:
     relative: str
-    status: str  # done | skipped (done before) | failed | failed (not retried) | skipped (reason)
+    status: RowStatus
     detail: str = ""
     audio_s: float = 0.0
     redactions: int = 0
@@ -79,11 +95,11 @@ def write_summary_csv(out_dir: Path, rows: list[SummaryRow]) -> Path:
     writer = csv.writer(buffer)
     writer.writerow(["input", "status", "detail", "audio_s", "redactions", "output"])
     for row in rows:
-        writer.writerow([row.relative, row.status, row.detail, f"{row.audio_s:.3f}", row.redactions, row.output])
+        writer.writerow([row.relative, row.status.value, row.detail, f"{row.audio_s:.3f}", row.redactions, row.output])
     path = out_dir / SUMMARY_FILE
     write_bytes_atomic(buffer.getvalue().encode("utf-8"), path)
     return path
 
 
-def entity_counts(entity_types: list[str]) -> dict[str, int]:
-    return dict(Counter(entity_types))
+def entity_counts(redactions: Iterable[Redaction]) -> dict[str, int]:
+    return dict(Counter(r.entity_type for r in redactions))

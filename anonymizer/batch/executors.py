@@ -1,6 +1,7 @@
 """Where the pipeline runs: in this process, in local worker processes, or on a Ray cluster.
 
-Every executor loads the models once per worker and streams ``Outcome``s back as files finish.
+Every executor builds its pipeline once per worker with a ``PipelineFactory`` (``Pipeline.from_config``
+unless a caller injects another: tests pass fakes) and streams ``FileResult``s back as files finish.
 """
 
 from __future__ import annotations
@@ -9,21 +10,32 @@ import ctypes
 import json
 import os
 import signal
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from anonymizer.batch.audit import Outcome, entity_counts
 from anonymizer.batch.discover import Job
 from anonymizer.config import Config
+from anonymizer.types import FileResult, FileStatus
 
+if TYPE_CHECKING:
+    from anonymizer.pipeline import Pipeline
+
+# builds a worker's pipeline; it crosses into worker processes, so it must be picklable (a module-level function)
+PipelineFactory = Callable[[Config], "Pipeline"]
 _PIPELINE: Any = None  # the worker's Pipeline, built once by its initializer
 
 
+def real_pipeline(config: Config) -> Pipeline:
+    """The default factory: the real engines, offline (``Pipeline.from_config``)."""
+    from anonymizer.pipeline import Pipeline
+
+    return Pipeline.from_config(config)
+
+
 class Executor(Protocol):
-    def run(self, jobs: list[Job]) -> Iterator[Outcome]: ...
+    def run(self, jobs: list[Job]) -> Iterator[FileResult]: ...
 
     def close(self) -> None: ...
 
@@ -41,42 +53,30 @@ def _with_threads(config: Config, threads: int) -> Config:
     return Config.model_validate(data)
 
 
-def build_pipeline(config_json: str) -> Any:
-    from anonymizer.pipeline import Pipeline
-
-    return Pipeline.from_config(Config.model_validate(json.loads(config_json)))
+def build_pipeline(factory: PipelineFactory, config_json: str) -> Pipeline:
+    return factory(Config.model_validate(json.loads(config_json)))
 
 
-def process(pipeline: Any, job: Job) -> Outcome:
-    """Run one file; never raises (a failure is an ``Outcome``)."""
-    start = time.perf_counter()
+def process(pipeline: Pipeline, job: Job) -> FileResult:
+    """Run one file; never raises (a failure is a failed ``FileResult``)."""
     try:
-        result = pipeline.run(job.input_path, job.output_dir, overwrite=True)
-        if result.status != "ok":
-            return Outcome(job.relative, "failed", error=result.error, wall_s=time.perf_counter() - start)
-        report = json.loads(job.report_out.read_text(encoding="utf-8"))
-        model = report["models"][0] if report.get("models") else {}
-        return Outcome(
-            job.relative, "done", output_sha256=report["output"]["sha256"], audio_s=report["input"]["duration_s"],
-            wall_s=time.perf_counter() - start, entity_counts=entity_counts([r.entity_type for r in result.redactions]),
-            model={"name": model.get("name", ""), "source": model.get("source", "")},
-        )
+        return pipeline.run(job.input_path, job.output_dir, overwrite=True)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
-        return Outcome(job.relative, "failed", error=f"{job.input_path}: internal error: {exc!r}",
-                       wall_s=time.perf_counter() - start)
+        return FileResult(job.input_path, FileStatus.FAILED, error=f"{job.input_path}: internal error: {exc!r}")
 
 
 class InProcessExecutor:
     """``--jobs 1``: the driver runs the pipeline itself (no process start-up, same results)."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, factory: PipelineFactory = real_pipeline) -> None:
         self._config_json = _with_threads(config, threads_per_worker(config, 1)).model_dump_json()
-        self._pipeline: Any = None
+        self._factory = factory
+        self._pipeline: Pipeline | None = None
 
-    def run(self, jobs: list[Job]) -> Iterator[Outcome]:
+    def run(self, jobs: list[Job]) -> Iterator[FileResult]:
         for job in jobs:
             if self._pipeline is None:
-                self._pipeline = build_pipeline(self._config_json)
+                self._pipeline = build_pipeline(self._factory, self._config_json)
             yield process(self._pipeline, job)
 
     def close(self) -> None:
@@ -92,29 +92,29 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init_worker(config_json: str) -> None:
+def _init_worker(factory: PipelineFactory, config_json: str) -> None:
     global _PIPELINE
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
-    _PIPELINE = build_pipeline(config_json)
+    _PIPELINE = build_pipeline(factory, config_json)
 
 
-def _process_in_worker(job: Job) -> Outcome:
+def _process_in_worker(job: Job) -> FileResult:
     return process(_PIPELINE, job)
 
 
 class LocalPoolExecutor:
     """``--jobs N``: N worker processes (spawned), each loading the models once."""
 
-    def __init__(self, config: Config, workers: int) -> None:
+    def __init__(self, config: Config, workers: int, factory: PipelineFactory = real_pipeline) -> None:
         config_json = _with_threads(config, threads_per_worker(config, workers)).model_dump_json()
         self._workers = workers
         self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init_worker,
-                                         initargs=(config_json,))
+                                         initargs=(factory, config_json))
 
-    def run(self, jobs: list[Job]) -> Iterator[Outcome]:
+    def run(self, jobs: list[Job]) -> Iterator[FileResult]:
         pending = iter(jobs)
-        running: dict[Future[Outcome], Job] = {}
+        running: dict[Future[FileResult], Job] = {}
         # keep a small queue per worker, so a kill loses little and progress stays honest
         for job in pending:
             running[self._pool.submit(_process_in_worker, job)] = job
@@ -127,7 +127,8 @@ class LocalPoolExecutor:
                 try:
                     yield future.result()
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails its file, not the batch
-                    yield Outcome(job.relative, "failed", error=f"{job.input_path}: worker crashed: {exc!r}")
+                    yield FileResult(job.input_path, FileStatus.FAILED,
+                                     error=f"{job.input_path}: worker crashed: {exc!r}")
                 next_job = next(pending, None)
                 if next_job is not None:
                     running[self._pool.submit(_process_in_worker, next_job)] = next_job

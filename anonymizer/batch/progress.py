@@ -7,7 +7,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
-from anonymizer.batch.audit import Outcome
+from anonymizer.console import shown
+from anonymizer.types import FileResult
 
 
 @dataclass
@@ -48,7 +49,7 @@ def _hms(seconds: float | None) -> str:
 class Reporter(Protocol):
     def start(self, counters: Counters) -> None: ...
 
-    def update(self, outcome: Outcome, counters: Counters) -> None: ...
+    def update(self, relative: str, result: FileResult, counters: Counters) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -57,7 +58,7 @@ class QuietReporter:
     def start(self, counters: Counters) -> None:
         pass
 
-    def update(self, outcome: Outcome, counters: Counters) -> None:
+    def update(self, relative: str, result: FileResult, counters: Counters) -> None:
         pass
 
     def stop(self) -> None:
@@ -73,9 +74,9 @@ class PlainReporter:
     def start(self, counters: Counters) -> None:
         print(f"processing {counters.total} file(s)", file=self.stream, flush=True)
 
-    def update(self, outcome: Outcome, counters: Counters) -> None:
-        what = "ok" if outcome.status == "done" else "FAILED"
-        print(f"[{counters.finished}/{counters.total}] {what} {outcome.relative} | "
+    def update(self, relative: str, result: FileResult, counters: Counters) -> None:
+        what = "ok" if result.ok else "FAILED"
+        print(f"[{counters.finished}/{counters.total}] {what} {shown(relative)} | "
               f"{counters.audio_s / 3600:.3f} h audio | {counters.realtime_factor:.1f}x realtime | "
               f"ETA {_hms(counters.eta_s)} | failed {counters.failed}", file=self.stream, flush=True)
 
@@ -101,9 +102,12 @@ class RichReporter:
         self._task = self._progress.add_task("batch", total=counters.total, audio="0.00 h audio",
                                              speed="", failures="")
 
-    def update(self, outcome: Outcome, counters: Counters) -> None:
-        if outcome.status != "done":
-            self._progress.console.print(f"[red]failed[/red] {outcome.error}", markup=True, highlight=False)
+    def update(self, relative: str, result: FileResult, counters: Counters) -> None:
+        from rich.markup import escape
+
+        if not result.ok:
+            self._progress.console.print(f"[red]failed[/red] {escape(result.error or '')}", markup=True,
+                                         highlight=False)
         failures = f"[red]{counters.failed} failed[/red]" if counters.failed else ""
         self._progress.update(self._task, completed=counters.finished, audio=f"{counters.audio_s / 3600:.2f} h audio",
                               speed=f"{counters.realtime_factor:.1f}x realtime", failures=failures)

@@ -11,11 +11,18 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from anonymizer.batch.audit import Outcome
 from anonymizer.batch.discover import Job
-from anonymizer.batch.executors import _with_threads, build_pipeline, process, threads_per_worker
+from anonymizer.batch.executors import (
+    PipelineFactory,
+    _with_threads,
+    build_pipeline,
+    process,
+    real_pipeline,
+    threads_per_worker,
+)
 from anonymizer.config import Config
 from anonymizer.errors import ConfigError
+from anonymizer.types import FileResult
 
 
 def ray_environment(local: bool) -> None:
@@ -29,15 +36,16 @@ def ray_environment(local: bool) -> None:
 class _PipelineActor:
     """One worker: builds the pipeline once, processes many files from the shared filesystem."""
 
-    def __init__(self, config_json: str) -> None:
-        self._pipeline = build_pipeline(config_json)
+    def __init__(self, factory: PipelineFactory, config_json: str) -> None:
+        self._pipeline = build_pipeline(factory, config_json)
 
-    def process(self, job: Job) -> Outcome:
+    def process(self, job: Job) -> FileResult:
         return process(self._pipeline, job)
 
 
 class RayExecutor:
-    def __init__(self, config: Config, workers: int, address: str | None) -> None:
+    def __init__(self, config: Config, workers: int, address: str | None,
+                 factory: PipelineFactory = real_pipeline) -> None:
         ray_environment(local=address is None)
         try:
             import ray
@@ -57,9 +65,9 @@ class RayExecutor:
         num_gpus = min(1.0, gpus / workers) if gpus else 0.0
         actor_class: Any = ray.remote(num_cpus=threads, num_gpus=num_gpus)(_PipelineActor)
         config_json = _with_threads(config, threads).model_dump_json()
-        self._pool = ActorPool([actor_class.remote(config_json) for _ in range(workers)])
+        self._pool = ActorPool([actor_class.remote(factory, config_json) for _ in range(workers)])
 
-    def run(self, jobs: list[Job]) -> Iterator[Outcome]:
+    def run(self, jobs: list[Job]) -> Iterator[FileResult]:
         yield from self._pool.map_unordered(lambda actor, job: actor.process.remote(job), jobs)
 
     def close(self) -> None:

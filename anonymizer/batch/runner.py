@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import json
 import os
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from anonymizer import __version__
 from anonymizer.audio import temp_siblings
-from anonymizer.batch.audit import AuditLog, Outcome, SummaryRow, write_summary_csv
+from anonymizer.batch.audit import AuditLog, RowStatus, SummaryRow, entity_counts, write_summary_csv
 from anonymizer.batch.discover import Job, discover
-from anonymizer.batch.executors import Executor, InProcessExecutor, LocalPoolExecutor
+from anonymizer.batch.executors import Executor, InProcessExecutor, LocalPoolExecutor, PipelineFactory, real_pipeline
 from anonymizer.batch.progress import Counters, Reporter, make_reporter
-from anonymizer.batch.state import Key, StateStore, sha256_file
+from anonymizer.batch.state import Key, State, StateStore, sha256_file
 from anonymizer.config import Config
+from anonymizer.errors import ReportError
+from anonymizer.report import read_report
+from anonymizer.types import FileResult, FileStatus
 
 
 @dataclass(frozen=True)
@@ -38,23 +40,37 @@ class BatchSummary:
     rows: list[SummaryRow] = field(default_factory=list)
     summary_csv: Path | None = None
 
-    def count(self, status: str) -> int:
+    def count(self, status: RowStatus) -> int:
         return sum(1 for r in self.rows if r.status == status)
 
     @property
     def failed(self) -> int:
-        return sum(1 for r in self.rows if r.status.startswith("failed"))
+        return sum(1 for r in self.rows if r.status.failed)
 
     @property
     def exit_code(self) -> int:
         return 1 if self.failed else 0
 
 
+class Action(str, Enum):
+    """What a batch does with a file."""
+
+    DO = "do"
+    SKIP_DONE = "skip-done"
+    SKIP_FAILED = "skip-failed"
+    RECOVERED = "recovered"  # outputs of an interrupted run were complete: adopted
+    UNREADABLE = "unreadable"
+
+    @property
+    def dry_run_status(self) -> RowStatus:
+        return RowStatus(f"would {self.value}")
+
+
 @dataclass(frozen=True)
 class Planned:
     job: Job
     key: Key | None  # None: the input could not even be read
-    action: str  # "do" | "skip-done" | "skip-failed" | "recovered" | "unreadable"
+    action: Action
     detail: str = ""
 
 
@@ -67,13 +83,12 @@ def _outputs_complete(job: Job, key: Key) -> str | None:
     if not (job.audio_out.is_file() and job.report_out.is_file()):
         return None
     try:
-        report = json.loads(job.report_out.read_text(encoding="utf-8"))
+        report = read_report(job.report_out)
         audio_sha = sha256_file(job.audio_out)
-    except (OSError, ValueError):
+    except (OSError, ReportError):
         return None
-    ok = (report.get("status") == "ok" and report.get("input", {}).get("sha256") == key.input_sha256
-          and report.get("config_hash") == key.config_hash
-          and report.get("output", {}).get("sha256") == audio_sha)
+    ok = (report is not None and report.status is FileStatus.OK and report.input.sha256 == key.input_sha256
+          and report.config_hash == key.config_hash and report.output.sha256 == audio_sha)
     return audio_sha if ok else None
 
 
@@ -82,24 +97,24 @@ def plan(jobs: list[Job], store: StateStore, config: Config, retry_failed: bool)
     planned = []
     for job in jobs:
         if not os.access(job.input_path, os.R_OK):
-            planned.append(Planned(job, None, "unreadable", f"{job.input_path}: permission denied (cannot read)"))
+            planned.append(Planned(job, None, Action.UNREADABLE, f"{job.input_path}: permission denied (cannot read)"))
             continue
         try:
             key = Key(job.relative, store.content_hash(job.input_path), config_hash, model)
         except OSError as exc:
-            planned.append(Planned(job, None, "unreadable", f"{job.input_path}: cannot read ({exc.strerror})"))
+            planned.append(Planned(job, None, Action.UNREADABLE, f"{job.input_path}: cannot read ({exc.strerror})"))
             continue
         row = store.get(job.relative)
-        if row is not None and row.key == key and row.status == "done" and job.audio_out.is_file() \
+        if row is not None and row.key == key and row.status is State.DONE and job.audio_out.is_file() \
                 and job.report_out.is_file():
-            planned.append(Planned(job, key, "skip-done"))
-        elif row is not None and row.key == key and row.status == "failed" and not retry_failed:
-            planned.append(Planned(job, key, "skip-failed", row.error or ""))
+            planned.append(Planned(job, key, Action.SKIP_DONE))
+        elif row is not None and row.key == key and row.status is State.FAILED and not retry_failed:
+            planned.append(Planned(job, key, Action.SKIP_FAILED, row.error or ""))
         elif (audio_sha := _outputs_complete(job, key)) is not None:
             store.mark_done(key, audio_sha)
-            planned.append(Planned(job, key, "recovered", "outputs complete on disk; state restored"))
+            planned.append(Planned(job, key, Action.RECOVERED, "outputs complete on disk; state restored"))
         else:
-            planned.append(Planned(job, key, "do", "changed" if row is not None and row.key != key else ""))
+            planned.append(Planned(job, key, Action.DO, "changed" if row is not None and row.key != key else ""))
     return planned
 
 
@@ -112,56 +127,62 @@ def _clear_outputs(job: Job) -> None:
                 stale.unlink()
 
 
-def _make_executor(options: BatchOptions, config: Config) -> Executor:
+def _make_executor(options: BatchOptions, config: Config, factory: PipelineFactory) -> Executor:
     if options.backend == "ray":
         from anonymizer.batch.ray_backend import RayExecutor
 
-        return RayExecutor(config, options.jobs, options.address)
+        return RayExecutor(config, options.jobs, options.address, factory)
     if options.jobs <= 1:
-        return InProcessExecutor(config)
-    return LocalPoolExecutor(config, options.jobs)
+        return InProcessExecutor(config, factory)
+    return LocalPoolExecutor(config, options.jobs, factory)
 
 
-def run_batch(options: BatchOptions, config: Config, reporter: Reporter | None = None) -> BatchSummary:
-    """Discover, plan, process what needs it, record everything. Returns the summary (exit code)."""
+def run_batch(options: BatchOptions, config: Config, reporter: Reporter | None = None,
+              pipeline_factory: PipelineFactory = real_pipeline) -> BatchSummary:
+    """Discover, plan, process what needs it, record everything. Returns the summary (exit code).
+
+    ``pipeline_factory`` builds each worker's pipeline from the config (a module-level function: it is
+    sent to worker processes and Ray actors).
+    """
     jobs, skipped = discover(options.in_dir, options.out_dir, config.output.format, options.include, options.exclude)
     out_dir = options.out_dir.resolve()
     summary = BatchSummary()
-    summary.rows += [SummaryRow(s.relative, "skipped", s.reason) for s in skipped]
+    summary.rows += [SummaryRow(s.relative, RowStatus.SKIPPED, s.reason) for s in skipped]
     if options.dry_run:
         store = StateStore(out_dir) if (out_dir / ".anonymizer-state.sqlite").exists() else None
-        planned = plan(jobs, store, config, options.retry_failed) if store else [Planned(j, None, "do") for j in jobs]
-        summary.rows += [SummaryRow(p.job.relative, f"would {p.action}", p.detail) for p in planned]
+        planned = (plan(jobs, store, config, options.retry_failed) if store
+                   else [Planned(j, None, Action.DO) for j in jobs])
+        summary.rows += [SummaryRow(p.job.relative, p.action.dry_run_status, p.detail) for p in planned]
         return summary
     store = StateStore(out_dir)
     audit = AuditLog(out_dir)
     try:
         planned = plan(jobs, store, config, options.retry_failed)
-        todo = [p for p in planned if p.action == "do"]
+        todo = [p for p in planned if p.action is Action.DO]
         audit.append({"event": "run-start", "tool_version": __version__, "config_hash": config.hash(),
                       "model": config.transcription.model, "backend": options.backend, "jobs": options.jobs,
                       "files": len(jobs), "to_do": len(todo)})
         for p in planned:
-            if p.action == "skip-done":
-                summary.rows.append(SummaryRow(p.job.relative, "skipped (done before)", output=_rel(p.job, out_dir)))
-            elif p.action == "recovered":
+            if p.action is Action.SKIP_DONE:
+                summary.rows.append(SummaryRow(p.job.relative, RowStatus.SKIPPED_DONE, output=_rel(p.job, out_dir)))
+            elif p.action is Action.RECOVERED:
                 assert p.key is not None
                 audit.append({"event": "file-recovered", "tool_version": __version__, "input": p.job.relative,
                               "input_sha256": p.key.input_sha256, "output": _rel(p.job, out_dir),
                               "config_hash": p.key.config_hash, "status": "done",
                               "note": "outputs of an interrupted run were complete; adopted, not redone"})
-                summary.rows.append(SummaryRow(p.job.relative, "done", p.detail, output=_rel(p.job, out_dir)))
-            elif p.action == "skip-failed":
-                summary.rows.append(SummaryRow(p.job.relative, "failed (not retried)", p.detail))
-            elif p.action == "unreadable":
-                outcome = Outcome(p.job.relative, "failed", error=p.detail)
-                audit.record(outcome, "", config.hash(), config.transcription.model)
-                summary.rows.append(SummaryRow(p.job.relative, "failed", p.detail))
+                summary.rows.append(SummaryRow(p.job.relative, RowStatus.DONE, p.detail, output=_rel(p.job, out_dir)))
+            elif p.action is Action.SKIP_FAILED:
+                summary.rows.append(SummaryRow(p.job.relative, RowStatus.FAILED_NOT_RETRIED, p.detail))
+            elif p.action is Action.UNREADABLE:
+                failure = FileResult(p.job.input_path, FileStatus.FAILED, error=p.detail)
+                audit.record(p.job.relative, failure, None, "", config.hash(), config.transcription.model)
+                summary.rows.append(SummaryRow(p.job.relative, RowStatus.FAILED, p.detail))
         if todo:
-            summary.rows += _execute(todo, options, config, store, audit, reporter)
+            summary.rows += _execute(todo, options, config, store, audit, reporter, pipeline_factory)
         summary.summary_csv = write_summary_csv(out_dir, sorted(summary.rows, key=lambda r: r.relative))
-        audit.append({"event": "run-end", "done": sum(r.status == "done" for r in summary.rows),
-                      "failed": summary.failed, "skipped": sum(r.status.startswith("skipped") for r in summary.rows)})
+        audit.append({"event": "run-end", "done": summary.count(RowStatus.DONE), "failed": summary.failed,
+                      "skipped": summary.count(RowStatus.SKIPPED) + summary.count(RowStatus.SKIPPED_DONE)})
     finally:
         audit.close()
         store.close()
@@ -173,9 +194,9 @@ def _rel(job: Job, out_dir: Path) -> str:
 
 
 def _execute(todo: list[Planned], options: BatchOptions, config: Config, store: StateStore, audit: AuditLog,
-             reporter: Reporter | None) -> list[SummaryRow]:
+             reporter: Reporter | None, factory: PipelineFactory) -> list[SummaryRow]:
     out_dir = options.out_dir.resolve()
-    by_relative = {p.job.relative: p for p in todo}
+    by_input = {p.job.input_path: p for p in todo}
     for p in todo:
         assert p.key is not None
         _clear_outputs(p.job)
@@ -183,33 +204,27 @@ def _execute(todo: list[Planned], options: BatchOptions, config: Config, store: 
     reporter = reporter or make_reporter(options.quiet)
     counters = Counters(total=len(todo))
     rows = []
-    executor = _make_executor(options, config)
+    executor = _make_executor(options, config, factory)
     reporter.start(counters)
     try:
-        for outcome in executor.run([p.job for p in todo]):
-            p = by_relative[outcome.relative]
+        for result in executor.run([p.job for p in todo]):
+            p = by_input[result.input_path]
             assert p.key is not None
-            if outcome.status == "done" and outcome.output_sha256:
-                store.mark_done(p.key, outcome.output_sha256)
+            if result.ok and result.output_sha256:
+                store.mark_done(p.key, result.output_sha256)
                 counters.done += 1
-                counters.audio_s += outcome.audio_s
-                rows.append(SummaryRow(p.job.relative, "done", p.detail, outcome.audio_s,
-                                       sum(outcome.entity_counts.values()), _rel(p.job, out_dir)))
+                counters.audio_s += result.duration_s
+                rows.append(SummaryRow(p.job.relative, RowStatus.DONE, p.detail, result.duration_s,
+                                       sum(entity_counts(result.redactions).values()), _rel(p.job, out_dir)))
             else:
                 _clear_outputs(p.job)
-                store.mark_failed(p.key, outcome.error or "unknown error")
+                store.mark_failed(p.key, result.error or "unknown error")
                 counters.failed += 1
-                rows.append(SummaryRow(p.job.relative, "failed", outcome.error or ""))
-            audit.record(outcome_with_output(outcome, p.job, out_dir), p.key.input_sha256, p.key.config_hash,
+                rows.append(SummaryRow(p.job.relative, RowStatus.FAILED, result.error or ""))
+            audit.record(p.job.relative, result, _rel(p.job, out_dir), p.key.input_sha256, p.key.config_hash,
                          p.key.model)
-            reporter.update(outcome, counters)
+            reporter.update(p.job.relative, result, counters)
     finally:
         reporter.stop()
         executor.close()
     return rows
-
-
-def outcome_with_output(outcome: Outcome, job: Job, out_dir: Path) -> Outcome:
-    if outcome.status != "done":
-        return outcome
-    return dataclasses.replace(outcome, output_relative=_rel(job, out_dir))

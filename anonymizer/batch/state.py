@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from anonymizer.report import sha256_file
 
-__all__ = ["Key", "Row", "StateStore", "sha256_file"]
+__all__ = ["Key", "Row", "State", "StateStore", "sha256_file"]
 
 STATE_FILE = ".anonymizer-state.sqlite"
 
@@ -36,6 +37,12 @@ CREATE TABLE IF NOT EXISTS hashes (
 """
 
 
+class State(str, Enum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True)
 class Key:
     relative: str
@@ -47,7 +54,7 @@ class Key:
 @dataclass(frozen=True)
 class Row:
     key: Key
-    status: str
+    status: State
     output_sha256: str | None
     error: str | None
     attempts: int
@@ -84,25 +91,25 @@ class StateStore:
             "FROM files WHERE relative = ?", (relative,)).fetchone()
         if row is None:
             return None
-        return Row(Key(row[0], row[1], row[2], row[3]), row[4], row[5], row[6], int(row[7]))
+        return Row(Key(row[0], row[1], row[2], row[3]), State(row[4]), row[5], row[6], int(row[7]))
 
-    def _put(self, key: Key, status: str, output_sha256: str | None, error: str | None, attempts_delta: int) -> None:
+    def _put(self, key: Key, status: State, output_sha256: str | None, error: str | None, attempts_delta: int) -> None:
         self._db.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(relative) DO UPDATE SET "
             "input_sha256 = excluded.input_sha256, config_hash = excluded.config_hash, model = excluded.model, "
             "status = excluded.status, output_sha256 = excluded.output_sha256, error = excluded.error, "
             "attempts = files.attempts + ?, updated_at = excluded.updated_at",
-            (key.relative, key.input_sha256, key.config_hash, key.model, status, output_sha256, error,
+            (key.relative, key.input_sha256, key.config_hash, key.model, status.value, output_sha256, error,
              attempts_delta, time.time(), attempts_delta))
 
     def mark_running(self, key: Key) -> None:
-        self._put(key, "running", None, None, 1)
+        self._put(key, State.RUNNING, None, None, 1)
 
     def mark_done(self, key: Key, output_sha256: str) -> None:
-        self._put(key, "done", output_sha256, None, 0)
+        self._put(key, State.DONE, output_sha256, None, 0)
 
     def mark_failed(self, key: Key, error: str) -> None:
-        self._put(key, "failed", None, error, 0)
+        self._put(key, State.FAILED, None, error, 0)
 
     def rows(self) -> list[Row]:
         return [r for r in (self.get(rel) for (rel,) in self._db.execute("SELECT relative FROM files ORDER BY 1"))

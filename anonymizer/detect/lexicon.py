@@ -129,12 +129,12 @@ def reads_as_talk(text: str, language: str) -> bool:
     words = [w for w in _LETTERS.findall(text.lower()) if len(w) > 1]
     if len(words) < TALK_MIN_WORDS:
         return False
-    stop_words = _stop_words(rules_language(language))
-    return sum(w in stop_words for w in words) / len(words) >= TALK_STOP_SHARE
+    stops = stop_words(rules_language(language))
+    return sum(w in stops for w in words) / len(words) >= TALK_STOP_SHARE
 
 
 @cache
-def _stop_words(language: str) -> frozenset[str]:
+def stop_words(language: str) -> frozenset[str]:
     """spaCy's stop-word list of the language (no model needed)."""
     from importlib import import_module
 

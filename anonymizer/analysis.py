@@ -1,0 +1,241 @@
+"""What must be redacted in a file: transcribe and detect per channel, and across both sides of a call.
+
+``analyze`` runs VAD, transcription, detection and alignment for each channel that is transcribed on
+its own (or for the mix), then, for a stereo call, detection once more over both sides in time order,
+and returns a typed ``Analysis``. It is the slow half of a run (the models); rendering (``render.py``)
+needs nothing else, and ``Verifier`` uses the same per-channel steps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from anonymizer import audio as audio_io
+from anonymizer.align import AlignSettings, align, to_first_speaker, widen_skipped, words_for_span
+from anonymizer.config import Config, VadConfig
+from anonymizer.detect import Detector
+from anonymizer.report import GENERIC_ENTITIES, redacted_text
+from anonymizer.spans import merge
+from anonymizer.timing import Stage, untimed
+from anonymizer.transcribe import Transcriber
+from anonymizer.types import Audio, PiiSpan, Redaction, TimeSpan, Transcript, Word, interleave
+from anonymizer.uncertain import uncertain_words, unheard_speech
+from anonymizer.vad import pauses, speech_regions
+
+DIALOGUE_ONLY = frozenset({"AnswerToQuestion"})  # findings that need both sides of a call
+
+
+@dataclass(frozen=True)
+class ChannelAnalysis:
+    """What one transcript (a channel, or the mix when ``channel`` is None) says must be redacted.
+
+    ``marks`` are the character spans the placeholder transcript shows as ``[ENTITY]``: the findings,
+    and the words whose audio a redaction covers.
+    """
+
+    channel: int | None
+    speech: tuple[TimeSpan, ...]
+    transcript: Transcript
+    pii: tuple[PiiSpan, ...]
+    redactions: tuple[Redaction, ...]
+    marks: tuple[PiiSpan, ...]
+
+    @property
+    def redacted_text(self) -> str:
+        return redacted_text(self.transcript, list(self.marks))
+
+    def warnings(self) -> tuple[str, ...]:
+        where = f"channel {self.channel}: " if self.channel is not None else ""
+        if not self.speech:
+            return (f"{where}no speech detected; nothing was redacted",)
+        if not self.transcript.words:
+            return (f"{where}speech detected but the transcript is empty; review the output",)
+        return ()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything transcription and detection found in one file.
+
+    ``channels``: one analysis per channel transcribed on its own, or one of the mix (channel None).
+    ``dialogue``: a stereo call's both sides in time order (findings only the dialogue reveals).
+    """
+
+    duration_s: float
+    n_channels: int
+    channels: tuple[ChannelAnalysis, ...]
+    dialogue: ChannelAnalysis | None = None
+
+    @property
+    def parts(self) -> tuple[ChannelAnalysis, ...]:
+        """The channels, then the dialogue (when there is one)."""
+        return self.channels + ((self.dialogue,) if self.dialogue is not None else ())
+
+    @property
+    def main(self) -> ChannelAnalysis:
+        """The transcript a report shows: the dialogue of a call, else the one transcript."""
+        return self.dialogue if self.dialogue is not None else self.channels[0]
+
+    @property
+    def redactions(self) -> tuple[Redaction, ...]:
+        return tuple(sorted((r for part in self.parts for r in part.redactions), key=lambda r: (r.start_s, r.end_s)))
+
+    @property
+    def speech_by_channel(self) -> dict[int, tuple[TimeSpan, ...]]:
+        return {a.channel: a.speech for a in self.channels if a.channel is not None}
+
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(w for a in self.channels for w in a.warnings())
+
+    def finding_text(self, redaction: Redaction) -> str:
+        """The transcript text behind a finding (``--include-text`` only: it is personal data)."""
+        if redaction.char_start < 0:
+            return ""
+        if redaction.recognizer.endswith("+dialogue") and self.dialogue is not None:
+            source = self.dialogue
+        else:
+            source = next((a for a in self.channels if a.channel == redaction.channel), self.channels[0])
+        return source.transcript.text[redaction.char_start : redaction.char_end]
+
+
+def transcribe_channel(audio: Audio, vad: VadConfig, language: str | None, transcriber: Transcriber,
+                       on_language: Callable[[str], None] | None = None,
+                       stage: Stage = untimed) -> tuple[np.ndarray, list[TimeSpan], Transcript]:
+    """VAD and transcription of ``audio`` mixed to mono: the 16 kHz samples, speech regions and words."""
+    with stage("vad"):
+        mono = audio_io.to_mono_16k(audio)
+        speech = speech_regions(mono, vad.aggressiveness, vad.frame_ms, vad.speech_pad_ms, vad.min_silence_ms)
+    with stage("transcribe"):
+        transcript = transcriber.transcribe(mono, speech, language, on_language=on_language)
+    return mono, speech, transcript
+
+
+def detect_channel(detector: Detector, transcript: Transcript, channel: int | None) -> list[PiiSpan]:
+    """Findings in one transcript; one side of a call holds no answers to its own questions."""
+    spans = detector.detect(transcript)
+    return spans if channel is None else [s for s in spans if s.recognizer not in DIALOGUE_ONLY]
+
+
+def analyze(source: Audio, config: Config, transcriber: Transcriber, detector: Detector,
+            stage: Stage = untimed) -> Analysis:
+    """Transcribe and detect each channel (per ``transcription.per_channel``), then the dialogue."""
+    settings = AlignSettings.from_config(config.redaction)
+    channels = audio_io.channels_by_mode(source, config.transcription.per_channel)
+    parts = [_analyze_channel(source, channel, config, settings, transcriber, detector, stage) for channel in channels]
+    if len(parts) == 1:
+        return Analysis(source.duration_s, source.n_channels, tuple(parts))
+    dialogue = _analyze_dialogue(source, parts, settings, detector, stage)
+    return Analysis(source.duration_s, source.n_channels, tuple(_mark_dialogue_findings(a, dialogue) for a in parts),
+                    dialogue)
+
+
+def _analyze_channel(source: Audio, channel: int | None, config: Config, settings: AlignSettings,
+                     transcriber: Transcriber, detector: Detector, stage: Stage) -> ChannelAnalysis:
+    """VAD, transcription, detection and alignment for one channel (or the mix)."""
+    rc = config.redaction
+    mono, speech, transcript = transcribe_channel(source.channel(channel), config.vad,
+                                                  config.transcription.forced_language, transcriber,
+                                                  detector.prepare, stage)
+    with stage("detect"):
+        pii = detect_channel(detector, transcript, channel)
+        found = list(pii)
+        if rc.uncertain:
+            found += uncertain_words(transcript, pii, rc.uncertain_probability)
+    with stage("align"):
+        unheard = unheard_speech(transcript, speech, rc.unheard_speech_min_ms / 1000) if rc.uncertain else []
+        gaps = pauses(mono) if found or unheard else []
+        redactions = align(transcript, found, source.duration_s, settings, gaps)
+        for r in unheard:
+            span = widen_skipped(r.span, transcript, gaps, settings)
+            redactions.append(dataclasses.replace(r, start_s=round(span.start_s, 3),
+                                                  end_s=round(min(span.end_s, source.duration_s), 3)))
+            # a word the widened stretch silenced ("19." before a skipped "Februar 1941") is redacted in
+            # the transcript too, so that it stays aligned with the audio
+            found += [PiiSpan(w.char_start, w.char_end, r.entity_type, r.score, r.recognizer)
+                      for w in transcript.words if span.start_s <= (w.start_s + w.end_s) / 2 <= span.end_s]
+        redactions = [dataclasses.replace(r, channel=channel) for r in redactions]
+    return ChannelAnalysis(channel, tuple(speech), transcript, tuple(found), tuple(redactions), tuple(found))
+
+
+def _analyze_dialogue(source: Audio, parts: list[ChannelAnalysis], settings: AlignSettings, detector: Detector,
+                      stage: Stage) -> ChannelAnalysis:
+    """Detection on both sides of the call in time order (context crosses channels); keeps only the
+    findings the per-channel passes did not already cover."""
+    dialogue = interleave([(a.channel, a.transcript) for a in parts if a.channel is not None])
+    with stage("detect"):
+        # a finding is one side's words (an answer is by construction): interleaving put the other
+        # side's words inside a cue's rest
+        pii = [to_first_speaker(dialogue, span) for span in detector.detect(dialogue)]
+    covered = merge(r.span for a in parts for r in a.redactions)
+    with stage("align"):
+        gaps = pauses(audio_io.to_mono_16k(source)) if pii else []
+        found = align(dialogue, pii, source.duration_s, settings, gaps)
+    new = []
+    for r in found:
+        if any(span.contains(r.span) for span in covered):
+            continue
+        channels = {w.channel for w in dialogue.words if w.char_start < r.char_end and r.char_start < w.char_end}
+        new.append(dataclasses.replace(r, channel=channels.pop() if len(channels) == 1 else None,
+                                       recognizer=f"{r.recognizer}+dialogue"))
+    # the dialogue text marks the per-channel findings too
+    by_word: dict[tuple[int | None, float, str], Word] = {(w.channel, w.start_s, w.text): w for w in dialogue.words}
+    marked = list(pii)
+    for a in parts:
+        for span in a.pii:
+            words = [by_word[(a.channel, w.start_s, w.text)] for w in words_for_span(a.transcript, span)]
+            if words:
+                marked.append(dataclasses.replace(span, char_start=min(w.char_start for w in words),
+                                                  char_end=max(w.char_end for w in words)))
+    return ChannelAnalysis(None, (), dialogue, tuple(pii), tuple(new), tuple(marked))
+
+
+def _mark_dialogue_findings(analysis: ChannelAnalysis, dialogue: ChannelAnalysis) -> ChannelAnalysis:
+    """Put the dialogue pass's findings into a channel's placeholder transcript too."""
+    by_word = {(w.start_s, w.text): w for w in analysis.transcript.words}
+    extra = []
+    for span in dialogue.pii:
+        words = [by_word[(w.start_s, w.text)] for w in words_for_span(dialogue.transcript, span)
+                 if w.channel == analysis.channel and (w.start_s, w.text) in by_word]
+        if words:
+            extra.append(dataclasses.replace(span, char_start=min(w.char_start for w in words),
+                                             char_end=max(w.char_end for w in words)))
+    return dataclasses.replace(analysis, marks=(*analysis.marks, *extra)) if extra else analysis
+
+
+def mark_redacted_words(analysis: Analysis, to_render: dict[int | None, list[TimeSpan]]) -> Analysis:
+    """Every part's placeholder transcript marks each word whose audio is redacted (its middle lies in a
+    span rendered on its channel), not only the findings' words: padding, snapping and the other side's
+    findings silence neighbours too, and a transcript must match its audio ("[ADDRESS] Berlin" under a
+    bleep was a city in the text that nobody could hear)."""
+    redactions = analysis.redactions
+    one_mix = len(to_render) == 1
+
+    def mark(part: ChannelAnalysis) -> ChannelAnalysis:
+        extra = list(_redacted_words(part, to_render, redactions, one_mix))
+        return dataclasses.replace(part, marks=(*part.marks, *extra)) if extra else part
+
+    return dataclasses.replace(analysis, channels=tuple(mark(a) for a in analysis.channels),
+                               dialogue=mark(analysis.dialogue) if analysis.dialogue is not None else None)
+
+
+def _redacted_words(part: ChannelAnalysis, to_render: dict[int | None, list[TimeSpan]],
+                    redactions: tuple[Redaction, ...], one_mix: bool) -> Iterator[PiiSpan]:
+    def spans_on(channel: int | None) -> list[TimeSpan]:
+        if channel is None:
+            return merge(span for spans in to_render.values() for span in spans)
+        return merge([*to_render.get(None, []), *to_render.get(channel, [])])
+
+    by_channel: dict[int | None, list[TimeSpan]] = {}
+    for word in part.transcript.words:
+        channel = part.channel if part.channel is not None or one_mix else word.channel
+        spans = by_channel.setdefault(channel, spans_on(channel))
+        middle_s = (word.start_s + word.end_s) / 2
+        if not any(span.start_s < middle_s < span.end_s for span in spans):
+            continue
+        covering = [r for r in redactions if r.start_s < middle_s < r.end_s] or list(redactions)
+        best = max(covering, key=lambda r: (r.entity_type not in GENERIC_ENTITIES, r.score))
+        yield PiiSpan(word.char_start, word.char_end, best.entity_type, best.score, "redacted_audio")

@@ -1,0 +1,134 @@
+"""The fast half of a run: from a file's ``Analysis`` to the anonymized audio and its report on disk.
+
+No model is needed here — only the source audio, the analysis and the config — so a run and a
+re-render of a kept analysis give the same bytes. Fail closed: audio and report are written to temp
+files and renamed, the report after the audio, and the audio is removed again when anything after
+it fails (no audio without its report; a FAIL from ``--verify`` removes it too).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from anonymizer import audio as audio_io
+from anonymizer.analysis import Analysis, mark_redacted_words
+from anonymizer.config import Config
+from anonymizer.errors import OutputExistsError
+from anonymizer.redact import spans_to_render
+from anonymizer.render import render
+from anonymizer.report import ChannelTranscript, FileFacts, Report, config_for_report, sha256_file
+from anonymizer.timing import StageTimer
+from anonymizer.types import Audio, FileResult, FileStatus, ModelInfo, Verdict, VerifyStatus
+from anonymizer.voice import Step
+
+log = logging.getLogger(__name__)
+Verify = Callable[[Path, Path, Report], Verdict]
+
+
+@dataclass(frozen=True)
+class OutputPaths:
+    audio: Path
+    report: Path
+
+    @staticmethod
+    def for_input(input_path: Path, output_dir: Path | None, output_format: str | None) -> OutputPaths:
+        """``<stem>.anon.<ext>`` and ``<stem>.anon.json`` beside the input or in ``output_dir``.
+
+        >>> OutputPaths.for_input(Path("calls/a.b.wav"), None, None)
+        OutputPaths(audio=PosixPath('calls/a.b.anon.wav'), report=PosixPath('calls/a.b.anon.json'))
+        >>> OutputPaths.for_input(Path("a.m4a"), Path("out"), "flac").audio
+        PosixPath('out/a.anon.flac')
+        """
+        directory = output_dir if output_dir is not None else input_path.parent
+        stem = input_path.name[: -len(input_path.suffix)] if input_path.suffix else input_path.name
+        extension = audio_io.output_extension(input_path, output_format)
+        return OutputPaths(directory / f"{stem}.anon{extension}", directory / f"{stem}.anon.json")
+
+    def check(self, input_path: Path, overwrite: bool) -> None:
+        """Raises ``OutputExistsError`` when an output exists (without ``overwrite``) or is the input."""
+        if not overwrite:
+            for existing in (self.audio, self.report):
+                if existing.exists():
+                    raise OutputExistsError(f"{existing}: output exists; pass --overwrite to replace it")
+        if self.audio.resolve() == input_path.resolve():
+            raise OutputExistsError(f"{input_path}: output would overwrite the input")
+
+
+@dataclass(frozen=True)
+class Source:
+    """The input as decoded, and what identifies it."""
+
+    path: Path
+    audio: Audio
+    sha256: str
+
+
+def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tuple[Step, ...], seed: int,
+                  paths: OutputPaths, models: tuple[ModelInfo, ...], timer: StageTimer,
+                  verify: Verify | None = None) -> tuple[FileResult, Analysis]:
+    """Render the analysis, write the audio, (verify it,) write the report. Returns the result and the
+    analysis with every redacted word marked in its placeholder transcripts."""
+    rc = config.redaction
+    to_render = spans_to_render(analysis.redactions, source.audio.n_channels, analysis.speech_by_channel,
+                                rc.all_channels, rc.merge_gap_ms / 1000)
+    analysis = mark_redacted_words(analysis, to_render)
+    rendered = render(source.audio, to_render, rc.method, rc.fade_ms, rc.tone_hz, chain, seed, source.sha256,
+                      timer.stage)
+    with timer.stage("write"):
+        paths.audio.parent.mkdir(parents=True, exist_ok=True)
+        audio_io.write_atomic(rendered, paths.audio, audio_io.output_format_for(source.audio, config.output.format))
+    verdict: Verdict | None = None
+    try:
+        report = _report(source, analysis, config, chain, paths.audio, rendered, models, timer)
+        if verify is not None:
+            verdict = verify(source.path, paths.audio, report)
+            report = dataclasses.replace(report, verification=verdict)
+            if verdict.status is VerifyStatus.FAIL:
+                report = dataclasses.replace(report, status=FileStatus.FAILED)
+                paths.audio.unlink()  # fail closed; the report says why
+        audio_io.write_bytes_atomic(report.to_bytes(), paths.report)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            paths.audio.unlink()  # fail closed: no audio without its report
+        raise
+    result = FileResult(source.path, FileStatus.OK, paths.audio, paths.report, None, analysis.redactions,
+                        timer.timings, verdict.status if verdict is not None else None, report.output.sha256,
+                        source.audio.duration_s, models)
+    if verdict is not None and verdict.status is VerifyStatus.FAIL:
+        reasons = "; ".join(f"{f.entity_type or 'file'} {f.start_s:.1f}-{f.end_s:.1f} s: {f.reason}"
+                            for f in verdict.findings if f.level is VerifyStatus.FAIL)
+        result = dataclasses.replace(result, status=FileStatus.FAILED, output_path=None,
+                                     error=f"{source.path}: verification failed, audio removed: {reasons}")
+    log.info("%s: %d redactions -> %s", source.path, len(analysis.redactions), paths.audio)
+    return result, analysis
+
+
+def _report(source: Source, analysis: Analysis, config: Config, chain: tuple[Step, ...], output_path: Path,
+            rendered: Audio, models: tuple[ModelInfo, ...], timer: StageTimer) -> Report:
+    audio, main = source.audio, analysis.main
+    include_text = config.output.include_text
+    redactions = analysis.redactions
+    return Report(
+        input=FileFacts(source.path, source.sha256, audio.duration_s, audio.sample_rate_hz, audio.n_channels),
+        output=FileFacts(output_path, sha256_file(output_path), rendered.duration_s, rendered.sample_rate_hz,
+                         rendered.n_channels),
+        config=config_for_report(config),
+        config_hash=config.hash(),
+        models=models,
+        language=analysis.channels[0].transcript.language,
+        language_probability=analysis.channels[0].transcript.language_probability,
+        redactions=redactions,
+        transcript_redacted=main.redacted_text,
+        timings=timer.timings,
+        voice_transforms=tuple(step.transform for step in chain),
+        transcript_raw=main.transcript.text if include_text else None,
+        redaction_texts=tuple(analysis.finding_text(r) for r in redactions) if include_text else None,
+        warnings=analysis.warnings(),
+        channels=(tuple(ChannelTranscript(a.channel, a.transcript.language, a.redacted_text)
+                        for a in analysis.channels if a.channel is not None) if analysis.dialogue is not None else ()),
+    )
