@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from anonymizer.spans import clip, ensure_min_duration, pad, snap_to_pauses
+from anonymizer.spans import ensure_min_duration, pad, snap_to_pauses
 from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript, Word
 
 if TYPE_CHECKING:
@@ -214,6 +214,20 @@ def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: Sequence[TimeS
     return from_sentence_gap(widened, pauses, start_reach_s, gap_min_s, before) if start_reach_s > 0 else widened
 
 
+def within_file(span: TimeSpan, min_s: float, duration_s: float) -> TimeSpan | None:
+    """``span`` inside ``[0, duration_s]``, still ``min_s`` long where the file allows: a finding at the
+    file's edge (or timed past its end) keeps its length inside the file instead of shrinking to nothing.
+
+    >>> within_file(TimeSpan(9.9, 10.5), 0.3, 10.0), within_file(TimeSpan(10.0, 10.0), 0.3, 10.0)
+    (TimeSpan(start_s=9.7, end_s=10.0), TimeSpan(start_s=9.7, end_s=10.0))
+    >>> within_file(TimeSpan(-0.2, 0.1), 0.3, 10.0)
+    TimeSpan(start_s=0.0, end_s=0.3)
+    """
+    start_s = max(0.0, min(span.start_s, duration_s - min_s))
+    end_s = min(duration_s, max(span.end_s, start_s + min_s))
+    return TimeSpan(start_s, end_s) if end_s > start_s else None
+
+
 def time_span_of(words: list[Word]) -> TimeSpan:
     return TimeSpan(min(w.start_s for w in words), max(w.end_s for w in words))
 
@@ -275,7 +289,8 @@ def align(transcript: Transcript, spans: Sequence[PiiSpan], duration_s: float, s
         if settings.sentence_start_reach_s > 0 and (before is None or before.text.rstrip().endswith((".", "?", "!"))):
             span_s = from_sentence_gap(span_s, pauses, settings.sentence_start_reach_s, settings.sentence_gap_min_s,
                                        before.end_s if before is not None else 0.0)
-        clipped = clip(ensure_min_duration(span_s, settings.min_duration_s), duration_s)
+        clipped = within_file(ensure_min_duration(span_s, settings.min_duration_s), settings.min_duration_s,
+                              duration_s)
         if clipped is None:
             continue
         # rounded to the millisecond, never past the file's end

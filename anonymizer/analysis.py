@@ -9,6 +9,7 @@ needs nothing else, and ``Verifier`` uses the same per-channel steps.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from anonymizer.types import Audio, PiiSpan, Redaction, TimeSpan, Transcript, Wo
 from anonymizer.uncertain import uncertain_words, unheard_speech
 from anonymizer.vad import pauses, speech_regions
 
+log = logging.getLogger(__name__)  # counts and times only: never words
 DIALOGUE_ONLY = frozenset({"AnswerToQuestion"})  # findings that need both sides of a call
 
 
@@ -158,6 +160,9 @@ def _analyze_channel(source: Audio, channel: int | None, config: Config, setting
             found += [PiiSpan(w.char_start, w.char_end, r.entity_type, r.score, r.recognizer)
                       for w in transcript.words if span.start_s <= (w.start_s + w.end_s) / 2 <= span.end_s]
         redactions = [dataclasses.replace(r, channel=channel) for r in redactions]
+    log.debug("channel %s: %d speech region(s), %d words, language %s (%.2f), %d finding(s), %d redaction(s)",
+              "mix" if channel is None else channel, len(speech), len(transcript.words), transcript.language,
+              transcript.language_probability, len(found), len(redactions))
     return ChannelAnalysis(channel, tuple(speech), transcript, tuple(found), tuple(redactions), tuple(found))
 
 
@@ -190,6 +195,7 @@ def _analyze_dialogue(source: Audio, parts: list[ChannelAnalysis], settings: Ali
             if words:
                 marked.append(dataclasses.replace(span, char_start=min(w.char_start for w in words),
                                                   char_end=max(w.char_end for w in words)))
+    log.debug("dialogue: %d finding(s), %d not covered by a channel's", len(pii), len(new))
     return ChannelAnalysis(None, (), dialogue, tuple(pii), tuple(new), tuple(marked))
 
 

@@ -6,11 +6,7 @@ representation: float32 numpy, ``(n_samples, n_channels)``.
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -18,11 +14,14 @@ from typing import BinaryIO
 import numpy as np
 
 from anonymizer.errors import AudioDecodeError, AudioEncodeError
+from anonymizer.files import replace_atomically, write_error
 from anonymizer.types import Audio
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".mp4", ".aac", ".oga", ".webm")
 MAX_CHANNELS = 8  # FFmpeg has default channel layouts up to 7.1; more cannot be written back
 ASR_SAMPLE_RATE_HZ = 16000  # what webrtcvad and Whisper take (``to_mono_16k``)
+# below 4 kHz there is no intelligible speech to anonymize (telephone audio is 8 kHz); above, FFmpeg's limits
+MIN_SAMPLE_RATE_HZ, MAX_SAMPLE_RATE_HZ = 4000, 768_000
 
 
 @dataclass(frozen=True)
@@ -117,11 +116,16 @@ def decode(path: Path) -> Audio:
         if not container.streams.audio:
             raise AudioDecodeError(f"{path}: contains no audio stream")
         stream = container.streams.audio[0]
+        if stream.codec_context is None:
+            raise AudioDecodeError(f"{path}: audio in a codec FFmpeg cannot decode")
         codec = stream.codec_context.name
         sample_rate_hz = int(stream.codec_context.sample_rate or 0)
         n_channels = int(stream.codec_context.channels or 0)
         if sample_rate_hz <= 0 or n_channels <= 0:
             raise AudioDecodeError(f"{path}: audio stream has no sample rate or channel count")
+        if not MIN_SAMPLE_RATE_HZ <= sample_rate_hz <= MAX_SAMPLE_RATE_HZ:
+            raise AudioDecodeError(f"{path}: sample rate {sample_rate_hz} Hz; speech audio of {MIN_SAMPLE_RATE_HZ:,} "
+                                   f"to {MAX_SAMPLE_RATE_HZ:,} Hz is supported")
         if n_channels > MAX_CHANNELS:
             raise AudioDecodeError(
                 f"{path}: {n_channels} channels; at most {MAX_CHANNELS} are supported "
@@ -149,9 +153,12 @@ def decode(path: Path) -> Audio:
         raise AudioDecodeError(
             f"{path}: truncated: the header declares {declared_s:.2f} s but only {decoded_s:.2f} s decode"
         )
+    non_finite = int(samples.size - np.count_nonzero(np.isfinite(samples)))
+    if non_finite:  # NaN/Inf in a float file: silence there (NaN would spread through every filter)
+        np.nan_to_num(samples, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
     np.clip(samples, -1.0, 1.0, out=samples)
     fmt = _EXTENSION_TO_FORMAT.get(path.suffix.lower(), "wav")
-    return Audio(samples, sample_rate_hz, container=fmt, codec=codec)
+    return Audio(samples, sample_rate_hz, container=fmt, codec=codec, non_finite_samples=non_finite)
 
 
 def _wav_declared_duration_s(path: Path) -> float | None:
@@ -250,38 +257,27 @@ def _encode(audio: Audio, fmt: OutputFormat, handle: object) -> None:
             out.mux(packet)
 
 
-def _umask_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+class _Recording:
+    """A binary file that remembers the OSError its writes raised (FFmpeg hides it behind its own error)."""
 
+    def __init__(self, handle: BinaryIO, failures: list[OSError]) -> None:
+        self._handle, self._failures = handle, failures
 
-TEMP_SUFFIX = ".part"
+    def write(self, data: bytes) -> int:
+        try:
+            return self._handle.write(data)
+        except OSError as exc:
+            self._failures.append(exc)
+            raise
 
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._handle.seek(offset, whence)
 
-def _temp_prefix(path: Path) -> str:
-    return f".{path.name}."
+    def tell(self) -> int:
+        return self._handle.tell()
 
-
-def temp_siblings(path: Path) -> list[Path]:
-    """Temp files ``_replace_atomically`` left beside ``path`` when its process was killed mid-write."""
-    return sorted(path.parent.glob(f"{glob.escape(_temp_prefix(path))}*{TEMP_SUFFIX}"))
-
-
-def _replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """``write`` into a temp file beside ``path``, fsync, give it ordinary permissions, rename it over
-    ``path``: a crash never leaves a half-written file under the final name."""
-    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, _umask_mode())  # mkstemp makes 0600
-        os.replace(tmp_name, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+    def flush(self) -> None:
+        self._handle.flush()
 
 
 def write_atomic(audio: Audio, path: Path, fmt: OutputFormat) -> None:
@@ -289,21 +285,20 @@ def write_atomic(audio: Audio, path: Path, fmt: OutputFormat) -> None:
     import av
 
     path = Path(path)
+    failed_writes: list[OSError] = []
+
+    def encode(handle: BinaryIO) -> None:
+        _encode(audio, fmt, _Recording(handle, failed_writes))
+
     try:
-        _replace_atomically(path, lambda handle: _encode(audio, fmt, handle))
+        replace_atomically(path, encode)
     except (av.error.FFmpegError, ValueError) as exc:
+        if failed_writes:  # FFmpeg reports the file's own error (disk full, …) as a failed callback
+            raise write_error(path, failed_writes[-1]) from exc
         raise AudioEncodeError(
             f"{path}: cannot encode {audio.n_channels} ch at {audio.sample_rate_hz} Hz as {fmt.codec} ({exc}); "
             "choose another --format (wav or flac take any rate)"
         ) from exc
-
-
-def write_bytes_atomic(data: bytes, path: Path) -> None:
-    """Write a small file (the report, the summary) atomically."""
-    def write(handle: BinaryIO) -> None:
-        handle.write(data)
-
-    _replace_atomically(Path(path), write)
 
 
 def to_mono_16k(audio: Audio) -> np.ndarray:

@@ -10,7 +10,7 @@ import logging
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -72,7 +72,14 @@ def _load_config(config: str | None, overrides: dict[str, Any]) -> Config:
     try:
         return load_config(config, overrides)
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+        _usage_error(str(exc))
+
+
+def _usage_error(message: str) -> NoReturn:
+    """A wrong command line or config: one line, exit 2, before anything ran (click's usage errors say
+    "Error:" too; a config problem needs no usage text)."""
+    click.echo(f"Error: {shown(message)}", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,7 +88,17 @@ def _load_config(config: str | None, overrides: dict[str, Any]) -> Config:
 def cli(verbose: int) -> None:
     """Anonymize call recordings: transcribe, find personal data, bleep it, disguise voices."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(only_our_progress)
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+
+
+def only_our_progress(record: logging.LogRecord) -> bool:
+    """-v and -vv show this package's progress lines, which never hold transcripts or PII. Other libraries'
+    INFO and DEBUG lines are dropped: Presidio's DEBUG lines print the words around each finding
+    ("Context list is: …"). Their warnings and errors still show."""
+    return record.name == "anonymizer" or record.name.startswith("anonymizer.") or record.levelno >= logging.WARNING
 
 
 def pipeline_options(function: Any) -> Any:
@@ -126,12 +143,15 @@ def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, o
         **options: Any) -> None:
     """Anonymize INPUTS: writes <stem>.anon.<ext> and <stem>.anon.json for each."""
     from anonymizer.errors import AnonymizerError
+    from anonymizer.files import check_writable
 
     cfg = _load_config(config, _overrides(**options))
     try:
+        if output_dir is not None:  # before the models load: every file would fail
+            check_writable(output_dir)
         pipeline = _pipeline_factory()(cfg)
     except AnonymizerError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {shown(str(exc))}", err=True)
         sys.exit(EXIT_FAILED)
     failed = 0
     for path in inputs:
@@ -178,9 +198,9 @@ def batch(in_dir: Path, out_dir: Path, jobs: int, include: tuple[str, ...], excl
     try:
         summary = run_batch(batch_options, cfg, pipeline_factory=_pipeline_factory())
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+        _usage_error(str(exc))
     except AnonymizerError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {shown(str(exc))}", err=True)
         sys.exit(EXIT_FAILED)
     _print_batch_summary(summary, dry_run, quiet)
     sys.exit(summary.exit_code)
@@ -240,7 +260,7 @@ def verify(original: Path, anonymized: Path, report_path: Path | None, config: s
     try:
         report = read_report(report_path or report_path_for(anonymized))
     except ReportError as exc:
-        raise click.UsageError(str(exc)) from exc
+        _usage_error(str(exc))
     try:
         verdict = _pipeline_factory()(cfg).verifier().verify(original, anonymized, report)
     except AnonymizerError as exc:
@@ -279,3 +299,7 @@ def show_config(config: str | None) -> None:
 
 def main() -> None:
     cli(prog_name="anonymizer")
+
+
+if __name__ == "__main__":
+    main()

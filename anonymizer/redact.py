@@ -86,9 +86,11 @@ def bleep(
     ``reference``: where to measure that speech, when ``audio`` was already muted (same length).
     """
 
+    pitch_hz = min(tone_hz, 0.45 * audio.sample_rate_hz)  # above Nyquist it would alias to another pitch
+
     def tone(segment: np.ndarray, start: int) -> np.ndarray:
         t = (start + np.arange(len(segment))) / audio.sample_rate_hz
-        wave = np.sin(2 * np.pi * tone_hz * t).astype(np.float32)
+        wave = np.sin(2 * np.pi * pitch_hz * t).astype(np.float32)
         return wave[:, None] * tone_amplitude(segment)[None, :]
 
     return _apply(audio, spans, fade_ms, tone, reference)

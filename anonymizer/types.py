@@ -27,6 +27,7 @@ class Audio:
     sample_rate_hz: int
     container: str = "wav"
     codec: str = "pcm_s16le"
+    non_finite_samples: int = 0  # NaN/Inf samples the decoder found (and set to 0)
 
     def __post_init__(self) -> None:
         if self.samples.ndim != 2:

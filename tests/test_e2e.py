@@ -225,7 +225,7 @@ def test_cli_run_verify_and_verify_command(tmp_path):
     checked = runner.invoke(cli, ["verify", str(SAMPLES / "call_en.wav"), str(tmp_path / "call_en.anon.wav"),
                                   "--model", "tiny.en", "--language", "en", "--json"])
     assert checked.exit_code in (0, 3), checked.output
-    assert json.loads(checked.output)["status"] == report["verification"]["status"]
+    assert json.loads(checked.stdout)["status"] == report["verification"]["status"], checked.output
     leaked_run = runner.invoke(cli, ["verify", str(SAMPLES / "call_en.wav"), str(SAMPLES / "call_en.wav"),
                                      "--report", str(tmp_path / "call_en.anon.json"), "--model", "tiny.en",
                                      "--language", "en"])

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from anonymizer import __version__
-from anonymizer.audio import write_bytes_atomic
+from anonymizer.files import write_bytes_atomic
 from anonymizer.types import FileResult, Redaction
 
 AUDIT_FILE = "audit.jsonl"

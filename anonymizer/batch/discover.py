@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from collections.abc import Iterator
@@ -26,8 +27,11 @@ class Job:
 
 @dataclass(frozen=True)
 class Skipped:
+    """A path the batch does not process: skipped by policy, or ``failed`` (it cannot be read at all)."""
+
     relative: str
     reason: str
+    failed: bool = False
 
 
 def check_dirs(in_dir: Path, out_dir: Path) -> tuple[Path, Path]:
@@ -71,9 +75,16 @@ def discover(
             continue
         if exclude and _matches(relative, exclude):
             continue
-        if path.is_symlink() and src not in path.resolve().parents:
-            skipped.append(Skipped(relative, "symlink pointing outside the input directory; not followed"))
-            continue
+        if path.is_symlink():
+            try:
+                target = Path(os.path.realpath(path, strict=True))
+            except (OSError, RuntimeError) as exc:  # a loop, or a link to nothing
+                why = "a symlink loop" if _is_loop(exc) else "a broken symlink"
+                skipped.append(Skipped(relative, f"{path}: {why}; fix or remove the link", failed=True))
+                continue
+            if src not in target.parents:
+                skipped.append(Skipped(relative, "symlink pointing outside the input directory; not followed"))
+                continue
         target_dir = dst / Path(relative).parent
         outputs = OutputPaths.for_input(path, target_dir, output_format)
         jobs.append(Job(path, relative, target_dir, outputs.audio, outputs.report))
@@ -90,8 +101,8 @@ def _walk(root: Path, skipped: list[Skipped]) -> Iterator[Path]:
         kept = []
         for name in sorted(dirnames):
             full = base / name
-            if full.is_symlink():  # a linked directory: only when it stays inside IN_DIR
-                if root in full.resolve().parents:
+            if full.is_symlink():  # a linked directory: never followed
+                if _inside(full, root):
                     skipped.append(Skipped(full.relative_to(root).as_posix(),
                                            "symlinked directory; not followed (link its files instead)"))
                 else:
@@ -102,3 +113,15 @@ def _walk(root: Path, skipped: list[Skipped]) -> Iterator[Path]:
         dirnames[:] = kept
         for name in sorted(filenames):
             yield base / name
+
+
+def _is_loop(exc: BaseException) -> bool:
+    return isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+
+
+def _inside(link: Path, root: Path) -> bool:
+    """Whether a symlink resolves inside ``root`` (a loop or a dangling link does not)."""
+    try:
+        return root in Path(os.path.realpath(link, strict=True)).parents
+    except (OSError, RuntimeError):
+        return False

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from anonymizer.batch.discover import Job
 from anonymizer.config import Config
+from anonymizer.console import describe_bug
 from anonymizer.types import FileResult, FileStatus
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ def process(pipeline: Pipeline, job: Job) -> FileResult:
     try:
         return pipeline.run(job.input_path, job.output_dir, overwrite=True)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
-        return FileResult(job.input_path, FileStatus.FAILED, error=f"{job.input_path}: internal error: {exc!r}")
+        return FileResult(job.input_path, FileStatus.FAILED,
+                          error=f"{job.input_path}: internal error: {describe_bug(exc)}")
 
 
 class InProcessExecutor:
@@ -128,7 +130,7 @@ class LocalPoolExecutor:
                     yield future.result()
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails its file, not the batch
                     yield FileResult(job.input_path, FileStatus.FAILED,
-                                     error=f"{job.input_path}: worker crashed: {exc!r}")
+                                     error=f"{job.input_path}: worker crashed: {type(exc).__name__}")
                 next_job = next(pending, None)
                 if next_job is not None:
                     running[self._pool.submit(_process_in_worker, next_job)] = next_job

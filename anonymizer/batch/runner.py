@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 from anonymizer import __version__
-from anonymizer.audio import temp_siblings
 from anonymizer.batch.audit import AuditLog, RowStatus, SummaryRow, entity_counts, write_summary_csv
-from anonymizer.batch.discover import Job, discover
+from anonymizer.batch.discover import Job, Skipped, discover
 from anonymizer.batch.executors import Executor, InProcessExecutor, LocalPoolExecutor, PipelineFactory, real_pipeline
 from anonymizer.batch.progress import Counters, Reporter, make_reporter
-from anonymizer.batch.state import Key, State, StateStore, sha256_file
+from anonymizer.batch.state import BatchLock, Key, State, StateStore, sha256_file
 from anonymizer.config import Config
-from anonymizer.errors import ReportError
+from anonymizer.errors import OutputWriteError, ReportError
+from anonymizer.files import check_writable, temp_siblings
 from anonymizer.report import read_report
 from anonymizer.types import FileResult, FileStatus
 
@@ -72,6 +73,7 @@ class Planned:
     key: Key | None  # None: the input could not even be read
     action: Action
     detail: str = ""
+    output_sha256: str | None = None  # RECOVERED: the adopted audio's
 
 
 def _outputs_complete(job: Job, key: Key) -> str | None:
@@ -92,7 +94,8 @@ def _outputs_complete(job: Job, key: Key) -> str | None:
     return audio_sha if ok else None
 
 
-def plan(jobs: list[Job], store: StateStore, config: Config, retry_failed: bool) -> list[Planned]:
+def plan(jobs: list[Job], store: StateStore | None, config: Config, retry_failed: bool) -> list[Planned]:
+    """What to do with each file; changes nothing (``run_batch`` records what it decides)."""
     config_hash, model = config.hash(), config.transcription.model
     planned = []
     for job in jobs:
@@ -100,19 +103,19 @@ def plan(jobs: list[Job], store: StateStore, config: Config, retry_failed: bool)
             planned.append(Planned(job, None, Action.UNREADABLE, f"{job.input_path}: permission denied (cannot read)"))
             continue
         try:
-            key = Key(job.relative, store.content_hash(job.input_path), config_hash, model)
+            digest = store.content_hash(job.input_path) if store is not None else sha256_file(job.input_path)
         except OSError as exc:
             planned.append(Planned(job, None, Action.UNREADABLE, f"{job.input_path}: cannot read ({exc.strerror})"))
             continue
-        row = store.get(job.relative)
+        key = Key(job.relative, digest, config_hash, model)
+        row = store.get(job.relative) if store is not None else None
         if row is not None and row.key == key and row.status is State.DONE and job.audio_out.is_file() \
                 and job.report_out.is_file():
             planned.append(Planned(job, key, Action.SKIP_DONE))
         elif row is not None and row.key == key and row.status is State.FAILED and not retry_failed:
             planned.append(Planned(job, key, Action.SKIP_FAILED, row.error or ""))
         elif (audio_sha := _outputs_complete(job, key)) is not None:
-            store.mark_done(key, audio_sha)
-            planned.append(Planned(job, key, Action.RECOVERED, "outputs complete on disk; state restored"))
+            planned.append(Planned(job, key, Action.RECOVERED, "outputs complete on disk; state restored", audio_sha))
         else:
             planned.append(Planned(job, key, Action.DO, "changed" if row is not None and row.key != key else ""))
     return planned
@@ -147,46 +150,64 @@ def run_batch(options: BatchOptions, config: Config, reporter: Reporter | None =
     jobs, skipped = discover(options.in_dir, options.out_dir, config.output.format, options.include, options.exclude)
     out_dir = options.out_dir.resolve()
     summary = BatchSummary()
-    summary.rows += [SummaryRow(s.relative, RowStatus.SKIPPED, s.reason) for s in skipped]
-    if options.dry_run:
-        store = StateStore(out_dir) if (out_dir / ".anonymizer-state.sqlite").exists() else None
-        planned = (plan(jobs, store, config, options.retry_failed) if store
-                   else [Planned(j, None, Action.DO) for j in jobs])
+    summary.rows += [SummaryRow(s.relative, RowStatus.FAILED if s.failed else RowStatus.SKIPPED, s.reason)
+                     for s in skipped]
+    if options.dry_run:  # reads the state store if there is one; writes nothing, creates nothing
+        with StateStore.open_read_only(out_dir) as store:
+            planned = plan(jobs, store, config, options.retry_failed)
         summary.rows += [SummaryRow(p.job.relative, p.action.dry_run_status, p.detail) for p in planned]
         return summary
-    store = StateStore(out_dir)
-    audit = AuditLog(out_dir)
+    check_writable(out_dir, need_bytes=1_000_000)
     try:
-        planned = plan(jobs, store, config, options.retry_failed)
-        todo = [p for p in planned if p.action is Action.DO]
-        audit.append({"event": "run-start", "tool_version": __version__, "config_hash": config.hash(),
-                      "model": config.transcription.model, "backend": options.backend, "jobs": options.jobs,
-                      "files": len(jobs), "to_do": len(todo)})
-        for p in planned:
-            if p.action is Action.SKIP_DONE:
-                summary.rows.append(SummaryRow(p.job.relative, RowStatus.SKIPPED_DONE, output=_rel(p.job, out_dir)))
-            elif p.action is Action.RECOVERED:
-                assert p.key is not None
-                audit.append({"event": "file-recovered", "tool_version": __version__, "input": p.job.relative,
-                              "input_sha256": p.key.input_sha256, "output": _rel(p.job, out_dir),
-                              "config_hash": p.key.config_hash, "status": "done",
-                              "note": "outputs of an interrupted run were complete; adopted, not redone"})
-                summary.rows.append(SummaryRow(p.job.relative, RowStatus.DONE, p.detail, output=_rel(p.job, out_dir)))
-            elif p.action is Action.SKIP_FAILED:
-                summary.rows.append(SummaryRow(p.job.relative, RowStatus.FAILED_NOT_RETRIED, p.detail))
-            elif p.action is Action.UNREADABLE:
-                failure = FileResult(p.job.input_path, FileStatus.FAILED, error=p.detail)
-                audit.record(p.job.relative, failure, None, "", config.hash(), config.transcription.model)
-                summary.rows.append(SummaryRow(p.job.relative, RowStatus.FAILED, p.detail))
-        if todo:
-            summary.rows += _execute(todo, options, config, store, audit, reporter, pipeline_factory)
-        summary.summary_csv = write_summary_csv(out_dir, sorted(summary.rows, key=lambda r: r.relative))
-        audit.append({"event": "run-end", "done": summary.count(RowStatus.DONE), "failed": summary.failed,
-                      "skipped": summary.count(RowStatus.SKIPPED) + summary.count(RowStatus.SKIPPED_DONE)})
-    finally:
-        audit.close()
-        store.close()
+        with BatchLock(out_dir):
+            store = StateStore(out_dir)
+            audit = AuditLog(out_dir)
+            try:
+                _run_planned(jobs, skipped, options, config, store, audit, summary, reporter, pipeline_factory)
+            finally:
+                audit.close()
+                store.close()
+    except (OSError, sqlite3.Error) as exc:  # the state store or audit log can't be written: stop, say so
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise OutputWriteError(f"{out_dir}: cannot record the batch's state ({reason}); free space or fix the "
+                               "folder and run again (finished files are kept)") from exc
     return summary
+
+
+def _run_planned(jobs: list[Job], skipped: list[Skipped], options: BatchOptions, config: Config, store: StateStore,
+                 audit: AuditLog, summary: BatchSummary, reporter: Reporter | None, factory: PipelineFactory) -> None:
+    out_dir = options.out_dir.resolve()
+    planned = plan(jobs, store, config, options.retry_failed)
+    todo = [p for p in planned if p.action is Action.DO]
+    audit.append({"event": "run-start", "tool_version": __version__, "config_hash": config.hash(),
+                  "model": config.transcription.model, "backend": options.backend, "jobs": options.jobs,
+                  "files": len(jobs), "to_do": len(todo)})
+    for s in skipped:
+        if s.failed:
+            audit.record(s.relative, FileResult(options.in_dir / s.relative, FileStatus.FAILED, error=s.reason),
+                         None, "", config.hash(), config.transcription.model)
+    for p in planned:
+        if p.action is Action.SKIP_DONE:
+            summary.rows.append(SummaryRow(p.job.relative, RowStatus.SKIPPED_DONE, output=_rel(p.job, out_dir)))
+        elif p.action is Action.RECOVERED:
+            assert p.key is not None and p.output_sha256 is not None
+            store.mark_done(p.key, p.output_sha256)
+            audit.append({"event": "file-recovered", "tool_version": __version__, "input": p.job.relative,
+                          "input_sha256": p.key.input_sha256, "output": _rel(p.job, out_dir),
+                          "config_hash": p.key.config_hash, "status": "done",
+                          "note": "outputs of an interrupted run were complete; adopted, not redone"})
+            summary.rows.append(SummaryRow(p.job.relative, RowStatus.DONE, p.detail, output=_rel(p.job, out_dir)))
+        elif p.action is Action.SKIP_FAILED:
+            summary.rows.append(SummaryRow(p.job.relative, RowStatus.FAILED_NOT_RETRIED, p.detail))
+        elif p.action is Action.UNREADABLE:
+            failure = FileResult(p.job.input_path, FileStatus.FAILED, error=p.detail)
+            audit.record(p.job.relative, failure, None, "", config.hash(), config.transcription.model)
+            summary.rows.append(SummaryRow(p.job.relative, RowStatus.FAILED, p.detail))
+    if todo:
+        summary.rows += _execute(todo, options, config, store, audit, reporter, factory)
+    summary.summary_csv = write_summary_csv(out_dir, sorted(summary.rows, key=lambda r: r.relative))
+    audit.append({"event": "run-end", "done": summary.count(RowStatus.DONE), "failed": summary.failed,
+                  "skipped": summary.count(RowStatus.SKIPPED) + summary.count(RowStatus.SKIPPED_DONE)})
 
 
 def _rel(job: Job, out_dir: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -89,6 +90,10 @@ class PresidioDetector:
         # Our spaCy pipelines run on the CPU (the small ones are fast there, and a GPU belongs to Whisper).
         # Without a device set, Presidio would probe CUDA through torch, when torch is installed.
         os.environ.setdefault("PRESIDIO_DEVICE", "cpu")
+        # Presidio's DEBUG lines print the words around each finding ("Context list is: …"): personal data.
+        # Only its errors show, whatever the application's logging says (its warnings are about spaCy
+        # labels it does not map: "Entity WORK_OF_ART is not mapped …", on every call).
+        logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
         from anonymizer.detect.nlp_engine import OfflineSpacyNlpEngine
