@@ -36,9 +36,12 @@ def _overrides(**options: Any) -> dict[str, Any]:
         "include_text": ("output", "include_text"), "redaction": ("redaction", "method"),
         "deny": ("detection", "deny"), "allow": ("detection", "allow"),
         "redact_uncertain": ("redaction", "uncertain"), "per_channel": ("transcription", "per_channel"),
-        "all_channels": ("redaction", "all_channels"),
+        "all_channels": ("redaction", "all_channels"), "transcript": ("output", "transcript"),
+        "html": ("output", "html"),
     }
     out: dict[str, Any] = {}
+    if options.pop("no_cache", False):
+        out["output"] = {"keep_analysis": False}
     voice, semitones = options.pop("voice", None), options.pop("pitch_semitones", None)
     if semitones is not None:
         if voice not in (None, "pitch"):
@@ -125,6 +128,12 @@ def pipeline_options(function: Any) -> Any:
         click.option("--all-channels/--own-channel", default=None,
                      help="Redact a finding on every channel, while its speaker talks (default), or only on "
                           "the channel it was said on."),
+        click.option("--transcript", multiple=True, type=click.Choice(["srt", "vtt", "txt"]),
+                     help="Also write the placeholder transcript as subtitles or text (repeatable)."),
+        click.option("--html", is_flag=True, help="Also write <stem>.anon.html: the redactions on the waveform, "
+                     "self-contained, no raw text."),
+        click.option("--no-cache", is_flag=True, help="Keep no analysis for review/apply (default: kept privately "
+                     "in the per-user cache; `anonymizer cache path`)."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -139,13 +148,16 @@ def pipeline_options(function: Any) -> Any:
 @click.option("--overwrite", is_flag=True, help="Replace existing outputs.")
 @click.option("--verify", is_flag=True,
               help="Re-transcribe each output and check it (see `anonymizer verify`); a FAIL removes the audio.")
+@click.option("--review", "open_review", is_flag=True, help="Then open the local review page (one input).")
 def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, overwrite: bool, verify: bool,
-        **options: Any) -> None:
+        open_review: bool, **options: Any) -> None:
     """Anonymize INPUTS: writes <stem>.anon.<ext> and <stem>.anon.json for each."""
     from anonymizer.errors import AnonymizerError
     from anonymizer.files import check_writable
 
     cfg = _load_config(config, _overrides(**options))
+    if open_review and (len(inputs) != 1 or not cfg.output.keep_analysis):
+        _usage_error("--review takes one input, and the analysis must be kept (no --no-cache)")
     try:
         if output_dir is not None:  # before the models load: every file would fail
             check_writable(output_dir)
@@ -168,6 +180,13 @@ def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, o
     if failed:
         click.echo(f"{failed} of {len(inputs)} input(s) failed; no audio was written for them", err=True)
         sys.exit(EXIT_FAILED)
+    if pipeline.kept_path is not None:
+        logging.getLogger(__name__).info("analyses kept privately for review/apply in %s (`anonymizer cache "
+                                         "clear` deletes them)", shown(pipeline.kept_path.parent))
+    if open_review:
+        from anonymizer.cli_review import open_review as serve
+
+        serve(inputs[0], 0, True, 1800.0)
 
 
 @cli.command()
@@ -295,6 +314,16 @@ def show_config(config: str | None) -> None:
 
     cfg = _load_config(config, {})
     click.echo(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False, allow_unicode=True), nl=False)
+
+
+def _register() -> None:
+    from anonymizer.cli_review import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register()
 
 
 def main() -> None:

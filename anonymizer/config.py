@@ -164,6 +164,11 @@ class VoiceConfig(_Strict):
 class OutputConfig(_Strict):
     format: Literal["wav", "flac", "mp3", "ogg", "m4a"] | None = Field(None, description="None: like input")
     include_text: bool = Field(False, description="put raw transcript text (PII!) into the report")
+    keep_analysis: bool = Field(True, description="keep the analysis (raw transcript: PII) in the private per-user "
+                                "cache, so that `review` and `apply` re-render without a model")
+    transcript: list[Literal["srt", "vtt", "txt"]] = Field(
+        default_factory=list, description="also write the placeholder transcript as subtitles or text")
+    html: bool = Field(False, description="also write <stem>.anon.html: a self-contained page of the redactions")
 
 
 class Config(_Strict):
@@ -184,6 +189,7 @@ class Config(_Strict):
         data = self.model_dump(mode="json")
         data["voice"]["seed"] = "set" if data["voice"]["seed"] is not None else None
         del data["transcription"]["cpu_threads"]
+        del data["output"]["keep_analysis"]  # where the analysis is kept changes no output
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 

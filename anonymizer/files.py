@@ -37,9 +37,9 @@ def temp_siblings(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f"{glob.escape(_temp_prefix(path))}*{TEMP_SUFFIX}"))
 
 
-def replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """``write`` into a temp file beside ``path``, fsync, give it ordinary permissions, rename it over
-    ``path``: a crash never leaves a half-written file under the final name.
+def replace_atomically(path: Path, write: Callable[[BinaryIO], None], mode: int | None = None) -> None:
+    """``write`` into a temp file beside ``path``, fsync, give it ordinary permissions (or ``mode``), rename
+    it over ``path``: a crash never leaves a half-written file under the final name.
 
     Raises:
         OutputWriteError: the folder is not writable, the disk is full, … (nothing is left behind).
@@ -53,7 +53,7 @@ def replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, _umask_mode())  # mkstemp makes 0600
+        os.chmod(tmp_name, _umask_mode() if mode is None else mode)  # mkstemp makes 0600
         os.replace(tmp_name, path)
     except OSError as exc:
         raise write_error(path, exc) from exc

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from anonymizer import audio as audio_io
+from anonymizer import evidence, transcripts
 from anonymizer.analysis import Analysis, mark_redacted_words
 from anonymizer.config import Config
 from anonymizer.console import shown
@@ -25,7 +27,7 @@ from anonymizer.redact import spans_to_render
 from anonymizer.render import render
 from anonymizer.report import ChannelTranscript, FileFacts, Report, config_for_report, sha256_file
 from anonymizer.timing import StageTimer
-from anonymizer.types import Audio, FileResult, FileStatus, ModelInfo, Verdict, VerifyStatus
+from anonymizer.types import Audio, FileResult, FileStatus, ModelInfo, TimeSpan, Verdict, VerifyStatus
 from anonymizer.voice import Step
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,9 @@ class OutputPaths:
         stem = input_path.name[: -len(input_path.suffix)] if input_path.suffix else input_path.name
         extension = audio_io.output_extension(input_path, output_format)
         return OutputPaths(directory / f"{stem}.anon{extension}", directory / f"{stem}.anon.json")
+
+    def resolved(self) -> OutputPaths:
+        return OutputPaths(self.audio.resolve(), self.report.resolve())
 
     def check(self, input_path: Path, overwrite: bool) -> None:
         """Before the work: ``OutputExistsError`` when an output exists (without ``overwrite``) or is the
@@ -80,14 +85,35 @@ class Source:
                 "file?); listen to the output",)
 
 
+def render_plan(analysis: Analysis, config: Config) -> dict[int | None, list[TimeSpan]]:
+    """The spans to redact on each channel (key None: every channel)."""
+    rc = config.redaction
+    return spans_to_render(analysis.redactions, analysis.n_channels, analysis.speech_by_channel, rc.all_channels,
+                           rc.merge_gap_ms / 1000)
+
+
+def marked_analysis(analysis: Analysis, config: Config) -> Analysis:
+    """``analysis`` with every word whose audio would be redacted marked, without rendering any audio."""
+    return mark_redacted_words(analysis, render_plan(analysis, config))
+
+
+def extra_paths(paths: OutputPaths, config: Config) -> list[Path]:
+    """The outputs besides audio and report the config asks for: transcripts, the evidence page."""
+    stem = paths.report.name[: -len(".json")]
+    names = [f"{stem}.{fmt}" for fmt in config.output.transcript] + ([f"{stem}.html"] if config.output.html else [])
+    return [paths.report.with_name(name) for name in names]
+
+
 def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tuple[Step, ...], seed: int,
                   paths: OutputPaths, models: tuple[ModelInfo, ...], timer: StageTimer,
-                  verify: Verify | None = None) -> tuple[FileResult, Analysis]:
-    """Render the analysis, write the audio, (verify it,) write the report. Returns the result and the
-    analysis with every redacted word marked in its placeholder transcripts."""
+                  verify: Verify | None = None, ids: tuple[str, ...] | None = None,
+                  review: Mapping[str, Any] | None = None) -> tuple[FileResult, Analysis]:
+    """Render the analysis, write the audio, (verify it,) write the transcripts and evidence page the
+    config asks for, and last the report. Returns the result and the analysis with every redacted word
+    marked in its placeholder transcripts. ``ids`` and ``review``: a reviewed result's finding ids and
+    what the review did."""
     rc = config.redaction
-    to_render = spans_to_render(analysis.redactions, source.audio.n_channels, analysis.speech_by_channel,
-                                rc.all_channels, rc.merge_gap_ms / 1000)
+    to_render = render_plan(analysis, config)
     analysis = mark_redacted_words(analysis, to_render)
     rendered = render(source.audio, to_render, rc.method, rc.fade_ms, rc.tone_hz, chain, seed, source.sha256,
                       timer.stage)
@@ -96,18 +122,25 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
     with timer.stage("write"):
         audio_io.write_atomic(rendered, paths.audio, audio_io.output_format_for(source.audio, config.output.format))
     verdict: Verdict | None = None
+    extras = extra_paths(paths, config)
     try:
         report = _report(source, analysis, config, chain, paths.audio, rendered, models, timer)
+        report = dataclasses.replace(report, redaction_ids=ids, review=review)
         if verify is not None:
             verdict = verify(source.path, paths.audio, report)
             report = dataclasses.replace(report, verification=verdict)
             if verdict.status is VerifyStatus.FAIL:
                 report = dataclasses.replace(report, status=FileStatus.FAILED)
                 paths.audio.unlink()  # fail closed; the report says why
+        for path in extras:
+            text = (evidence.page(report, rendered, report.ids) if path.suffix == ".html"
+                    else transcripts.render(analysis, path.suffix[1:]))
+            write_bytes_atomic(text.encode("utf-8"), path)
         write_bytes_atomic(report.to_bytes(), paths.report)
     except BaseException:
-        with suppress(FileNotFoundError):
-            paths.audio.unlink()  # fail closed: no audio without its report
+        for path in (paths.audio, *extras):  # fail closed: no audio without its report
+            with suppress(FileNotFoundError):
+                path.unlink()
         raise
     result = FileResult(source.path, FileStatus.OK, paths.audio, paths.report, None, analysis.redactions,
                         timer.timings, verdict.status if verdict is not None else None, report.output.sha256,

@@ -19,6 +19,7 @@ from anonymizer.config import Config
 from anonymizer.console import describe_bug, shown
 from anonymizer.detect import Detector
 from anonymizer.errors import AnonymizerError, LanguageMismatchError
+from anonymizer.keep import Kept, keep, now_s
 from anonymizer.outputs import OutputPaths, Source, write_outputs
 from anonymizer.report import sha256_file
 from anonymizer.timing import StageTimer
@@ -52,6 +53,7 @@ class Pipeline:
                                   for s in config.voice.chain)
         # evaluation tools may look at the transcripts and findings (in memory; never written or logged)
         self.on_analysis: Callable[[Path, Analysis], None] | None = None
+        self.kept_path: Path | None = None  # where the last analysis was kept (private cache)
 
     @classmethod
     def from_config(cls, config: Config) -> Pipeline:
@@ -69,6 +71,10 @@ class Pipeline:
         detector = DeferredDetector(lambda: PresidioDetector(config.detection, tc.allow_download, tc.forced_language))
         transcriber = FasterWhisperTranscriber(located, tc.compute_type, tc.cpu_threads, tc.beam_size, tc.device)
         return cls(config, transcriber, detector)
+
+    def config_with_seed(self) -> Config:
+        """The config with this run's secret voice seed (for the private kept analysis only)."""
+        return self.config.model_copy(update={"voice": self.config.voice.model_copy(update={"seed": self._voice_seed})})
 
     def verifier(self) -> Verifier:
         """Checks outputs with this pipeline's engines (``run --verify``)."""
@@ -109,6 +115,9 @@ class Pipeline:
                  source.audio.n_channels, source.audio.sample_rate_hz)
         analysis = analyze(source.audio, self.config, self.transcriber, self.detector, timer.stage)
         models = (self.transcriber.model_info, *self.detector.model_infos)
+        if self.config.output.keep_analysis:  # privately: review and apply re-render from it without a model
+            self.kept_path = keep(Kept(input_path.resolve(), source.sha256, self.config_with_seed(), analysis,
+                                       paths.resolved(), models, now_s()))
         result, analysis = write_outputs(source, analysis, self.config, self._voice_chain, self._voice_seed, paths,
                                          models, timer, self.verifier().verify if verify else None)
         if self.on_analysis is not None:

@@ -48,20 +48,32 @@ def redacted_text(transcript: Transcript, spans: list[PiiSpan]) -> str:
     ...                   PiiSpan(13, 17, "PHONE_NUMBER", 0.4, "r")])
     'call [PERSON] on [PHONE_NUMBER]'
     """
-    text = transcript.text
+    return placeholder_text(transcript.text, spans)
+
+
+def placeholder_text(text: str, spans: list[PiiSpan], offset: int = 0) -> str:
+    """``text`` (which starts at character ``offset`` of its transcript) with the spans as placeholders;
+    spans reaching outside it are cut at its edges.
+
+    >>> placeholder_text("on 0151 now", [PiiSpan(8, 12, "PHONE_NUMBER", 0.6, "r")], offset=5)
+    'on [PHONE_NUMBER] now'
+    """
+    end = offset + len(text)
     groups: list[tuple[int, int, list[PiiSpan]]] = []
-    for span in sorted(spans, key=lambda s: (s.char_start, s.char_end)):
-        if groups and span.char_start < groups[-1][1]:
-            start, end, members = groups[-1]
-            groups[-1] = (start, max(end, span.char_end), [*members, span])
+    inside = [s for s in spans if s.char_start < end and offset < s.char_end]
+    for span in sorted(inside, key=lambda s: (s.char_start, s.char_end)):
+        start, stop = max(span.char_start, offset) - offset, min(span.char_end, end) - offset
+        if groups and start < groups[-1][1]:
+            first, last, members = groups[-1]
+            groups[-1] = (first, max(last, stop), [*members, span])
         else:
-            groups.append((span.char_start, span.char_end, [span]))
+            groups.append((start, stop, [span]))
     out, pos = [], 0
-    for start, end, members in groups:
+    for start, stop, members in groups:
         best = max(members, key=lambda s: (s.entity_type not in GENERIC_ENTITIES, s.char_end - s.char_start, s.score))
         out.append(text[pos:start])
         out.append(f"[{best.entity_type}]")
-        pos = end
+        pos = stop
     out.append(text[pos:])
     return "".join(out)
 
@@ -116,11 +128,17 @@ class Report:
     channels: tuple[ChannelTranscript, ...] = ()
     verification: Verdict | None = None
     tool_version: str = __version__
+    redaction_ids: tuple[str, ...] | None = None  # None: r0, r1, … (a reviewed result keeps the original ids)
+    review: Mapping[str, Any] | None = None  # what a person's edits did (ids, times, types: no text)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return self.redaction_ids or tuple(f"r{i}" for i in range(len(self.redactions)))
 
     def to_json(self) -> dict[str, Any]:
         redactions = []
-        for index, r in enumerate(self.redactions):
-            item: dict[str, Any] = {"start_s": r.start_s, "end_s": r.end_s, "entity_type": r.entity_type,
+        for index, (rid, r) in enumerate(zip(self.ids, self.redactions, strict=True)):
+            item: dict[str, Any] = {"id": rid, "start_s": r.start_s, "end_s": r.end_s, "entity_type": r.entity_type,
                                     "score": r.score, "recognizer": r.recognizer}
             if r.channel is not None:
                 item["channel"] = r.channel
@@ -150,6 +168,8 @@ class Report:
                                  "transcript_redacted": c.transcript_redacted} for c in self.channels]
         if self.verification is not None:
             data["verification"] = self.verification.to_json()
+        if self.review is not None:
+            data["review"] = dict(self.review)
         if self.transcript_raw is not None:
             data["transcript_raw"] = self.transcript_raw
         return data
@@ -192,6 +212,8 @@ class Report:
                                for c in data.get("channels", ())),
                 verification=Verdict.from_json(data["verification"]) if "verification" in data else None,
                 tool_version=data["tool"].get("version", ""),
+                redaction_ids=tuple(str(r["id"]) for r in items) if all("id" in r for r in items) else None,
+                review=data.get("review"),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ReportError(f"{source}: invalid report ({exc.__class__.__name__}: {exc})") from exc

@@ -8,6 +8,14 @@ from collections.abc import Iterator
 import pytest
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Kept analyses of every test (module-scoped e2e runs and their subprocesses too) go to a temp folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ANONYMIZER_CACHE_DIR", str(tmp_path_factory.mktemp("anonymizer-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the user's HOME, Hugging Face cache or config."""
