@@ -24,7 +24,7 @@ from anonymizer.spans import merge
 from anonymizer.timing import Stage, untimed
 from anonymizer.transcribe import Transcriber
 from anonymizer.types import Audio, PiiSpan, Redaction, TimeSpan, Transcript, Word, interleave
-from anonymizer.uncertain import uncertain_words, unheard_speech
+from anonymizer.uncertain import foreground, uncertain_words, unheard_speech
 from anonymizer.vad import pauses, speech_regions
 
 log = logging.getLogger(__name__)  # counts and times only: never words
@@ -146,9 +146,10 @@ def _analyze_channel(source: Audio, channel: int | None, config: Config, setting
         pii = detect_channel(detector, transcript, channel)
         found = list(pii)
         if rc.uncertain:
-            found += uncertain_words(transcript, pii, rc.uncertain_probability)
+            found += uncertain_words(transcript, pii, rc.uncertain_probability, config.detection.by_meaning)
     with stage("align"):
-        unheard = unheard_speech(transcript, speech, rc.unheard_speech_min_ms / 1000) if rc.uncertain else []
+        unheard = foreground(unheard_speech(transcript, speech, rc.unheard_speech_min_ms / 1000), transcript,
+                             mono) if rc.uncertain else []
         gaps = pauses(mono) if found or unheard else []
         redactions = align(transcript, found, source.duration_s, settings, gaps)
         for r in unheard:

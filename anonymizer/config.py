@@ -78,6 +78,12 @@ class DetectionConfig(_Strict):
         description="installed spaCy package or path per language; None: rules only (blank pipeline)",
     )
     number_min_digits: int = Field(4, ge=2, le=40, description="digit runs this long are redacted as NUMBER_SEQUENCE")
+    by_meaning: bool = Field(True, description="keep what reads as harmless: prices, times, durations, "
+                             "quantities, speeds, model numbers, years and dates that are not birth dates (unless a "
+                             "personal-data cue precedes them), the company's own name, product and tariff names "
+                             "(false: every number of number_min_digits, every name)")
+    name_like_words: bool = Field(False, description="redact every name-like word: gazetteer names that are also "
+                                  "ordinary words ('Koch', 'Wolf') on their own, English capitalized words")
     gazetteer: bool = Field(True, description="match first/last names from the built-in name lists")
     answers: bool = Field(True, description="redact the answer to a question for personal data when no "
                           "recognizer found that data in it")

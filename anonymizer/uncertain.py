@@ -13,7 +13,10 @@ Two kinds of doubt become redactions of their own:
 
 from __future__ import annotations
 
+import numpy as np
+
 from anonymizer.detect.digits import digit_runs
+from anonymizer.detect.meaning import harmless
 from anonymizer.spans import merge
 from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript
 
@@ -51,7 +54,8 @@ char_start=-1, char_end=-1, channel=None)]
                       channel=channel) for s in out]
 
 
-def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float) -> list[PiiSpan]:
+def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float,
+                    by_meaning: bool = True) -> list[PiiSpan]:
     """Low-probability words next to a finding (one word either side, and past an unsure one, unsure words
     holding a digit) or inside a digit run.
 
@@ -81,10 +85,50 @@ def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float
                     and abs(k + step - edge) <= MAX_CHAIN_WORDS:
                 k += step
                 near.add(k)
-    _, runs = digit_runs(transcript.text, transcript.language)
+    tokens, runs = digit_runs(transcript.text, transcript.language)
     for run in runs:
-        if len(run.digits) < MIN_RUN_DIGITS:
+        if len(run.digits) < MIN_RUN_DIGITS or (by_meaning and harmless(tokens, run, transcript.language)):
             continue
         near.update(i for i, w in enumerate(words) if w.char_start < run.end and run.start < w.char_end)
     return [PiiSpan(words[i].char_start, words[i].char_end, "UNCERTAIN", UNCERTAIN_SCORE, "uncertain_words")
             for i in sorted(near) if 0 <= i < len(words) and words[i].probability < threshold]
+
+
+# an unheard stretch this much quieter than the transcribed words is the background (a call centre's
+# chatter, a television), not the speaker's skipped words: a mumbled number is as loud as its neighbours
+BACKGROUND_BELOW_DB = 12.0
+FRAME_S = 0.02
+QUIET_WORDS_PERCENTILE = 20
+
+
+def foreground(stretches: list[Redaction], transcript: Transcript, mono_16k: np.ndarray,
+               below_db: float = BACKGROUND_BELOW_DB) -> list[Redaction]:
+    """The unheard stretches loud like the transcribed speech (their loud frames within ``below_db`` of
+    the quieter words' level: the 20th percentile over words, so that a quiet speaker on a mono call still
+    counts as speech); quieter ones are background speech VAD heard, Whisper rightly ignored.
+
+    >>> import numpy as np
+    >>> rate = 16000
+    >>> loud, quiet = np.full(rate, 0.3, np.float32), np.full(rate, 0.01, np.float32)
+    >>> t = Transcript.from_words([(" hi", 0.0, 1.0, 0.9)], "en")
+    >>> stretches = [Redaction(1.0, 2.0, "UNTRANSCRIBED_SPEECH", 0.3, "u"), Redaction(2.0, 3.0, "U", 0.3, "u")]
+    >>> [r.start_s for r in foreground(stretches, t, np.concatenate([loud, quiet, loud]))]
+    [2.0]
+    """
+    if not stretches or not transcript.words:
+        return stretches
+    words = merge(TimeSpan(w.start_s, w.end_s) for w in transcript.words)
+    speech_db = np.percentile([_loud_db(mono_16k, span) for span in words if span.duration_s >= FRAME_S],
+                              QUIET_WORDS_PERCENTILE)
+    return [r for r in stretches if _loud_db(mono_16k, r.span) >= speech_db - below_db]
+
+
+def _loud_db(mono_16k: np.ndarray, span: TimeSpan, rate_hz: int = 16000) -> float:
+    """The level of the loud part of ``span``: the 90th percentile of its 20 ms frames' energy, in dB."""
+    segment = mono_16k[int(span.start_s * rate_hz) : int(span.end_s * rate_hz)]
+    frame = int(FRAME_S * rate_hz)
+    n = len(segment) // frame
+    if n == 0:
+        return -120.0
+    energy = np.mean(segment[: n * frame].reshape(n, frame).astype(np.float64) ** 2, axis=1)
+    return float(10 * np.log10(np.percentile(energy, 90) + 1e-12))

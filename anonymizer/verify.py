@@ -6,8 +6,11 @@ transcribed (per channel, like the pipeline) with the models in the install, off
 - FAIL: a value found in the original (a name's words, a number's digits) can be read in the
   output's transcript near where it was said; a finding in the original lies outside every
   redaction; the output or input does not match the report (hash, duration, channels).
-- REVIEW: the detector finds personal data in the output's transcript that is not a recovered
-  original value; the report warns (speech without words); there is no report.
+- REVIEW: a recognizer finds personal data in the output's transcript, outside the redactions, that the
+  original's transcript also says there (the detection of the run missed it); a finding of the original
+  is only partly inside the redactions; the report warns (speech without words); there is no report.
+  What the output's transcript alone says (the disguised voice misheard: "Bank, Frau Windung" for
+  "Bankverbindung") and what the answer rule marks after a question are no evidence.
 - PASS: none of these.
 
 Findings carry entity types and times, never the text (the report is PII-free).
@@ -36,7 +39,12 @@ LEAK_WINDOW_S = 2.0
 MIN_WORD_CHARS = 4
 DIGIT_GRAM = 5
 IGNORED_ENTITIES = {"UNCERTAIN", "UNTRANSCRIBED_SPEECH"}
-COVER_TOLERANCE_S = 0.05
+# in the output, the answer rule only says that a question for personal data was asked (it still is): what
+# follows it is the bleep or the next sentence; a recognizer must find the data itself to raise REVIEW
+NOT_EVIDENCE_IN_OUTPUT = {"AnswerToQuestion"}
+# a finding this much inside the redactions is redacted (word times of another model may be off by ~0.5 s);
+# less than half inside is FAIL
+COVERED_SHARE, UNCOVERED_SHARE = 0.9, 0.5
 FAIL, REVIEW = VerifyStatus.FAIL, VerifyStatus.REVIEW
 
 
@@ -137,26 +145,34 @@ class Verifier:
                 when = time_span_of(words)
                 text = before.text[span.char_start : span.char_end]
                 where = (span.entity_type, round(when.start_s, 2), round(when.end_s, 2), channel)
+                share = _covered_share(when, redacted)
                 if recovered(text, before.language, _window(after, when)):
                     findings.append(Finding(FAIL, "value recoverable from the output's transcript", *where))
-                elif report is not None and not _covered(when, redacted):
+                elif report is not None and share < UNCOVERED_SHARE:
                     findings.append(Finding(FAIL, "personal data in the original outside every redaction", *where))
+                elif report is not None and share < COVERED_SHARE:
+                    findings.append(Finding(REVIEW, f"personal data in the original only {share:.0%} inside the "
+                                                    "redactions; listen to the edges", *where))
             for span in detect_channel(self.detector, after, channel):
                 words = words_for_span(after, span)
-                if not words or span.entity_type in IGNORED_ENTITIES:
+                if not words or span.entity_type in IGNORED_ENTITIES or span.recognizer in NOT_EVIDENCE_IN_OUTPUT:
                     continue
                 when = time_span_of(words)
-                if _covered(when, redacted):
+                if _covered_share(when, redacted) >= UNCOVERED_SHARE:
                     continue  # the bleep itself, transcribed as something
-                findings.append(Finding(REVIEW, "the detector finds personal data in the output; listen",
+                if not recovered(after.text[span.char_start : span.char_end], after.language, _window(before, when)):
+                    continue  # not what the original says there: the disguised voice misheard ("Frau Windung")
+                findings.append(Finding(REVIEW, f"{span.recognizer} finds {span.entity_type} in the output outside "
+                                                "the redactions, which the original did not have there; listen",
                                         span.entity_type, round(when.start_s, 2), round(when.end_s, 2), channel))
         return Verdict.of(_dedupe(findings), checked, model)
 
 
-def _covered(span: TimeSpan, redacted: list[TimeSpan]) -> bool:
-    core = TimeSpan(span.start_s + COVER_TOLERANCE_S, max(span.start_s + COVER_TOLERANCE_S,
-                                                          span.end_s - COVER_TOLERANCE_S))
-    return any(r.contains(core) for r in redacted)
+def _covered_share(span: TimeSpan, redacted: list[TimeSpan]) -> float:
+    """The share of ``span`` inside ``redacted`` (merged, disjoint); a span of no length: 1 or 0."""
+    if span.duration_s <= 0:
+        return 1.0 if any(r.start_s <= span.start_s <= r.end_s for r in redacted) else 0.0
+    return sum((r & span).duration_s for r in redacted if r.overlaps(span)) / span.duration_s
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -35,7 +35,6 @@ transform, and the voice's own cost to recognition is measured by eval_voice.py.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import re
 import subprocess
@@ -53,10 +52,12 @@ from anonymizer.analysis import ChannelAnalysis  # noqa: E402
 from anonymizer.config import load_config  # noqa: E402
 from anonymizer.detect.digits import digit_runs  # noqa: E402
 from anonymizer.pipeline import Pipeline  # noqa: E402
-from anonymizer.redact import redact_channels, spans_to_render  # noqa: E402
+from anonymizer.redact import spans_to_render  # noqa: E402
+from anonymizer.render import render  # noqa: E402
+from anonymizer.report import sha256_file  # noqa: E402
 from anonymizer.spans import merge, total_duration_s  # noqa: E402
 from anonymizer.transcribe import one_blas_thread  # noqa: E402
-from anonymizer.types import Redaction, TimeSpan, Transcript, Word  # noqa: E402
+from anonymizer.types import Audio, Redaction, TimeSpan, Transcript, Word  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CLIPS = HERE.parent.parent / "shared" / "data" / "clips"
@@ -84,7 +85,11 @@ def leaked(item: dict, heard: str, language: str, call_words: set[str]) -> bool:
         hits = sum(w in heard_words for w in spelled)
         return value.lower() in heard_words or (len(spelled) > 0 and hits >= max(2, len(spelled) // 2))
     if label == "DATE_OF_BIRTH":
-        return value[:4] in heard_digits
+        year = re.sub(r"\D", "", value)[:4]
+        return len(year) == 4 and year in heard_digits
+    if label == "PIN":  # a short code, house or flat number: its digits said again near where it was said
+        digits = re.sub(r"\D", "", value)
+        return len(digits) >= 2 and digits in heard_digits
     digits = re.sub(r"\D", "", value)
     if label in ("EMAIL_ADDRESS",):
         keys = {w for w in _words(value.split("@")[0]) if len(w) >= 3}
@@ -123,26 +128,36 @@ def _covered_words(analyses: list[ChannelAnalysis]) -> set[tuple[int | None, flo
     return covered
 
 
-def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict, oracle: bool = False) -> dict:
+def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
+                  with_oracle: bool = False) -> tuple[dict, dict | None]:
+    """Score the pipeline's output of ``path``; with ``with_oracle`` also a perfect detector's on the same call:
+    the true items redacted at their exact times, rendered with the same voice chain and seed and encoded as the
+    pipeline's output is (the retention floor that ASR drift and the voice leave)."""
     truth = json.loads(path.with_name(path.name.split(".")[0] + ".truth.json").read_text(encoding="utf-8"))
-    language = truth["language"]
     result = pipeline.run(path, out_dir, overwrite=True)
     if result.status != "ok":
         raise RuntimeError(f"{path}: {result.error}")
     analyses: list[ChannelAnalysis] = captured.pop(path)
+    call = score_call(pipeline, path, truth, analyses, audio_io.decode(result.output_path), result.redactions)
+    if not with_oracle:
+        return call, None
+    rc = pipeline.config.redaction
+    source = audio_io.decode(path)
+    spans = merge(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
+    exact = render(source, {None: spans}, rc.method, rc.fade_ms, rc.tone_hz, pipeline._voice_chain,
+                   pipeline._voice_seed, sha256_file(path))
+    oracle_path = Path(out_dir) / f"oracle{result.output_path.suffix}"
+    audio_io.write_atomic(exact, oracle_path, audio_io.output_format_for(source, pipeline.config.output.format))
+    redactions = tuple(Redaction(s.start_s, s.end_s, "ORACLE", 1.0, "truth") for s in spans)
+    return call, score_call(pipeline, path, truth, analyses, audio_io.decode(oracle_path), redactions)
+
+
+def score_call(pipeline: Pipeline, path: Path, truth: dict, analyses: list[ChannelAnalysis], output: Audio,
+               redactions: tuple[Redaction, ...]) -> dict:
+    """Items found/leaked, retention and distractors of one output of ``path`` with these ``redactions``."""
+    language = truth["language"]
     stereo = truth["n_channels"] == 2 and len(analyses) > 1
     by_channel = {a.channel: a for a in analyses if a.channel is not None or not stereo}
-    output = audio_io.decode(result.output_path)
-    if oracle:  # the true items redacted exactly, rendered and encoded as the pipeline's output is
-        rc = pipeline.config.redaction
-        source = audio_io.decode(path)
-        spans = merge(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
-        exact = redact_channels(source, {None: spans}, rc.method, rc.fade_ms, rc.tone_hz)
-        oracle_path = Path(out_dir) / f"oracle{result.output_path.suffix}"
-        audio_io.write_atomic(exact, oracle_path, audio_io.output_format_for(source, pipeline.config.output.format))
-        output = audio_io.decode(oracle_path)
-        result = dataclasses.replace(result, redactions=tuple(
-            Redaction(s.start_s, s.end_s, "ORACLE", 1.0, "truth") for s in spans))
     verifier = pipeline.verifier()
     with one_blas_thread():  # the pipeline's numerics: other BLAS threads alone change 2-3 % of the words
         heard = {c: verifier.transcribe(output.channel(c)) for c in by_channel}
@@ -155,7 +170,7 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
         span = TimeSpan(item["start_s"], item["end_s"])
         words = [w for w, o in zip(by_channel[channel].transcript.words, owner[channel], strict=True)
                  if o == ("pii", index)]
-        redacted = total_duration_s([r.span & span for r in result.redactions if r.span.overlaps(span)])
+        redacted = total_duration_s([r.span & span for r in redactions if r.span.overlaps(span)])
         # an item Whisper wrote no words for is found when the unheard-speech rule redacted its audio
         found = all((channel, w.start_s) in covered for w in words) if words else redacted >= 0.95 * span.duration_s
         items.append({"label": item["label"], "found": found, "transcribed": bool(words),
@@ -165,7 +180,7 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
     # precision: findings (per-channel and dialogue) that overlap a true item
     findings = []
     truth_spans = [TimeSpan(i["start_s"] - ITEM_SLACK_S, i["end_s"] + ITEM_SLACK_S) for i in truth["pii"]]
-    for r in result.redactions:
+    for r in redactions:
         if r.entity_type in SKIP_ENTITIES:
             continue
         findings.append((r.entity_type, any(r.span.overlaps(t) for t in truth_spans)))
@@ -175,7 +190,7 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
     lost_by: Counter = Counter()  # non-PII words under a rendered redaction, by the redaction's type
     lost_words: list[str] = []
     rc = pipeline.config.redaction
-    plan = spans_to_render(list(result.redactions), output.n_channels,
+    plan = spans_to_render(list(redactions), output.n_channels,
                            {a.channel: a.speech for a in analyses if a.channel is not None}, rc.all_channels,
                            rc.merge_gap_ms / 1000)
     for channel, analysis in by_channel.items():
@@ -192,7 +207,7 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
                 right += [token for token in letters if token in phrase_words[o[1]]]
             if not outside:
                 middle = (w.start_s + w.end_s) / 2
-                cause = "+".join(sorted({r.entity_type for r in result.redactions
+                cause = "+".join(sorted({r.entity_type for r in redactions
                                          if r.start_s <= middle <= r.end_s})) or "other channel"
                 lost_by[cause] += len(letters)
                 lost_words.append(f"{cause}:{w.text.strip()}@{w.start_s:.1f}")
@@ -203,13 +218,31 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
         total_right += len(right)
         kept_right += sum(min(n, again[w]) for w, n in Counter(right).items())
         audio_kept += sum(outside for _, outside in tokens)
+    distractors = []  # harmless numbers and names (corpus v2): heard again, and their audio kept
+    for d in truth.get("distractors", []):
+        channel = item_channel(truth, d, stereo)
+        span = TimeSpan(d["start_s"], d["end_s"])
+        rendered = plan.get(None, []) + plan.get(channel, [])
+        under = total_duration_s([s & span for s in rendered if s.overlaps(span)])
+        distractors.append({"category": d["category"], "audio_kept": under < 0.5 * span.duration_s,
+                            "kept": heard_again(d["text"], window(heard[channel], span), language)})
     pii_s = total_duration_s(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
-    redacted_s = total_duration_s(r.span for r in result.redactions)
+    redacted_s = total_duration_s(r.span for r in redactions)
     return {"file": path.name, "language": language, "items": items, "findings": findings, "kept": kept,
             "total": total, "audio_kept": audio_kept, "kept_right": kept_right,
             "total_right": total_right, "pii_s": pii_s, "redacted_s": redacted_s, "stereo": stereo,
             "rate_hz": truth["sample_rate_hz"], "verify": None, "lost_by": dict(lost_by),
-            "lost_words": lost_words}
+            "lost_words": lost_words, "distractors": distractors, "split": truth.get("split", "all")}
+
+
+def heard_again(text: str, heard: str, language: str) -> bool:
+    """Whether a harmless phrase ("neununddreißig Euro neunundneunzig", "Fiber Max 500") is heard again: half
+    of its words and all of its digits (however ASR writes them) are in ``heard``."""
+    words = [w for w in _words(text) if len(w) > 1 and not _digits(w, language)]
+    digits = _digits(text, language)
+    heard_words, heard_digits = set(_words(heard)), _digits(heard, language)
+    words_ok = not words or sum(w in heard_words for w in words) >= len(words) / 2
+    return words_ok and (not digits or digits in heard_digits)
 
 
 def assign_words(words: tuple[Word, ...] | list[Word], truth: dict, channel: int | None,
@@ -319,12 +352,28 @@ def print_table(calls: list[dict]) -> dict:
             "retention_right": round(sum(c["kept_right"] for c in subset)
                                      / max(1, sum(c["total_right"] for c in subset)), 4),
         }
+        distractors = [d for c in subset for d in c.get("distractors", [])]
+        if distractors:
+            summary[language or "all"]["distractors_kept"] = round(sum(d["kept"] for d in distractors)
+                                                                   / len(distractors), 4)
+            summary[language or "all"]["distractors_audio_kept"] = round(
+                sum(d["audio_kept"] for d in distractors) / len(distractors), 4)
+            summary[language or "all"]["distractors_by_category"] = {
+                category: [round(sum(d["kept"] for d in group) / len(group), 4),
+                           round(sum(d["audio_kept"] for d in group) / len(group), 4), len(group)]
+                for category in sorted({d["category"] for d in distractors})
+                for group in [[d for d in distractors if d["category"] == category]]}
     print(f"\n{'language':<10}{'calls':>6}{'items':>7}{'text recall':>13}{'covered':>9}{'leaked':>8}"
-          f"{'over-red.':>11}{'retention':>11}{'audio ret.':>12}{'ret. (right)':>14}")
+          f"{'over-red.':>11}{'retention':>11}{'audio ret.':>12}{'ret. (right)':>14}{'distractors':>13}")
     for language, s in summary.items():
+        kept = f"{s['distractors_kept']:.1%}" if "distractors_kept" in s else "-"
         print(f"{language:<10}{s['calls']:>6}{s['items']:>7}{s['text_recall']:>13.1%}{s['covered']:>9.1%}"
               f"{s['leaked']:>8}{s['over_redaction']:>10.2f}x{s['retention']:>11.1%}{s['audio_retention']:>12.1%}"
-              f"{s['retention_right']:>14.1%}")
+              f"{s['retention_right']:>14.1%}{kept:>13}")
+    if "distractors_by_category" in summary.get("all", {}):
+        print(f"\n{'distractor':<12}{'n':>5}{'heard again':>13}{'audio kept':>12}")
+        for category, (kept_share, audio_share, n) in summary["all"]["distractors_by_category"].items():
+            print(f"{category:<12}{n:>5}{kept_share:>13.1%}{audio_share:>12.1%}")
     return summary
 
 
@@ -339,10 +388,12 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the per-item results here")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                         help="a config override, e.g. redaction.method=silence (YAML value); repeatable")
-    parser.add_argument("--oracle", action="store_true",
-                        help="redact the true items' exact times instead of the pipeline's findings: the retention "
-                             "a perfect detector would get (the ASR drift floor)")
+    parser.add_argument("--with-oracle", action="store_true",
+                        help="also score a perfect detector on the same calls: the true items' exact times "
+                             "redacted, the same voice (the retention floor ASR drift and the voice leave)")
     parser.add_argument("--show-misses", action="store_true", help="print missed/leaked items (PII! local use)")
+    parser.add_argument("--split", choices=["all", "tune", "heldout"], default="all",
+                        help="corpus v2: only the calls of this split (heldout: never tuned on)")
     args = parser.parse_args()
     if not any(args.corpus.glob("*.truth.json")):
         subprocess.run([sys.executable, str(HERE / "make_privacy_corpus.py"), str(args.corpus),
@@ -359,14 +410,22 @@ def main() -> None:
     captured: dict = {}
     pipeline.on_analysis = lambda path, analysis: captured.__setitem__(path, list(analysis.parts))
     files = sorted(p for p in args.corpus.iterdir() if ".truth." not in p.name and p.suffix in (".wav", ".flac",
-                                                                                                 ".mp3"))
+                                                                                                 ".mp3", ".ogg"))
+    if args.split != "all":
+        files = [p for p in files if json.loads(p.with_name(p.name.split(".")[0] + ".truth.json").read_text(
+            encoding="utf-8")).get("split") == args.split]
     files = files[: args.calls]
-    calls = []
+    calls, oracles = [], []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as out:
         for path in files:
-            calls.append(evaluate_call(pipeline, path, Path(out), captured, args.oracle))
-            c = calls[-1]
+            c, oracle = evaluate_call(pipeline, path, Path(out), captured, args.with_oracle)
+            calls.append(c)
+            if oracle is not None:
+                oracles.append(oracle)
+                oracle.pop("lost_words")
+                for item in oracle["items"]:
+                    item.pop("missed_words")
             print(f"{path.name}: {sum(i['found'] for i in c['items'])}/{len(c['items'])} found, "
                   f"{sum(i['leaked'] for i in c['items'])} leaked, over-red. {c['redacted_s'] / c['pii_s']:.2f}x, "
                   f"retention {c['kept'] / max(1, c['total']):.0%} (audio {c['audio_kept'] / max(1, c['total']):.0%}, "
@@ -378,6 +437,9 @@ def main() -> None:
                     if not item["found"] or item["leaked"]:
                         print(f"    {item} {t['text']!r}")
                 print(f"    non-PII words under a redaction: {' '.join(c['lost_words'])}")
+                for d, t in zip(c["distractors"], truth.get("distractors", []), strict=True):
+                    if not d["kept"]:
+                        print(f"    distractor lost: {t['category']} {t['text']!r} (audio kept {d['audio_kept']})")
             c.pop("lost_words")
             for item in c["items"]:
                 item.pop("missed_words")  # PII: printed with --show-misses only, never written
@@ -385,6 +447,15 @@ def main() -> None:
               f"{time.perf_counter() - started:.0f} s, "
               f"{getattr(pipeline.transcriber, 'model_reloads', 0)} model reloads after a sampled decoding")
         summary = print_table(calls)
+        oracle_summary = None
+        if oracles:
+            print("\n=== perfect detector on the same calls (same voice) ===")
+            oracle_summary = print_table(oracles)
+            for language, ours in summary.items():
+                if language in oracle_summary:
+                    best = oracle_summary[language]
+                    print(f"{language}: retention {ours['retention'] / best['retention']:.1%} of the perfect "
+                          f"detector's, audio {ours['audio_retention'] / best['audio_retention']:.1%}")
         clips = []
         if args.clips.is_dir():
             for path in sorted(p for p in args.clips.rglob("*") if p.suffix in (".wav", ".flac", ".mp3")):
@@ -399,7 +470,9 @@ def main() -> None:
         else:
             print(f"\n(real clips not found at {args.clips}; skipped)")
     if args.json:
-        args.json.write_text(json.dumps({"summary": summary, "calls": calls, "clips": clips}, indent=1))
+        args.json.write_text(json.dumps({"summary": summary, "oracle": oracle_summary, "calls": calls,
+                                         "oracle_calls": oracles, "clips": clips}, indent=1,
+                                        default=lambda o: o.item() if hasattr(o, "item") else str(o)))
 
 
 if __name__ == "__main__":

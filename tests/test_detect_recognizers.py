@@ -140,6 +140,15 @@ def test_spoken_dates(language, text, expected):
         ("en", "forty two Maple Street, Springfield IL 62704",
          [("ADDRESS", "forty two Maple Street, Springfield IL 62704")]),
         ("de", "Die Straße ist gesperrt", []),
+        # a German street with or without its number; a square alone is a public place
+        ("de", "Ich wohne jetzt in der Lindenstraße, gleich um die Ecke", [("ADDRESS", "Lindenstraße")]),
+        ("de", "Das ist Am Mühlbach 3 in Kassel", [("ADDRESS", "Am Mühlbach 3")]),
+        ("de", "Das Haus An der Alten Post 12 gehört mir", [("ADDRESS", "An der Alten Post 12")]),
+        ("de", "Wir treffen uns am Alexanderplatz", []),
+        ("de", "Im Januar 2019 war das", []),
+        ("de", "Am Montag 3 Geräte", []),
+        ("de", "Die Rechnung kommt über den Postweg, nicht per Mail", []),
+        ("en", "I moved to Oak Lane last year", [("ADDRESS", "Oak Lane")]),
         ("en", "the street was quiet", []),
     ],
 )
@@ -524,3 +533,101 @@ def test_an_answer_whisper_skipped_leaves_the_talk_after_it():
     close = [(0.0, 0.3), (0.3, 0.6), (0.6, 0.9), (0.9, 1.2)] + [(1.4 + k / 10, 1.45 + k / 10) for k in range(9)]
     [answer] = unanswered(text, "de", [], times_s=close)
     assert answer.entity_type == "IBAN_CODE"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # harmless numbers: their neighbours say what they are
+        ("de", "Der Tarif kostet 29,99 Euro im Monat.", []),
+        ("de", "Das Gerät kostet 1.299 Euro.", []),
+        ("de", "Der Techniker kommt um 10.34 Uhr.", []),
+        ("de", "Sie haben im Jahr 3500 Kilowattstunden verbraucht.", []),
+        ("de", "Ihr Router ist eine Fritzbox 7590.", []),
+        ("de", "Ich bin seit 2019 Kunde bei Ihnen.", []),
+        ("de", "Die Leitung schafft 1000 Mbit.", []),
+        ("en", "The plan is 34.99 a month.", []),
+        ("en", "We can come at 10 30 tomorrow.", []),
+        ("en", "You used 4200 units last year.", []),
+        ("en", "It's the model X7590 router.", []),
+        ("en", "I've been with you since 2015.", []),
+        # personal data, whatever its neighbours: a cue before it in its sentence or its question
+        ("de", "Meine PIN ist 4711.", [("NUMBER_SEQUENCE", "4711")]),
+        ("de", "Ich bin geboren 1985 in Köln.", [("NUMBER_SEQUENCE", "1985")]),
+        ("de", "Ihre PIN? 1 2 3 4 Euro", [("NUMBER_SEQUENCE", "1 2 3 4")]),
+        ("en", "my number is 0151 2345 6789 at home", [("NUMBER_SEQUENCE", "0151 2345 6789")]),
+        ("en", "the code is 5 9 1 2 at the gate", [("NUMBER_SEQUENCE", "5 9 1 2")]),
+        # no reading: the safety net
+        ("de", "Das ist 4711 2390.", [("NUMBER_SEQUENCE", "4711 2390")]),
+        ("en", "at 0151 2345 6789", [("NUMBER_SEQUENCE", "0151 2345 6789")]),  # too long for a time
+    ],
+)
+def test_by_meaning(language, text, expected):
+    assert found(NumberSequenceRecognizer(language), text) == expected
+
+
+def test_the_strict_setting_redacts_every_number():
+    strict = NumberSequenceRecognizer("de", min_digits=2, by_meaning=False)
+    assert found(strict, "Der Tarif kostet 29,99 Euro im Monat.") == [("NUMBER_SEQUENCE", "29,99")]
+    assert found(strict, "Ich bin seit 2019 Kunde.") == [("NUMBER_SEQUENCE", "2019")]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "personal"),
+    [
+        ("de", "Die Rechnung vom 3. März ist bezahlt", False),
+        ("de", "Ich bin geboren am 3. März 1985", True),
+        ("de", "Ihr Geburtsdatum? Der 3. März 1985", True),
+        ("en", "the engineer comes on March 14th", False),
+        ("en", "my date of birth is March 14th, 1985", True),
+    ],
+)
+def test_a_date_is_personal_with_a_birth_cue(language, text, personal):
+    from anonymizer.detect.meaning import date_is_personal
+
+    start = next(i for i, ch in enumerate(text) if ch.isdigit() or text[i:i + 5] in ("March", "März "))
+    assert date_is_personal(text, start, language) is personal
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Nordwind Energie, guten Tag. Was kann ich für Sie tun?", {"nordwind", "energie"}),
+        ("de", "Herzlich willkommen bei Stadtwerke Lindau. Mein Name ist Anna Weber.", {"stadtwerke", "lindau"}),
+        ("en", "Thank you for calling Bluewave Mobile, this is Daniel.", {"bluewave", "mobile"}),
+        ("en", "Hi, my name is Sarah Johnson, hello.", set()),  # a name before a greeting, but no comma then
+        ("en", "Good morning. I have a question. Yes. Welcome to Oak Bank.", set()),  # not how the call opens
+    ],
+)
+def test_the_company_name_comes_from_how_the_call_opens(language, text, expected):
+    from anonymizer.detect.meaning import company_words
+    from anonymizer.detect.tokens import tokenize
+
+    assert company_words(tuple(tokenize(text)), language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "name", "product"),
+    [
+        ("en", "You have Fiber Max 500 at the moment.", "Max", True),
+        ("de", "Sie haben den Tarif Klara seit März.", "Klara", True),
+        ("de", "Das Modell heißt Emma Pro.", "Emma", True),
+        ("de", "Frau Klara Weber hat angerufen.", "Klara", False),
+        ("en", "Max. 500 is the limit.", "Max", False),  # a sentence end between them
+    ],
+)
+def test_product_and_tariff_names_are_no_names(language, text, name, product):
+    from anonymizer.detect.meaning import product_name
+    from anonymizer.detect.tokens import tokenize
+
+    tokens = tuple(tokenize(text))
+    index = next(i for i, t in enumerate(tokens) if t.text == name)
+    assert product_name(tokens, index, index, language) is product
+
+
+def test_name_like_words_in_the_strict_setting():
+    plain, strict = GazetteerNameRecognizer("de"), GazetteerNameRecognizer("de", name_like=True)
+    assert found(plain, "Herr Koch hat angerufen") == []  # "Koch" is also a word: only in a pair
+    assert found(strict, "Herr Koch hat angerufen") == [("PERSON", "Koch")]
+    assert ("PERSON", "Brightwater") in found(GazetteerNameRecognizer("en", name_like=True),
+                                              "I spoke to Brightwater yesterday")

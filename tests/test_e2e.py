@@ -64,7 +64,7 @@ def runs(tmp_path_factory):
                 store[name] = pipeline.transcriber.transcribe(mono, speech_regions(mono), None)
         verdicts = {name: pipeline.verifier().verify(SAMPLES / name, results[name].output_path,
                                                      read_report(results[name].report_path))
-                    for name in ("call_de.wav", "call_de_stereo.flac")}
+                    for name in SAMPLE_FILES}
         # the input passed off as its own anonymized output: every value is audible
         tampered = pipeline.verifier().verify(SAMPLES / "call_en.wav", SAMPLES / "call_en.wav",
                                               read_report(results["call_en.wav"].report_path))
@@ -197,11 +197,12 @@ def test_stereo_call_is_transcribed_and_detected_per_channel(runs):
         assert any(r.channel in (0 if item["speaker"] == "agent" else 1, None) for r in own), item["label"]
 
 
-@pytest.mark.parametrize("name", ["call_de.wav", "call_de_stereo.flac"])
+@pytest.mark.parametrize("name", SAMPLE_FILES)
 def test_verify_passes_on_the_outputs(runs, name):
+    """A check that cries wolf teaches users to ignore it: the tool's own output of every sample (default
+    voice) is PASS — no finding outside the redactions, nothing the disguised voice was misheard as."""
     verdict = runs["verdicts"][name]
-    assert verdict.status in ("PASS", "REVIEW"), verdict.findings
-    assert [f for f in verdict.findings if f.level == "FAIL"] == []
+    assert verdict.status == "PASS", verdict.findings
     assert verdict.checked_items >= 6
 
 

@@ -27,8 +27,25 @@ _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven
                     r"sixty|seventy|eighty|ninety|hundred)")
 _EN_CITY = r"(?:,\s*[A-Z][\w-]+(?:\s[A-Z][\w-]+)?(?:,?\s*[A-Z]{2}|\s[A-Z][a-z]+)?(?:\s\d{5}(?:-\d{4})?)?)?"
 
+# a street named without its number: a stem and a street word ("Lindenstraße", "Am Mühlbach"); squares and
+# markets ("Alexanderplatz", "Marktplatz") only with a number: alone they are public places
+_DE_STREET_ALONE = r"(?:straße|strasse|weg|allee|gasse|ring|damm|bach|ufer|chaussee|steig|pfad)"
+_DE_PREPOSITION = r"(?:Am|Im|An der|An den|Auf der|Auf dem|In der|In den|Zum|Zur|Unter den|Hinter der|Vor dem)"
+_NOT_A_STREET = (r"(?!(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
+                 r"Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|Wochenende|Moment|Anfang|Ende|"
+                 r"Jahr|Monat|Tag|Morgen|Abend|Vertrag|Tarif|Rechnung|Prinzip|Grunde|Übrigen|Allgemeinen)\b)")
+# nouns on -weg, -ring, -damm that are no streets ("über den Postweg", "der Rückweg")
+_NOT_A_WAY = (r"(?!(?:Post|Rück|Um|Aus|Zahlungs|Versand|Liefer|Lösungs|Rechts|Dienst|Heim|Hin|Weiter|Fuß|Rad|"
+              r"Bezahl|Abhol|Schul|Arbeits|Lebens|Stau|Schmuck|Ehe|Finger|Ohr)(?:weg|ring|damm)\b)")
+_EN_STREET_WORD = r"(?:Street|Road|Lane|Avenue|Drive|Close|Crescent|Way|Court|Place|Gardens|Terrace|Grove|Row|Mews)"
+
 PATTERNS = {
     "de": [
+        Pattern("street alone", rf"\b{_NOT_A_WAY}[A-ZÄÖÜ][a-zäöüß]{{2,}}(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*{_DE_STREET_ALONE}\b",
+                0.5),
+        Pattern("preposition street number",
+                rf"\b{_DE_PREPOSITION}\s+{_NOT_A_STREET}(?:[A-ZÄÖÜ][\wäöüß-]+\s){{0,2}}[A-ZÄÖÜ][\wäöüß-]+"
+                rf"\s+\d{{1,3}}(?:\s?[a-z])?\b", 0.55),
         Pattern("street number",
                 rf"\b[\wäöüß-]*(?i:{_DE_STREET_SUFFIX})\s+\d+(?:\s?[a-z])?\b{_DE_CITY}", 0.6),
         Pattern("street split", rf"\b[\wäöüß-]+[\s-](?i:{_DE_STREET_SUFFIX})\s+\d+(?:\s?[a-z])?\b{_DE_CITY}", 0.6),
@@ -36,6 +53,7 @@ PATTERNS = {
         Pattern("c/o", r"(?i)\bc\s?/\s?o\s+[A-ZÄÖÜ][\wäöüß-]+(?:\s[A-ZÄÖÜ][\wäöüß-]+)?", 0.6),
     ],
     "en": [
+        Pattern("street alone", rf"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s{_EN_STREET_WORD}\b", 0.45),
         Pattern("number street",
                 rf"\b(?:\d{{1,5}}|{_NUMBER_WORDS_EN}(?:[\s-]{_NUMBER_WORDS_EN})*)\s+(?:[A-Z][\w-]*\s+){{1,3}}"
                 rf"(?i:{_EN_STREET_SUFFIX})\b\.?{_EN_CITY}", 0.6),

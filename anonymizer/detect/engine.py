@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from anonymizer.config import DetectionConfig
 from anonymizer.detect import SUPPORTED_LANGUAGES, Detector
+from anonymizer.detect.meaning import date_is_personal
 from anonymizer.errors import ModelUnavailableError
 from anonymizer.models import locate_spacy
 from anonymizer.types import ModelInfo, PiiSpan, Transcript
@@ -56,7 +57,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         UrlRecognizer(supported_language=language),
         IpRecognizer(supported_language=language),
         # ours: PII as ASR writes what people say
-        NumberSequenceRecognizer(language, config.number_min_digits, tuple(config.allow)),
+        NumberSequenceRecognizer(language, config.number_min_digits, tuple(config.allow), config.by_meaning),
         SpokenPhoneRecognizer(language),
         SpokenIbanRecognizer(language),
         SpokenCardRecognizer(language),
@@ -70,7 +71,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         SpelledOutRecognizer(language),
     ]
     if config.gazetteer:
-        recognizers.append(GazetteerNameRecognizer(language))
+        recognizers.append(GazetteerNameRecognizer(language, config.name_like_words))
     if has_ner:
         recognizers.append(SpacyRecognizer(supported_language=language, supported_entities=["PERSON", "LOCATION"]))
     if config.deny:
@@ -148,9 +149,14 @@ class PresidioDetector:
                 allow_list=self._config.allow or None,
             )
             for result in results:
+                if self._config.by_meaning and result.entity_type == "DATE_TIME" \
+                        and not date_is_personal(transcript.text, result.start, language):
+                    continue  # a date of an invoice, a delivery, an appointment: not a birth date
                 metadata = result.recognition_metadata or {}
                 spans.add(PiiSpan(result.start, result.end, result.entity_type, round(float(result.score), 3),
                                   str(metadata.get("recognizer_name", "unknown"))))
+        if self._config.by_meaning:
+            spans = _without_company_and_products(spans, transcript.text, languages[0])
         if self._config.answers:
             from anonymizer.detect.answers import unanswered
 
@@ -163,6 +169,27 @@ class PresidioDetector:
                                                      times_s)
                          if self._config.entities is None or span.entity_type in self._config.entities)
         return sorted(spans, key=_order)
+
+
+def _without_company_and_products(spans: set[PiiSpan], text: str, language: str) -> set[PiiSpan]:
+    """Name findings that are the company's own name (from how the call opens) or part of a product or
+    tariff name ("Fiber Max 500") are nobody's name."""
+    from anonymizer.detect.meaning import NAME_RECOGNIZERS, company_words, product_name
+    from anonymizer.detect.tokens import tokenize
+
+    tokens = tuple(tokenize(text))
+    company = company_words(tokens, language)
+    kept = set()
+    for span in spans:
+        if span.entity_type in ("PERSON", "LOCATION") and span.recognizer in NAME_RECOGNIZERS:
+            inside = [i for i, t in enumerate(tokens) if t.start < span.char_end and span.char_start < t.end]
+            if inside and all(tokens[i].text.lower() in company for i in inside):
+                continue
+            if inside and span.recognizer != "CueNameRecognizer" and product_name(tokens, inside[0], inside[-1],
+                                                                                  language):
+                continue
+        kept.add(span)
+    return kept
 
 
 def _order(span: PiiSpan) -> tuple[int, int, str]:

@@ -15,7 +15,7 @@ from functools import cache
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from anonymizer.detect.lexicon import LEXICON_DIR, lexicon
+from anonymizer.detect.lexicon import LEXICON_DIR, lexicon, stop_words
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import tokenize
 
@@ -50,9 +50,12 @@ def gazetteer(language: str) -> Gazetteer:
 
 
 class GazetteerNameRecognizer(RuleRecognizer):
-    """Known first and last names, alone (when not also an ordinary word) or in pairs."""
+    """Known first and last names, alone (when not also an ordinary word) or in pairs. ``name_like``
+    (the strict setting): names that are also ordinary words count alone too, and in English every
+    capitalized word inside a sentence (not "I", not a function word) is name-like."""
 
-    def __init__(self, supported_language: str) -> None:
+    def __init__(self, supported_language: str, name_like: bool = False) -> None:
+        self.name_like = name_like
         super().__init__("PERSON", supported_language)
 
     def load(self) -> None:
@@ -77,7 +80,15 @@ class GazetteerNameRecognizer(RuleRecognizer):
                 results.append(self.result(tokens[i].start, tokens[i + 1].end, 0.45 if both_ordinary else 0.75))
                 i += 2
                 continue
-            if tokens[i].text not in names.ordinary:
+            if tokens[i].text not in names.ordinary or self.name_like:
                 results.append(self.result(tokens[i].start, tokens[i].end, 0.5))
             i += 1
+        if self.name_like and self.supported_language == "en":
+            stops = stop_words("en")
+            taken = {(r.start, r.end) for r in results}
+            for k, token in enumerate(tokens):
+                inside = k > 0 and not tokens[k - 1].ends_sentence
+                if inside and _CAPITALIZED.match(token.text) and token.text.lower() not in stops \
+                        and token.text not in names.excluded and (token.start, token.end) not in taken:
+                    results.append(self.result(token.start, token.end, 0.4))
         return results

@@ -48,6 +48,10 @@ class Lexicon:
     answer_phrase_lead_in: tuple[tuple[str, ...], ...]  # phrases a spelling or e-mail answer may begin with
     inner_openers: frozenset[str]  # with the openers: a capitalized one inside a sentence starts a question
     question_openers: frozenset[str]  # a turn starting with one is a question even without "?" ("wie", "what")
+    company_intros: tuple[str, ...]  # "willkommen bei", "thank you for calling": the company's name follows
+    greetings: tuple[str, ...]  # "Nordwind Energie, guten Tag": the company's name comes before
+    meaning: dict[str, tuple[str, ...]]  # reading (price, time, …) -> the words that give a number that reading
+    meaning_pii_cues: tuple[str, ...]  # words before a number that make it personal data ("pin", "geboren")
 
 
 def available_languages() -> tuple[str, ...]:
@@ -109,6 +113,11 @@ def lexicon(language: str) -> Lexicon:
                                            key=len, reverse=True)),
         question_openers=frozenset(data["questions"].get("openers", [])),
         inner_openers=frozenset(data["questions"].get("inner_openers", [])),
+        company_intros=tuple(str(w).lower() for w in names.get("company_intros", [])),
+        greetings=tuple(str(w).lower() for w in names.get("greetings", [])),
+        meaning={str(k): tuple(str(w).lower() for w in v) for k, v in data.get("meaning", {}).items()
+                 if k != "pii_cues"},
+        meaning_pii_cues=tuple(str(w).lower() for w in data.get("meaning", {}).get("pii_cues", [])),
     )
 
 

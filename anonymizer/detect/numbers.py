@@ -14,6 +14,7 @@ import re
 from presidio_analyzer import RecognizerResult
 
 from anonymizer.detect.digits import DigitRun
+from anonymizer.detect.meaning import harmless
 from anonymizer.detect.rules import DigitRunRecognizer
 from anonymizer.detect.tokens import Token
 
@@ -46,12 +47,16 @@ def is_amount(tokens: tuple[Token, ...], run: DigitRun) -> bool:
 class NumberSequenceRecognizer(DigitRunRecognizer):
     """Runs of ``min_digits`` or more digits, however ASR separated or spelled them."""
 
-    def __init__(self, supported_language: str, min_digits: int = 4, allow: tuple[str, ...] = ()) -> None:
+    def __init__(self, supported_language: str, min_digits: int = 4, allow: tuple[str, ...] = (),
+                 by_meaning: bool = True) -> None:
         self.min_digits = min_digits
         self.allow = {a.lower() for a in allow}
+        self.by_meaning = by_meaning
         super().__init__("NUMBER_SEQUENCE", supported_language)
 
     def match(self, text: str, tokens: tuple[Token, ...], run: DigitRun) -> RecognizerResult | None:
-        if run.n_digits < self.min_digits or is_amount(tokens, run) or text[run.start : run.end].lower() in self.allow:
+        if run.n_digits < self.min_digits or text[run.start : run.end].lower() in self.allow:
             return None
+        if self.by_meaning and (is_amount(tokens, run) or harmless(tokens, run, self.supported_language)):
+            return None  # a price, a time, a model number, …: nobody's personal data
         return self.result(run.start, run.end, 0.6)
