@@ -107,13 +107,15 @@ def only_our_progress(record: logging.LogRecord) -> bool:
 def pipeline_options(function: Any) -> Any:
     """The options shared by ``run`` and ``batch``."""
     options = [
-        click.option("-c", "--config", help="Preset name (default, de, en) or path to a YAML config."),
+        click.option("-c", "--config",
+                     help="Preset name (default, de, en, strict, max-privacy, training) or path to a YAML config."),
         click.option("--model", help="faster-whisper model name (base, tiny.en, …) or a CTranslate2 model dir."),
         click.option("--language", help="Spoken language: auto, de, en, …"),
         click.option("--allow-download", is_flag=True, help="Allow fetching models from the internet (default: off)."),
         click.option("--format", "output_format", type=click.Choice(["wav", "flac", "mp3", "ogg", "m4a"]),
                      help="Output format (default: like the input)."),
-        click.option("--redaction", type=click.Choice(["bleep", "silence"]), help="How redacted speech is replaced."),
+        click.option("--redaction", type=click.Choice(["bleep", "silence", "noise"]),
+                     help="How redacted speech is replaced (noise: comfort noise, for training data)."),
         click.option("--voice", type=click.Choice(VOICE_NAMES),
                      help="Voice transform: the config's chain (default), one transform alone, or none."),
         click.option("--pitch-semitones", type=float,
@@ -203,10 +205,13 @@ def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, o
 @click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Run on this machine, or on a Ray cluster (pip install -e '.[cluster]').")
 @click.option("--address", help="Ray cluster address (auto or HOST:PORT); default: a local instance on 127.0.0.1.")
+@click.option("--dataset", "dataset_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Then export the outputs as a training set here (as `anonymizer export OUT_DIR --dataset DIR` "
+                   "with its defaults).")
 @pipeline_options
 def batch(in_dir: Path, out_dir: Path, jobs: int, include: tuple[str, ...], exclude: tuple[str, ...],
-          retry_failed: bool, dry_run: bool, quiet: bool, backend: str, address: str | None, config: str | None,
-          **options: Any) -> None:
+          retry_failed: bool, dry_run: bool, quiet: bool, backend: str, address: str | None,
+          dataset_dir: Path | None, config: str | None, **options: Any) -> None:
     """Anonymize every audio file under IN_DIR into a mirrored tree under OUT_DIR; resumable."""
     from anonymizer.batch import BatchOptions, run_batch
     from anonymizer.errors import AnonymizerError, ConfigError
@@ -222,6 +227,11 @@ def batch(in_dir: Path, out_dir: Path, jobs: int, include: tuple[str, ...], excl
         click.echo(f"error: {shown(str(exc))}", err=True)
         sys.exit(EXIT_FAILED)
     _print_batch_summary(summary, dry_run, quiet)
+    if dataset_dir is not None and not dry_run:
+        from anonymizer.cli_export import export_command
+
+        click.get_current_context().invoke(export_command, out_dir=out_dir, dataset_dir=dataset_dir,
+                                           exit_code=summary.exit_code)
     sys.exit(summary.exit_code)
 
 
@@ -317,9 +327,9 @@ def show_config(config: str | None) -> None:
 
 
 def _register() -> None:
-    from anonymizer.cli_review import COMMANDS
+    from anonymizer import cli_export, cli_review
 
-    for command in COMMANDS:
+    for command in (*cli_review.COMMANDS, *cli_export.COMMANDS):
         cli.add_command(command)
 
 

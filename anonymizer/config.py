@@ -100,7 +100,8 @@ class DetectionConfig(_Strict):
 
 
 class RedactionConfig(_Strict):
-    method: Literal["bleep", "silence"] = "bleep"
+    method: Literal["bleep", "silence", "noise"] = Field(
+        "bleep", description="noise: comfort noise at the channel's noise floor (training data)")
     pad_before_ms: int = Field(150, ge=0, le=5000)
     pad_after_ms: int = Field(250, ge=0, le=5000, description="word timestamps end ~150 ms early on average")
     snap_max_ms: int = Field(400, ge=0, le=5000,

@@ -96,17 +96,44 @@ def load(input_sha256: str) -> Kept | None:
                                 "again") from exc
 
 
+def keep_edits(input_sha256: str, edits_yaml: str) -> Path:
+    """Store the edits a reviewed result was rendered with beside its kept analysis (exports re-apply them)."""
+    import hashlib
+
+    digest = hashlib.sha256(edits_yaml.encode("utf-8")).hexdigest()
+    path = _analyses_dir() / f"{input_sha256}.edits.{digest[:16]}.yaml"
+    data = edits_yaml.encode("utf-8")
+
+    def write(handle: Any) -> None:
+        handle.write(data)
+
+    replace_atomically(path, write, mode=PRIVATE_FILE_MODE)
+    return path
+
+
+def load_edits(input_sha256: str, edits_sha256: str) -> str | None:
+    """The edits (YAML) kept for this input with this sha256, or None."""
+    path = _analyses_dir() / f"{input_sha256}.edits.{edits_sha256[:16]}.yaml"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
 def entries() -> Iterator[Path]:
     folder = _analyses_dir()
     return iter(sorted(folder.glob("*.json"))) if folder.is_dir() else iter(())
 
 
 def clear() -> int:
-    """Delete every kept analysis; returns how many there were."""
+    """Delete every kept analysis (and the edits kept with them); returns how many analyses there were."""
     removed = 0
     for path in entries():
         path.unlink(missing_ok=True)
         removed += 1
+    folder = _analyses_dir()
+    for path in folder.glob("*.edits.*.yaml") if folder.is_dir() else ():
+        path.unlink(missing_ok=True)
     return removed
 
 

@@ -96,7 +96,50 @@ def bleep(
     return _apply(audio, spans, fade_ms, tone, reference)
 
 
-REDACTORS: dict[str, Callable[..., Audio]] = {"bleep": bleep, "silence": silence}
+NOISE_FLOOR_PERCENTILE = 10  # the quiet frames of a channel: its background between words
+NOISE_FRAME_S = 0.02
+MIN_NOISE_DBFS = -70.0
+
+
+def noise_floor(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
+    """Per channel, the RMS of the quiet 20 ms frames (the 10th percentile; digital silence not counted),
+    at least -70 dBFS.
+
+    >>> rng = np.random.default_rng(0)
+    >>> quiet = rng.normal(0, 0.01, (16000, 1)).astype(np.float32)
+    >>> loud = rng.normal(0, 0.3, (16000, 1)).astype(np.float32)
+    >>> round(float(noise_floor(np.concatenate([quiet, loud]), 16000)[0]), 3)
+    0.01
+    """
+    frame = max(1, int(NOISE_FRAME_S * sample_rate_hz))
+    n = len(samples) // frame
+    floor = np.full(samples.shape[1], 10 ** (MIN_NOISE_DBFS / 20), np.float64)
+    if n == 0:
+        return floor.astype(np.float32)
+    rms = np.sqrt(np.mean(np.square(samples[: n * frame].reshape(n, frame, -1), dtype=np.float64), axis=1))
+    for c in range(samples.shape[1]):
+        sounding = rms[:, c][rms[:, c] > 1e-6]
+        if len(sounding):
+            floor[c] = max(floor[c], float(np.percentile(sounding, NOISE_FLOOR_PERCENTILE)))
+    return floor.astype(np.float32)
+
+
+def noise(
+    audio: Audio, spans: list[TimeSpan], fade_ms: float = 5.0, tone_hz: float = 1000.0,
+    reference: Audio | None = None,
+) -> Audio:
+    """Replace the spans with comfort noise at the channel's noise floor: the call's background goes on,
+    no tone a speech model would learn. Deterministic (seeded by the span's position)."""
+    floor = noise_floor((reference or audio).samples, audio.sample_rate_hz)
+
+    def comfort(segment: np.ndarray, start: int) -> np.ndarray:
+        rng = np.random.default_rng(start)
+        return (rng.standard_normal(segment.shape) * floor[None, :]).astype(np.float32)
+
+    return _apply(audio, spans, fade_ms, comfort, reference)
+
+
+REDACTORS: dict[str, Callable[..., Audio]] = {"bleep": bleep, "silence": silence, "noise": noise}
 
 
 def redact(

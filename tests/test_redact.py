@@ -134,3 +134,18 @@ def test_a_channels_finding_spares_the_other_side_where_its_channel_is_silent():
     # mono (no per-channel speech) and --own-channel keep their rules
     assert spans_to_render([customer], 1, {}, all_channels=True, merge_gap_s=0.0) == {None: [TimeSpan(1.5, 4.5)]}
     assert spans_to_render([customer], 2, speech, all_channels=False, merge_gap_s=0.2) == {1: [TimeSpan(1.5, 4.5)]}
+
+
+def test_noise_fills_at_the_noise_floor_and_keeps_nothing_of_the_speech():
+    rng = np.random.default_rng(1)
+    background = rng.normal(0, 0.005, (3 * RATE, 1)).astype(np.float32)
+    speech = background.copy()
+    speech[RATE : 2 * RATE] += sine(220.0, 1.0, RATE, 1, amplitude=0.4).samples
+    audio = Audio(speech, RATE)
+    out = redact(audio, [TimeSpan(1.0, 2.0)], "noise", fade_ms=5.0, tone_hz=1000.0)
+    inside = out.samples[int(1.1 * RATE) : int(1.9 * RATE), 0]
+    assert 0.003 < float(np.sqrt(np.mean(inside**2))) < 0.008  # the background's level, not the speech's
+    spectrum = np.abs(np.fft.rfft(inside))
+    assert spectrum[int(220 * len(inside) / RATE)] < 5 * np.median(spectrum)  # no trace of the 220 Hz tone
+    again = redact(audio, [TimeSpan(1.0, 2.0)], "noise", fade_ms=5.0, tone_hz=1000.0)
+    np.testing.assert_array_equal(out.samples, again.samples)  # deterministic: the same file, the same bytes

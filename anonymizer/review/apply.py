@@ -13,7 +13,7 @@ from pathlib import Path
 
 from anonymizer import audio as audio_io
 from anonymizer.edits import AppliedEdits, Edits, apply_edits, redaction_ids
-from anonymizer.keep import Kept, KeptAnalysisError, load
+from anonymizer.keep import Kept, KeptAnalysisError, keep_edits, load
 from anonymizer.outputs import OutputPaths, Source, write_outputs
 from anonymizer.report import sha256_file
 from anonymizer.timing import StageTimer
@@ -68,5 +68,7 @@ def apply_review(input_path: Path, edits: Edits, output_dir: Path | None = None,
     with one_blas_thread():
         result, _ = write_outputs(source, analysis, config, chain, kept.voice_seed, paths, kept.models, timer,
                                   ids=redaction_ids(analysis, applied, kept.analysis), review=review)
+    if result.ok:
+        keep_edits(kept.input_sha256, edits.to_yaml())  # so that an export re-applies exactly these
     return Applied(result, applied, kept)
 
