@@ -21,7 +21,7 @@ from anonymizer.config import Config, VadConfig
 from anonymizer.detect import Detector
 from anonymizer.report import GENERIC_ENTITIES, redacted_text
 from anonymizer.spans import merge
-from anonymizer.timing import Stage, untimed
+from anonymizer.timing import Progress, Stage, untimed
 from anonymizer.transcribe import Transcriber
 from anonymizer.types import Audio, PiiSpan, Redaction, TimeSpan, Transcript, Word, interleave
 from anonymizer.uncertain import foreground, uncertain_words, unheard_speech
@@ -105,14 +105,15 @@ class Analysis:
 
 
 def transcribe_channel(audio: Audio, vad: VadConfig, language: str | None, transcriber: Transcriber,
-                       on_language: Callable[[str], None] | None = None,
-                       stage: Stage = untimed) -> tuple[np.ndarray, list[TimeSpan], Transcript]:
+                       on_language: Callable[[str], None] | None = None, stage: Stage = untimed,
+                       on_progress: Callable[[float], None] | None = None,
+                       ) -> tuple[np.ndarray, list[TimeSpan], Transcript]:
     """VAD and transcription of ``audio`` mixed to mono: the 16 kHz samples, speech regions and words."""
     with stage("vad"):
         mono = audio_io.to_mono_16k(audio)
         speech = speech_regions(mono, vad.aggressiveness, vad.frame_ms, vad.speech_pad_ms, vad.min_silence_ms)
     with stage("transcribe"):
-        transcript = transcriber.transcribe(mono, speech, language, on_language=on_language)
+        transcript = transcriber.transcribe(mono, speech, language, on_language=on_language, on_progress=on_progress)
     return mono, speech, transcript
 
 
@@ -123,11 +124,16 @@ def detect_channel(detector: Detector, transcript: Transcript, channel: int | No
 
 
 def analyze(source: Audio, config: Config, transcriber: Transcriber, detector: Detector,
-            stage: Stage = untimed) -> Analysis:
+            stage: Stage = untimed, progress: Progress | None = None) -> Analysis:
     """Transcribe and detect each channel (per ``transcription.per_channel``), then the dialogue."""
     settings = AlignSettings.from_config(config.redaction)
     channels = audio_io.channels_by_mode(source, config.transcription.per_channel)
-    parts = [_analyze_channel(source, channel, config, settings, transcriber, detector, stage) for channel in channels]
+
+    def share(k: int) -> Callable[[float], None] | None:  # channel k's part of the file's transcription
+        return None if progress is None else lambda done: progress.transcribed((k + done) / len(channels))
+
+    parts = [_analyze_channel(source, channel, config, settings, transcriber, detector, stage, share(k))
+             for k, channel in enumerate(channels)]
     if len(parts) == 1:
         return Analysis(source.duration_s, source.n_channels, tuple(parts))
     dialogue = _analyze_dialogue(source, parts, settings, detector, stage)
@@ -136,12 +142,13 @@ def analyze(source: Audio, config: Config, transcriber: Transcriber, detector: D
 
 
 def _analyze_channel(source: Audio, channel: int | None, config: Config, settings: AlignSettings,
-                     transcriber: Transcriber, detector: Detector, stage: Stage) -> ChannelAnalysis:
+                     transcriber: Transcriber, detector: Detector, stage: Stage,
+                     on_progress: Callable[[float], None] | None = None) -> ChannelAnalysis:
     """VAD, transcription, detection and alignment for one channel (or the mix)."""
     rc = config.redaction
     mono, speech, transcript = transcribe_channel(source.channel(channel), config.vad,
                                                   config.transcription.forced_language, transcriber,
-                                                  detector.prepare, stage)
+                                                  detector.prepare, stage, on_progress)
     with stage("detect"):
         pii = detect_channel(detector, transcript, channel)
         found = list(pii)

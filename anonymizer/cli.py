@@ -167,9 +167,17 @@ def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, o
     except AnonymizerError as exc:
         click.echo(f"error: {shown(str(exc))}", err=True)
         sys.exit(EXIT_FAILED)
+    from anonymizer.run_progress import for_terminal
+
+    progress = for_terminal()  # a bar on a terminal for long files; nothing in a pipe or log
+    pipeline.progress = progress
     failed = 0
     for path in inputs:
-        result = pipeline.run(path, output_dir, overwrite, verify=verify)
+        try:
+            result = pipeline.run(path, output_dir, overwrite, verify=verify)
+        finally:
+            if progress is not None:
+                progress.finish()
         if result.ok:
             counts = Counter(r.entity_type for r in result.redactions)
             summary = ", ".join(f"{name} {n}" for name, n in sorted(counts.items())) or "nothing to redact"

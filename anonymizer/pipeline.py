@@ -22,7 +22,7 @@ from anonymizer.errors import AnonymizerError, LanguageMismatchError
 from anonymizer.keep import Kept, keep, now_s
 from anonymizer.outputs import OutputPaths, Source, write_outputs
 from anonymizer.report import sha256_file
-from anonymizer.timing import StageTimer
+from anonymizer.timing import Progress, StageTimer
 from anonymizer.transcribe import Transcriber, one_blas_thread
 from anonymizer.types import FileResult, FileStatus
 from anonymizer.verify import Verifier
@@ -53,6 +53,7 @@ class Pipeline:
                                   for s in config.voice.chain)
         # evaluation tools may look at the transcripts and findings (in memory; never written or logged)
         self.on_analysis: Callable[[Path, Analysis], None] | None = None
+        self.progress: Progress | None = None  # what a long run shows while it works (the CLI's bar)
         self.kept_path: Path | None = None  # where the last analysis was kept (private cache)
 
     @classmethod
@@ -108,12 +109,15 @@ class Pipeline:
 
     def _run(self, input_path: Path, paths: OutputPaths, overwrite: bool, verify: bool) -> FileResult:
         paths.check(input_path, overwrite)
-        timer = StageTimer()
+        progress = self.progress
+        timer = StageTimer(progress.stage if progress is not None else None)
         with timer.stage("decode"):
             source = Source(input_path, audio_io.decode(input_path), sha256_file(input_path))
+        if progress is not None:
+            progress.start(input_path.name, source.audio.duration_s)
         log.info("%s: %.1f s, %d channel(s) at %d Hz", shown(input_path), source.audio.duration_s,
                  source.audio.n_channels, source.audio.sample_rate_hz)
-        analysis = analyze(source.audio, self.config, self.transcriber, self.detector, timer.stage)
+        analysis = analyze(source.audio, self.config, self.transcriber, self.detector, timer.stage, progress)
         models = (self.transcriber.model_info, *self.detector.model_infos)
         if self.config.output.keep_analysis:  # privately: review and apply re-render from it without a model
             self.kept_path = keep(Kept(input_path.resolve(), source.sha256, self.config_with_seed(), analysis,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Protocol
 
 from anonymizer.types import StageTiming
 
@@ -26,11 +27,14 @@ class StageTimer:
     ['vad']
     """
 
-    def __init__(self) -> None:
+    def __init__(self, listener: Callable[[str], None] | None = None) -> None:
         self._seconds: dict[str, float] = {}
+        self._listener = listener
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        if self._listener is not None:
+            self._listener(name)
         start = time.perf_counter()
         try:
             yield
@@ -40,3 +44,19 @@ class StageTimer:
     @property
     def timings(self) -> tuple[StageTiming, ...]:
         return tuple(StageTiming(name, seconds) for name, seconds in self._seconds.items())
+
+
+class Progress(Protocol):
+    """What a long run shows while it works (``run`` on a terminal: a rich bar; see ``run_progress``)."""
+
+    def start(self, name: str, duration_s: float) -> None:
+        """A file of ``duration_s`` seconds begins (after decoding)."""
+
+    def stage(self, name: str) -> None:
+        """A stage begins (vad, transcribe, detect, align, redact, voice, write, …)."""
+
+    def transcribed(self, fraction: float) -> None:
+        """Share (0-1) of the file's speech transcribed so far."""
+
+    def finish(self) -> None:
+        """The file is done (or failed)."""

@@ -78,11 +78,13 @@ class Transcriber(Protocol):
         speech: list[TimeSpan],
         language: str | None,
         on_language: Callable[[str], None] | None = None,
+        on_progress: Callable[[float], None] | None = None,
     ) -> Transcript:
         """Transcribe the ``speech`` regions; ``language`` None means detect it.
 
         ``on_language`` is called with the language as soon as it is known, before the words are
-        decoded, so later stages can get ready meanwhile.
+        decoded, so later stages can get ready meanwhile; ``on_progress`` with the share of the speech
+        transcribed so far (0-1), as the words come.
         """
         ...
 
@@ -232,6 +234,7 @@ class FasterWhisperTranscriber:
         speech: list[TimeSpan],
         language: str | None,
         on_language: Callable[[str], None] | None = None,
+        on_progress: Callable[[float], None] | None = None,
     ) -> Transcript:
         if language is not None and language != "en" and not self.is_multilingual:
             raise ConfigError(
@@ -261,6 +264,8 @@ class FasterWhisperTranscriber:
                 start_s = chunk_map.to_original(word.start)
                 end_s = max(start_s, chunk_map.to_original(word.end))
                 words.append((word.word, start_s, end_s, float(word.probability)))
+            if on_progress is not None and len(audio):
+                on_progress(min(1.0, segment.end * SAMPLE_RATE_HZ / len(audio)))
         if language is not None and not self.is_multilingual:
             check_sounds_like_english(self._info.name, [p for *_, p in words])
         return Transcript.from_words(words, info.language, float(info.language_probability))

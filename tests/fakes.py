@@ -28,10 +28,14 @@ class FakeTranscriber:
         return ModelInfo("fake", "test", "tests/fakes.py")
 
     def transcribe(self, mono_16k: np.ndarray, speech: list[TimeSpan], language: str | None,
-                   on_language: Callable[[str], None] | None = None) -> Transcript:
+                   on_language: Callable[[str], None] | None = None,
+                   on_progress: Callable[[float], None] | None = None) -> Transcript:
         self.calls.append((len(mono_16k), speech, language))
         if on_language is not None:
             on_language(language or self.language)
+        if on_progress is not None:
+            for k in range(1, 5):
+                on_progress(k / 4)
         return Transcript.from_words([(w, s, e, 0.9) for w, s, e in self.words], language or self.language)
 
 

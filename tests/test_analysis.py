@@ -32,7 +32,7 @@ class PerChannelTranscriber(FakeTranscriber):
         super().__init__([])
         self.by_channel = by_channel
 
-    def transcribe(self, mono_16k, speech, language, on_language=None):
+    def transcribe(self, mono_16k, speech, language, on_language=None, on_progress=None):
         spectrum = np.abs(np.fft.rfft(mono_16k[:16000]))
         channel = 0 if np.argmax(spectrum) < 275 else 1
         self.calls.append((len(mono_16k), speech, language))

@@ -55,7 +55,15 @@ def runs(tmp_path_factory):
         _block_network(monkeypatch, attempts)
         # a set voice seed keeps these tests deterministic (the secret per-run seed is unit-tested)
         pipeline = Pipeline.from_config(load_config("default", {"voice": {"seed": 20261124}}))
-        results = {name: pipeline.run(SAMPLES / name, out_dir) for name in SAMPLE_FILES}
+        from tests.test_run_progress import Recorder
+
+        progress: dict[str, list] = {}
+        results = {}
+        for name in SAMPLE_FILES:
+            pipeline.progress = Recorder()
+            results[name] = pipeline.run(SAMPLES / name, out_dir)
+            progress[name] = pipeline.progress.events
+        pipeline.progress = None
         retranscripts, originals = {}, {}
         for name, result in results.items():
             assert result.status == "ok", result.error
@@ -69,11 +77,17 @@ def runs(tmp_path_factory):
         tampered = pipeline.verifier().verify(SAMPLES / "call_en.wav", SAMPLES / "call_en.wav",
                                               read_report(results["call_en.wav"].report_path))
     return {"results": results, "retranscripts": retranscripts, "originals": originals, "attempts": attempts,
-            "verdicts": verdicts, "tampered": tampered, "pipeline": pipeline}
+            "verdicts": verdicts, "tampered": tampered, "pipeline": pipeline, "progress": progress}
 
 
 def truth(name: str) -> dict:
     return json.loads((SAMPLES / f"{name.split('.')[0]}.truth.json").read_text())
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_faster_whisper_reports_its_progress(runs, name):
+    shares = [e[1] for e in runs["progress"][name] if e[0] == "transcribed"]
+    assert len(shares) >= 2 and shares == sorted(shares) and shares[-1] > 0.9
 
 
 def test_no_network_was_attempted(runs):

@@ -77,7 +77,7 @@ def test_a_language_mismatch_fails_the_file_closed_and_names_it(tmp_path):
     from tests.fakes import FakeDetector, FakeTranscriber
 
     class WrongLanguage(FakeTranscriber):
-        def transcribe(self, mono_16k, speech, language, on_language=None):
+        def transcribe(self, mono_16k, speech, language, on_language=None, on_progress=None):
             raise LanguageMismatchError("the speech sounds like 'de' (Whisper: 99%), not 'en' as configured")
 
     wav = write_audio(tmp_path / "call.wav", sine(220.0, 2.0, 8000))

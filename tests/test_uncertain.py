@@ -42,7 +42,7 @@ def test_redact_uncertain_flag_changes_the_output(tmp_path):
     words = [("code", 0.3, 0.6), ("seven", 1.0, 1.3), ("one", 1.4, 1.6), ("one", 1.7, 1.9), ("two", 2.0, 2.2)]
 
     class Unsure(FakeTranscriber):
-        def transcribe(self, mono_16k, speech, language, on_language=None):
+        def transcribe(self, mono_16k, speech, language, on_language=None, on_progress=None):
             return Transcript.from_words([(w, s, e, 0.2) for w, s, e in words], "en")
 
     def run(uncertain):

@@ -44,7 +44,7 @@ def test_verifier_pass_and_fail(tmp_path):
             super().__init__(words)
             self.after, self.n = after, 0
 
-        def transcribe(self, mono_16k, speech, language, on_language=None):
+        def transcribe(self, mono_16k, speech, language, on_language=None, on_progress=None):
             self.n += 1
             chosen = self.words if self.n % 2 else self.after
             return Transcript.from_words([(w, s, e, 0.9) for w, s, e in chosen], "en")
@@ -79,7 +79,7 @@ def test_review_only_for_what_the_original_says_there_too(tmp_path):
             super().__init__(before)
             self.after, self.n = after, 0
 
-        def transcribe(self, mono_16k, speech, language, on_language=None):
+        def transcribe(self, mono_16k, speech, language, on_language=None, on_progress=None):
             self.n += 1
             chosen = self.words if self.n % 2 else self.after
             return Transcript.from_words([(w, s, e, 0.9) for w, s, e in chosen], "en")
