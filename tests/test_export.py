@@ -156,3 +156,10 @@ def test_batch_then_export_in_one_go(tmp_path):
     assert [r["text"] for r in rows] == ["Hello there my friend."] * 2  # "Anna speaking." has a redaction: dropped
     assert len({r["source_sha256"] for r in rows}) == 2
     assert "| calls | 2 |" in (tmp_path / "ds" / "README.md").read_text()
+
+
+def test_no_surrogate_shares_a_word_with_any_value_of_the_call():
+    fakes = Surrogates("e" * 64, "en", avoid=["Sarah Johnson", "Daniel Miller", "0151 2345"])
+    for raw in ("is Daniel Miller,", "Sarah", "Bob"):
+        made = fakes.fake("PERSON", raw).lower()
+        assert not {"sarah", "johnson", "daniel", "miller"} & set(made.split()), made

@@ -30,7 +30,12 @@ def outputs(tmp_path_factory):
     bleeped, noised = root / "bleeped", root / "noised"
     result = runner.invoke(cli, ["run", *[str(SAMPLES / n) for n in SAMPLE_FILES], "-o", str(bleeped)])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(cli, ["run", str(SAMPLES / "call_en.wav"), "-o", str(noised), "--redaction", "noise"])
+    # another input (the same call as FLAC): an input's kept analysis is its last run's
+    flac = root / "call_en_copy.flac"
+    from anonymizer.audio import FORMATS, write_atomic
+
+    write_atomic(decode(SAMPLES / "call_en.wav"), flac, FORMATS["flac"])
+    result = runner.invoke(cli, ["run", str(flac), "-o", str(noised), "--redaction", "noise"])
     assert result.exit_code == 0, result.output
     return {"root": root, "bleeped": bleeped, "noised": noised}
 
@@ -70,12 +75,14 @@ def _tone_seconds(samples: np.ndarray, rate_hz: int) -> float:
 
 
 @pytest.mark.parametrize("policy", ["tag", "drop"])
-def test_export_loads_in_both_formats_and_matches_the_audio(outputs, policy):
+def test_export_loads_in_both_formats_and_matches_the_audio(outputs, policy, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")  # a local folder: nothing to fetch from the hub
     dataset, result = _export(outputs, f"ds_{policy}", "--text", policy, "--split", "0.5,0.25,0.25")
     assert result.exit_code == 0, result.output
     rows = _rows(dataset)
     assert rows and all({"audio_filepath", "duration", "text", "lang", "speaker", "channel", "source_sha256",
-                         "redacted"} <= set(r) for r in rows)  # NeMo manifest: plain JSON lines
+                         "redacted", "redaction"} <= set(r) for r in rows)  # NeMo manifest: plain JSON lines
+    assert {r["redaction"] for r in rows} == {"bleep"}
     import datasets  # the real consumer
 
     loaded = datasets.load_dataset("audiofolder", data_dir=str(dataset))
@@ -136,10 +143,11 @@ def test_surrogates_only_over_silence_or_noise_and_consistent(outputs):
     dataset, result = _export(outputs, "ds_fake", "--text", "surrogate")
     assert result.exit_code == 0, result.output
     rows = _rows(dataset)
-    assert any(r["redacted"] for r in rows)
-    for row in rows:
-        for label, value in _truth_values():
-            assert leaked(label, value, row["text"]) == [], (row["audio_filepath"], label)
+    assert any(r["redacted"] for r in rows) and {r["redaction"] for r in rows} == {"noise"}  # the manifest says which
+    truth = json.loads((SAMPLES / "call_en.truth.json").read_text())  # the call exported (a fake may be
+    for row in rows:  # another sample's name: "Sarah" is common)
+        for item in truth["pii"]:
+            assert leaked(item["label"], item["value"], row["text"]) == [], (row["audio_filepath"], item["label"])
         assert "[" not in row["text"]
         assert _tone_seconds(decode(dataset / row["audio_filepath"]).samples[:, 0], 16000) < 0.1  # noise, no tone
     bleeped = CliRunner().invoke(cli, ["export", str(outputs["bleeped"]), "--dataset",
@@ -173,3 +181,21 @@ def test_a_leak_in_the_text_is_refused_and_named(outputs, tmp_path):
     refused = CliRunner().invoke(cli, ["export", str(folder), "--dataset", str(tmp_path / "ds"), "--text", "tag"])
     assert refused.exit_code == 1
     assert "refused:" in refused.output and "segment" in refused.output and "PHONE_NUMBER" in refused.output
+
+
+def test_an_output_whose_input_ran_again_with_another_config_is_named_not_exported(outputs, tmp_path, monkeypatch):
+    import shutil
+
+    from anonymizer.keep import cache_dir
+
+    folder = tmp_path / "out"
+    shutil.copytree(outputs["bleeped"], folder)
+    shutil.copytree(cache_dir(), tmp_path / "cache")  # the other tests keep the samples' kept analyses
+    monkeypatch.setenv("ANONYMIZER_CACHE_DIR", str(tmp_path / "cache"))
+    again = CliRunner().invoke(cli, ["run", str(SAMPLES / "call_de.wav"), "-o", str(tmp_path / "other"),
+                                     "--redaction", "silence"])
+    assert again.exit_code == 0, again.output
+    result = CliRunner().invoke(cli, ["export", str(folder), "--dataset", str(tmp_path / "ds")])
+    assert result.exit_code == 1
+    assert "call_de.anon.json: the kept analysis of its input is from another run" in result.output
+    assert "2 calls" in result.output  # the others are exported

@@ -77,6 +77,7 @@ class Row:
     entities: tuple[str, ...]
     split: str
     offset_s: float  # where the clip starts in the anonymized output
+    redaction: str = "bleep"  # how the redacted stretches sound: bleep, silence or noise
 
 
 @dataclass
@@ -189,7 +190,8 @@ def export_call(source: CallSource, dataset_dir: Path, options: ExportOptions,
     else:
         cut, too_short = _whole_channels(analysis, source.plan, audio.duration_s), 0
     call = source.input_sha256[:12]
-    fakes = Surrogates(source.input_sha256, source.language) if options.text == "surrogate" else None
+    raw_values = [p.raw for segment in cut for p in segment.pieces if p.entity is not None]
+    fakes = Surrogates(source.input_sha256, source.language, raw_values) if options.text == "surrogate" else None
     split = split_of(source.input_sha256, options.seed, options.split)
     record = CallRecord(source.input_sha256, source.output_sha256, options.key(), source.language,
                         audio.duration_s, audio.n_channels, [], too_short=too_short,
@@ -216,7 +218,7 @@ def export_call(source: CallSource, dataset_dir: Path, options: ExportOptions,
         planned.append((segment, Row(name, 0.0, text, source.language, _speaker(call, segment.channel, options),
                                      _channel(segment.channel, audio.n_channels), source.input_sha256,
                                      segment.redacted, segment.entities,
-                                     split, segment.start_s)))
+                                     split, segment.start_s, source.redaction_method)))
     if refusals:
         return None, refusals
     rows = []
@@ -274,7 +276,8 @@ def write_manifests(dataset_dir: Path, calls: Iterable[CallRecord], options: Exp
         def nemo(row: Row) -> str:
             data = {"audio_filepath": row.audio_filepath, "duration": row.duration, "text": row.text,
                     "lang": row.lang, "speaker": row.speaker, "channel": row.channel,
-                    "source_sha256": row.source_sha256, "redacted": row.redacted, "split": row.split}
+                    "source_sha256": row.source_sha256, "redacted": row.redacted, "redaction": row.redaction,
+                    "split": row.split}
             return json.dumps(data, ensure_ascii=False) + "\n"
 
         write_bytes_atomic("".join(map(nemo, rows)).encode("utf-8"), dataset_dir / "manifest.jsonl")
@@ -285,7 +288,8 @@ def write_manifests(dataset_dir: Path, calls: Iterable[CallRecord], options: Exp
         for split in SPLITS:
             lines = [json.dumps({"file_name": r.audio_filepath.split("/", 1)[1], "text": r.text, "lang": r.lang,
                                  "speaker": r.speaker, "channel": r.channel, "duration": r.duration,
-                                 "source_sha256": r.source_sha256, "redacted": r.redacted},
+                                 "source_sha256": r.source_sha256, "redacted": r.redacted,
+                                 "redaction": r.redaction},
                                 ensure_ascii=False) + "\n" for r in rows if r.split == split]
             if lines:
                 write_bytes_atomic("".join(lines).encode("utf-8"), dataset_dir / split / "metadata.jsonl")

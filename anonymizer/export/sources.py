@@ -54,6 +54,10 @@ def call_source(report_path: Path) -> CallSource:
     if kept is None:
         raise SourceError(f"{report_path}: no kept analysis for its input (run without --no-cache, or the cache "
                           "was cleared); run the file again to export it")
+    unseeded = kept.config.model_copy(update={"voice": kept.config.voice.model_copy(update={"seed": None})})
+    if report.config_hash not in (kept.config.hash(), unseeded.hash()):
+        raise SourceError(f"{report_path}: the kept analysis of its input is from another run (another config: the "
+                          "last run of an input is kept); run the file again to export this output")
     analysis = kept.analysis
     if report.review is not None:
         edits_sha = str(report.review.get("edits_sha256", ""))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -53,24 +53,31 @@ MAKERS: dict[str, Callable[[str, Any], str]] = {
 }
 
 
+def _tokens(text: str) -> set[str]:
+    """The words (3+ letters) and the digits of ``text``, lower case."""
+    lowered = text.lower()
+    return set(re.findall(r"[^\W\d_]{3,}", lowered)) | ({re.sub(r"\D", "", lowered)} - {""})
+
+
 class Surrogates:
     """Fakes for one call: ``fake(type, raw)`` is stable for a value within the call and across runs."""
 
-    def __init__(self, call_key: str, language: str) -> None:
+    def __init__(self, call_key: str, language: str, avoid: Iterable[str] = ()) -> None:
+        """``avoid``: every redacted value of the call; no fake shares a word (or a number) with any of them."""
         self.call_key = call_key
         self.language = language
+        self.avoid = frozenset(w for raw in avoid for w in _tokens(raw))
 
     def fake(self, entity: str, raw: str) -> str:
         if entity in NO_VALUE or not raw.strip():
             return ""
         value = " ".join(raw.lower().split())
-        own = set(re.findall(r"\w{3,}", value)) | {re.sub(r"\D", "", value)} - {""}
+        own = _tokens(value) | self.avoid
         fake = _faker(self.language)
         for attempt in range(MAX_ATTEMPTS):  # never the value itself, nor a word of it ("Miller" for "Miller")
             key = f"{self.call_key}\0{entity}\0{value}\0{attempt}".encode()
             fake.seed_instance(int.from_bytes(hashlib.sha256(key).digest()[:8], "big"))
             made = MAKERS.get(entity, _digits_like)(raw, fake)
-            lowered = made.lower()
-            if not own & (set(re.findall(r"\w{3,}", lowered)) | {re.sub(r"\D", "", lowered)}):
+            if not own & _tokens(made):
                 return made
         return ""  # no fake unlike the value (a one-digit number, twenty times the same digit): leave it out
