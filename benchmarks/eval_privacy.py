@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -394,7 +395,12 @@ def main() -> None:
     parser.add_argument("--show-misses", action="store_true", help="print missed/leaked items (PII! local use)")
     parser.add_argument("--split", choices=["all", "tune", "heldout"], default="all",
                         help="corpus v2: only the calls of this split (heldout: never tuned on)")
+    parser.add_argument("--keep-analyses", action="store_true",
+                        help="keep the calls' analyses in the user's private cache (for offline study of the "
+                             "tune split); by default they go to a temporary folder")
     args = parser.parse_args()
+    if not args.keep_analyses:  # the corpus' analyses hold (synthetic) personal data: not in the user's cache
+        os.environ["ANONYMIZER_CACHE_DIR"] = tempfile.mkdtemp(prefix="anonymizer-eval-cache-")
     if not any(args.corpus.glob("*.truth.json")):
         subprocess.run([sys.executable, str(HERE / "make_privacy_corpus.py"), str(args.corpus),
                         "--calls", str(args.calls)], check=True)
