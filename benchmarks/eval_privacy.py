@@ -482,4 +482,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        cache = os.environ.get("ANONYMIZER_CACHE_DIR", "")
+        if Path(cache).name.startswith("anonymizer-eval-cache-"):
+            import shutil
+
+            shutil.rmtree(cache, ignore_errors=True)
