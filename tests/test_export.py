@@ -163,3 +163,12 @@ def test_no_surrogate_shares_a_word_with_any_value_of_the_call():
     for raw in ("is Daniel Miller,", "Sarah", "Bob"):
         made = fakes.fake("PERSON", raw).lower()
         assert not {"sarah", "johnson", "daniel", "miller"} & set(made.split()), made
+
+
+def test_a_folder_without_run_outputs_is_one_line_and_exit_1(tmp_path):
+    from click.testing import CliRunner
+
+    from anonymizer.cli import cli
+
+    result = CliRunner().invoke(cli, ["export", str(tmp_path), "--dataset", str(tmp_path / "ds")])
+    assert result.exit_code == 1 and "no run outputs (*.anon.json) here" in result.output

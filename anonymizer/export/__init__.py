@@ -63,7 +63,11 @@ def export(out_dir: Path, dataset_dir: Path, options: ExportOptions,
     dataset_dir.mkdir(parents=True, exist_ok=True)
     summary = ExportSummary()
     hashes, methods = set(), set()
-    for report_path in reports(out_dir, skip=dataset_dir):
+    found = list(reports(out_dir, skip=dataset_dir))
+    if not found:
+        summary.problems.append(f"{out_dir}: no run outputs (*.anon.json) here; export the folder `run -o` or "
+                                "`batch` wrote to")
+    for report_path in found:
         try:
             source = call_source(report_path)
         except SourceError as exc:
