@@ -19,6 +19,7 @@ from anonymizer.detect.digits import digit_runs
 from anonymizer.detect.meaning import harmless
 from anonymizer.spans import merge
 from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript
+from anonymizer.vad import frame_energy
 
 WORD_MARGIN_S = 0.3
 UNCERTAIN_SCORE = 0.35
@@ -126,9 +127,7 @@ def foreground(stretches: list[Redaction], transcript: Transcript, mono_16k: np.
 def _loud_db(mono_16k: np.ndarray, span: TimeSpan, rate_hz: int = 16000) -> float:
     """The level of the loud part of ``span``: the 90th percentile of its 20 ms frames' energy, in dB."""
     segment = mono_16k[int(span.start_s * rate_hz) : int(span.end_s * rate_hz)]
-    frame = int(FRAME_S * rate_hz)
-    n = len(segment) // frame
-    if n == 0:
+    energy = frame_energy(segment, int(FRAME_S * rate_hz))
+    if len(energy) == 0:
         return -120.0
-    energy = np.mean(segment[: n * frame].reshape(n, frame).astype(np.float64) ** 2, axis=1)
     return float(10 * np.log10(np.percentile(energy, 90) + 1e-12))

@@ -46,6 +46,16 @@ def speech_regions(
     return [TimeSpan(max(0.0, s.start_s), min(duration_s, s.end_s)) for s in merged]
 
 
+def frame_energy(mono: np.ndarray, frame: int) -> np.ndarray:
+    """Mean square of each whole ``frame``-sample frame of ``mono`` (float64; a partial last frame is dropped).
+
+    >>> frame_energy(np.array([1.0, 1.0, 0.0, 0.0, 3.0], np.float32), 2).tolist()
+    [1.0, 0.0]
+    """
+    n_frames = len(mono) // frame
+    return np.mean(mono[: n_frames * frame].reshape(n_frames, frame).astype(np.float64) ** 2, axis=1)
+
+
 def pauses(
     mono_16k: np.ndarray, frame_ms: int = 10, min_pause_ms: int = 40, below_speech_db: float = 35.0
 ) -> list[TimeSpan]:
@@ -55,11 +65,10 @@ def pauses(
     gap after a word). The level reference is the 95th percentile of frame energies.
     """
     frame = VAD_SAMPLE_RATE_HZ * frame_ms // 1000
-    n_frames = len(mono_16k) // frame
-    if n_frames == 0:
+    energy = frame_energy(mono_16k, frame)
+    if len(energy) == 0:
         return []
-    frames = mono_16k[: n_frames * frame].reshape(n_frames, frame).astype(np.float64)
-    energy_db = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    energy_db = 10 * np.log10(energy + 1e-12)
     threshold_db = max(float(np.percentile(energy_db, 95)) - below_speech_db, -70.0)
     quiet = energy_db < threshold_db
     out: list[TimeSpan] = []

@@ -172,3 +172,14 @@ def test_a_folder_without_run_outputs_is_one_line_and_exit_1(tmp_path):
 
     result = CliRunner().invoke(cli, ["export", str(tmp_path), "--dataset", str(tmp_path / "ds")])
     assert result.exit_code == 1 and "no run outputs (*.anon.json) here" in result.output
+
+
+def test_whole_file_segments_keep_every_word_and_placeholder():
+    from anonymizer.export.segments import whole_channels
+
+    words = [("hi", 0.2, 0.5), ("Anna", 0.6, 1.0), ("bye", 2.0, 2.3)]
+    t = Transcript.from_words([(f" {w}", s, e, 0.9) for w, s, e in words], "en")
+    analysis, _ = _analysis(words, marks=[PiiSpan(*_char(t, "Anna"), "PERSON", 0.9, "r")],
+                            redactions=[Redaction(0.55, 1.05, "PERSON", 0.9, "r")], duration_s=3.0)
+    (whole,) = whole_channels(analysis, {None: [TimeSpan(0.55, 1.05)]}, 3.0)
+    assert (whole.start_s, whole.end_s) == (0.0, 3.0) and text_of(whole, "tag", None)[0] == "hi [PERSON] bye"

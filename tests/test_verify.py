@@ -13,6 +13,19 @@ from tests.fakes import FakeDetector, FakeTranscriber
 from tests.helpers import sine, write_audio
 
 
+class Hears(FakeTranscriber):
+    """Hears ``before`` in the original and ``after`` in the output (the verifier transcribes them in turn)."""
+
+    def __init__(self, before, after):
+        super().__init__(before)
+        self.after, self.n = after, 0
+
+    def transcribe(self, mono_16k, speech, language, on_language=None, on_progress=None):
+        self.n += 1
+        chosen = self.words if self.n % 2 else self.after
+        return Transcript.from_words([(w, s, e, 0.9) for w, s, e in chosen], "en")
+
+
 @pytest.mark.parametrize(
     ("found", "heard", "leaks"),
     [
@@ -39,19 +52,9 @@ def test_verifier_pass_and_fail(tmp_path):
     result = pipeline.run(original, tmp_path / "out")
     report = read_report(result.report_path)
 
-    class Hears(FakeTranscriber):  # what the "anonymized" audio sounds like to the verifier
-        def __init__(self, after):
-            super().__init__(words)
-            self.after, self.n = after, 0
-
-        def transcribe(self, mono_16k, speech, language, on_language=None, on_progress=None):
-            self.n += 1
-            chosen = self.words if self.n % 2 else self.after
-            return Transcript.from_words([(w, s, e, 0.9) for w, s, e in chosen], "en")
-
-    clean = Verifier(Hears([("call", 0.2, 0.5), ("please", 2.0, 2.4)]), FakeDetector(), VadConfig(), "en")
+    clean = Verifier(Hears(words, [("call", 0.2, 0.5), ("please", 2.0, 2.4)]), FakeDetector(), VadConfig(), "en")
     assert clean.verify(original, result.output_path, report).status == "PASS"
-    leaky = Verifier(Hears(words), FakeDetector(), VadConfig(), "en")
+    leaky = Verifier(Hears(words, words), FakeDetector(), VadConfig(), "en")
     verdict = leaky.verify(original, result.output_path, report)
     assert verdict.status == "FAIL"
     assert [(f.entity_type, f.reason) for f in verdict.findings] == [
@@ -73,16 +76,6 @@ def test_review_only_for_what_the_original_says_there_too(tmp_path):
                         FakeTranscriber(words), FakeDetector())
     result = pipeline.run(original, tmp_path / "out")
     report = read_report(result.report_path)
-
-    class Hears(FakeTranscriber):
-        def __init__(self, before, after):
-            super().__init__(before)
-            self.after, self.n = after, 0
-
-        def transcribe(self, mono_16k, speech, language, on_language=None, on_progress=None):
-            self.n += 1
-            chosen = self.words if self.n % 2 else self.after
-            return Transcript.from_words([(w, s, e, 0.9) for w, s, e in chosen], "en")
 
     misheard = [("call", 0.2, 0.5), ("please", 2.0, 2.4), ("Lena", 3.0, 3.3)]  # "bye" heard as a name
     verdict = Verifier(Hears(words, misheard), FakeDetector(r"Anna|Lena"), VadConfig(), "en").verify(

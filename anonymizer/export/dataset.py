@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -29,7 +30,7 @@ from anonymizer import audio as audio_io
 from anonymizer.analysis import Analysis
 from anonymizer.console import shown
 from anonymizer.errors import AnonymizerError
-from anonymizer.export.segments import MAX_SEGMENT_S, Segment, segments
+from anonymizer.export.segments import MAX_SEGMENT_S, Segment, segments, whole_channels
 from anonymizer.export.surrogates import Surrogates
 from anonymizer.files import write_bytes_atomic
 from anonymizer.types import Audio, PiiSpan, Transcript
@@ -188,7 +189,7 @@ def export_call(source: CallSource, dataset_dir: Path, options: ExportOptions,
     if options.segments == "utterance":
         cut, too_short = segments(analysis, source.plan, audio.duration_s)
     else:
-        cut, too_short = _whole_channels(analysis, source.plan, audio.duration_s), 0
+        cut, too_short = whole_channels(analysis, source.plan, audio.duration_s), 0
     call = source.input_sha256[:12]
     raw_values = [p.raw for segment in cut for p in segment.pieces if p.entity is not None]
     fakes = Surrogates(source.input_sha256, source.language, raw_values) if options.text == "surrogate" else None
@@ -234,20 +235,6 @@ def export_call(source: CallSource, dataset_dir: Path, options: ExportOptions,
     return record, []
 
 
-def _whole_channels(analysis: Analysis, plan: dict, duration_s: float) -> list[Segment]:
-    """One segment per channel over the whole file (``--segments file``)."""
-    from anonymizer.export.segments import _pieces, rendered_on
-    from anonymizer.types import TimeSpan
-
-    out = []
-    for part in analysis.channels:
-        words = list(range(len(part.transcript.words)))
-        window = TimeSpan(0.0, duration_s)
-        out.append(Segment(part.channel, 0.0, round(duration_s, 3),
-                           _pieces(part, words, rendered_on(plan, part.channel), window, analysis)))
-    return out
-
-
 def _channel(channel: int | None, n_channels: int) -> int:
     """The manifests' channel: the source channel; 0 for a mono file, -1 for the mix of a multi-channel one
     (one type in every row: Hugging Face refuses a column that is null in one split and a number in another)."""
@@ -261,8 +248,6 @@ def _speaker(call: str, channel: int | None, options: ExportOptions) -> str:
 
 
 def _without_placeholders(text: str) -> str:
-    import re
-
     return re.sub(r"\[[A-Z_]+\]", " ", text)
 
 

@@ -75,6 +75,15 @@ def segments(analysis: Analysis, plan: dict[int | None, list[TimeSpan]], duratio
     return out, too_short
 
 
+def whole_channels(analysis: Analysis, plan: dict[int | None, list[TimeSpan]], duration_s: float) -> list[Segment]:
+    """One segment per channel over the whole file (``--segments file``)."""
+    window = TimeSpan(0.0, duration_s)
+    return [Segment(part.channel, 0.0, round(duration_s, 3),
+                    _pieces(part, list(range(len(part.transcript.words))), rendered_on(plan, part.channel), window,
+                            analysis))
+            for part in analysis.channels]
+
+
 def _channel_segments(part: ChannelAnalysis, redacted: list[TimeSpan], analysis: Analysis, duration_s: float,
                       min_s: float, max_s: float) -> tuple[list[Segment], int]:
     words = part.transcript.words
