@@ -19,13 +19,16 @@ from anonymizer import audio as audio_io
 from anonymizer.align import AlignSettings, align, to_first_speaker, widen_skipped, words_for_span
 from anonymizer.config import Config, VadConfig
 from anonymizer.detect import Detector
+from anonymizer.detect.windows import detect_windowed
+from anonymizer.hearing import DEFAULT_BLOCKS, Blocks, Heard, hear
 from anonymizer.report import GENERIC_ENTITIES, redacted_text
 from anonymizer.spans import merge
+from anonymizer.stream import AudioSource, as_source
 from anonymizer.timing import Progress, Stage, untimed
 from anonymizer.transcribe import Transcriber
 from anonymizer.types import Audio, PiiSpan, Redaction, TimeSpan, Transcript, Word, interleave
-from anonymizer.uncertain import foreground, uncertain_words, unheard_speech
-from anonymizer.vad import pauses, speech_regions
+from anonymizer.uncertain import uncertain_words
+from anonymizer.vad import speech_regions
 
 log = logging.getLogger(__name__)  # counts and times only: never words
 DIALOGUE_ONLY = frozenset({"AnswerToQuestion"})  # findings that need both sides of a call
@@ -117,52 +120,46 @@ def transcribe_channel(audio: Audio, vad: VadConfig, language: str | None, trans
     return mono, speech, transcript
 
 
-def detect_channel(detector: Detector, transcript: Transcript, channel: int | None) -> list[PiiSpan]:
+def detect_channel(detector: Detector, transcript: Transcript, channel: int | None,
+                   blocks: Blocks = DEFAULT_BLOCKS) -> list[PiiSpan]:
     """Findings in one transcript; one side of a call holds no answers to its own questions."""
-    spans = detector.detect(transcript)
+    spans = detect_windowed(detector, transcript, blocks.detect_words, blocks.detect_overlap_words)
     return spans if channel is None else [s for s in spans if s.recognizer not in DIALOGUE_ONLY]
 
 
-def analyze(source: Audio, config: Config, transcriber: Transcriber, detector: Detector,
-            stage: Stage = untimed, progress: Progress | None = None) -> Analysis:
-    """Transcribe and detect each channel (per ``transcription.per_channel``), then the dialogue."""
+def analyze(source: Audio | AudioSource, config: Config, transcriber: Transcriber, detector: Detector,
+            stage: Stage = untimed, progress: Progress | None = None, blocks: Blocks = DEFAULT_BLOCKS) -> Analysis:
+    """Transcribe and detect each channel (per ``transcription.per_channel``), then the dialogue; the
+    recording is read in blocks (``hearing``), never held whole."""
+    src = as_source(source)
     settings = AlignSettings.from_config(config.redaction)
-    channels = audio_io.channels_by_mode(source, config.transcription.per_channel)
-
-    def share(k: int) -> Callable[[float], None] | None:  # channel k's part of the file's transcription
-        return None if progress is None else lambda done: progress.transcribed((k + done) / len(channels))
-
-    parts = [_analyze_channel(source, channel, config, settings, transcriber, detector, stage, share(k))
-             for k, channel in enumerate(channels)]
+    channels = src.transcribed_channels(config.transcription.per_channel)
+    heard, mix_gaps = hear(src, channels, config, transcriber, detector.prepare, stage, progress, blocks)
+    parts = [_analyze_channel(h, src.duration_s, config, settings, detector, stage, blocks) for h in heard]
     if len(parts) == 1:
-        return Analysis(source.duration_s, source.n_channels, tuple(parts))
-    dialogue = _analyze_dialogue(source, parts, settings, detector, stage)
-    return Analysis(source.duration_s, source.n_channels, tuple(_mark_dialogue_findings(a, dialogue) for a in parts),
+        return Analysis(src.duration_s, src.n_channels, tuple(parts))
+    dialogue = _analyze_dialogue(src.duration_s, parts, settings, detector, stage, mix_gaps, blocks)
+    return Analysis(src.duration_s, src.n_channels, tuple(_mark_dialogue_findings(a, dialogue) for a in parts),
                     dialogue)
 
 
-def _analyze_channel(source: Audio, channel: int | None, config: Config, settings: AlignSettings,
-                     transcriber: Transcriber, detector: Detector, stage: Stage,
-                     on_progress: Callable[[float], None] | None = None) -> ChannelAnalysis:
-    """VAD, transcription, detection and alignment for one channel (or the mix)."""
-    rc = config.redaction
-    mono, speech, transcript = transcribe_channel(source.channel(channel), config.vad,
-                                                  config.transcription.forced_language, transcriber,
-                                                  detector.prepare, stage, on_progress)
+def _analyze_channel(heard: Heard, duration_s: float, config: Config, settings: AlignSettings, detector: Detector,
+                     stage: Stage, blocks: Blocks) -> ChannelAnalysis:
+    """Detection and alignment for one channel (or the mix) heard by ``hearing.hear``."""
+    rc, channel, transcript, speech = config.redaction, heard.channel, heard.transcript, heard.speech
     with stage("detect"):
-        pii = detect_channel(detector, transcript, channel)
+        pii = detect_channel(detector, transcript, channel, blocks)
         found = list(pii)
         if rc.uncertain:
             found += uncertain_words(transcript, pii, rc.uncertain_probability, config.detection.by_meaning)
     with stage("align"):
-        unheard = foreground(unheard_speech(transcript, speech, rc.unheard_speech_min_ms / 1000), transcript,
-                             mono) if rc.uncertain else []
-        gaps = pauses(mono) if found or unheard else []
-        redactions = align(transcript, found, source.duration_s, settings, gaps)
+        unheard = heard.unheard if rc.uncertain else []
+        gaps = heard.gaps if found or unheard else []
+        redactions = align(transcript, found, duration_s, settings, gaps)
         for r in unheard:
             span = widen_skipped(r.span, transcript, gaps, settings)
             redactions.append(dataclasses.replace(r, start_s=round(span.start_s, 3),
-                                                  end_s=round(min(span.end_s, source.duration_s), 3)))
+                                                  end_s=round(min(span.end_s, duration_s), 3)))
             # a word the widened stretch silenced ("19." before a skipped "Februar 1941") is redacted in
             # the transcript too, so that it stays aligned with the audio
             found += [PiiSpan(w.char_start, w.char_end, r.entity_type, r.score, r.recognizer)
@@ -174,19 +171,19 @@ def _analyze_channel(source: Audio, channel: int | None, config: Config, setting
     return ChannelAnalysis(channel, tuple(speech), transcript, tuple(found), tuple(redactions), tuple(found))
 
 
-def _analyze_dialogue(source: Audio, parts: list[ChannelAnalysis], settings: AlignSettings, detector: Detector,
-                      stage: Stage) -> ChannelAnalysis:
+def _analyze_dialogue(duration_s: float, parts: list[ChannelAnalysis], settings: AlignSettings, detector: Detector,
+                      stage: Stage, mix_gaps: list[TimeSpan], blocks: Blocks) -> ChannelAnalysis:
     """Detection on both sides of the call in time order (context crosses channels); keeps only the
     findings the per-channel passes did not already cover."""
     dialogue = interleave([(a.channel, a.transcript) for a in parts if a.channel is not None])
     with stage("detect"):
         # a finding is one side's words (an answer is by construction): interleaving put the other
         # side's words inside a cue's rest
-        pii = [to_first_speaker(dialogue, span) for span in detector.detect(dialogue)]
+        pii = [to_first_speaker(dialogue, span)
+               for span in detect_windowed(detector, dialogue, blocks.detect_words, blocks.detect_overlap_words)]
     covered = merge(r.span for a in parts for r in a.redactions)
     with stage("align"):
-        gaps = pauses(audio_io.to_mono_16k(source)) if pii else []
-        found = align(dialogue, pii, source.duration_s, settings, gaps)
+        found = align(dialogue, pii, duration_s, settings, mix_gaps if pii else [])
     new = []
     for r in found:
         if any(span.contains(r.span) for span in covered):

@@ -6,22 +6,28 @@ representation: float32 numpy, ``(n_samples, n_channels)``.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import numpy as np
 
+from anonymizer.audio_header import (  # noqa: F401 (re-exported)
+    MAX_CHANNELS,
+    MAX_SAMPLE_RATE_HZ,
+    MIN_SAMPLE_RATE_HZ,
+    StreamInfo,
+    check_readable,
+    stream_info,
+)
+from anonymizer.audio_header import PCM_CODECS as _PCM_CODECS
 from anonymizer.errors import AudioDecodeError, AudioEncodeError
 from anonymizer.files import replace_atomically, write_error
 from anonymizer.types import Audio
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".mp4", ".aac", ".oga", ".webm")
-MAX_CHANNELS = 8  # FFmpeg has default channel layouts up to 7.1; more cannot be written back
 ASR_SAMPLE_RATE_HZ = 16000  # what webrtcvad and Whisper take (``to_mono_16k``)
-# below 4 kHz there is no intelligible speech to anonymize (telephone audio is 8 kHz); above, FFmpeg's limits
-MIN_SAMPLE_RATE_HZ, MAX_SAMPLE_RATE_HZ = 4000, 768_000
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,6 @@ class OutputFormat:
         return per_channel_bps * n_channels
 
 
-_PCM_CODECS = {"pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le", "pcm_u8", "pcm_mulaw", "pcm_alaw"}
 
 FORMATS: dict[str, OutputFormat] = {
     "wav": OutputFormat(".wav", "wav", "pcm_s16le"),
@@ -62,10 +67,6 @@ FORMATS: dict[str, OutputFormat] = {
     "ogg": OutputFormat(".ogg", "ogg", "libopus"),
     "m4a": OutputFormat(".m4a", "ipod", "aac"),
     "aac": OutputFormat(".aac", "adts", "aac"),  # raw ADTS stream; kept for .aac inputs
-}
-_EXTENSION_TO_FORMAT = {
-    ".wav": "wav", ".flac": "flac", ".mp3": "mp3", ".ogg": "ogg", ".oga": "ogg", ".opus": "ogg",
-    ".m4a": "m4a", ".mp4": "m4a", ".aac": "aac",
 }
 
 
@@ -87,129 +88,92 @@ def sample_to_seconds(index: int, sample_rate_hz: int) -> float:
     return index / sample_rate_hz
 
 
-def _check_readable(path: Path) -> None:
-    if not path.exists():
-        raise AudioDecodeError(f"{path}: file not found")
-    if path.is_dir():
-        raise AudioDecodeError(f"{path}: is a directory, not an audio file")
-    if not os.access(path, os.R_OK):
-        raise AudioDecodeError(f"{path}: permission denied (cannot read the file)")
-    if path.stat().st_size == 0:
-        raise AudioDecodeError(f"{path}: empty file (0 bytes)")
-
-
 def decode(path: Path) -> Audio:
     """Read any FFmpeg-readable audio file: all channels, native sample rate.
 
     Raises:
         AudioDecodeError: missing, empty, truncated, not audio, or no audio stream.
     """
+    info, blocks = decode_blocks(path)
+    chunks = list(blocks)
+    check_decoded(path, info, sum(len(chunk) for chunk in chunks))
+    samples = np.ascontiguousarray(np.concatenate(chunks, axis=0), dtype=np.float32)
+    del chunks
+    non_finite = int(samples.size - np.count_nonzero(np.isfinite(samples)))
+    finite_and_clipped(samples)
+    return Audio(samples, info.sample_rate_hz, container=info.container, codec=info.codec,
+                 non_finite_samples=non_finite)
+
+
+def finite_and_clipped(samples: np.ndarray) -> None:
+    """In place: NaN/Inf (a corrupt float file) to 0 (NaN would spread through every filter), clip to [-1, 1]."""
+    if not np.isfinite(samples).all():
+        np.nan_to_num(samples, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    np.clip(samples, -1.0, 1.0, out=samples)
+
+
+def check_decoded(path: Path, info: StreamInfo, n_samples: int) -> None:
+    """After the last block: ``AudioDecodeError`` for no samples, or fewer than the header declares."""
+    if n_samples == 0:
+        raise AudioDecodeError(f"{path}: contains no decodable audio samples (truncated or empty stream)")
+    decoded_s = n_samples / info.sample_rate_hz
+    if info.declared_s is not None and decoded_s < 0.9 * info.declared_s - 0.1:
+        raise AudioDecodeError(
+            f"{path}: truncated: the header declares {info.declared_s:.2f} s but only {decoded_s:.2f} s decode"
+        )
+
+
+def decode_blocks(path: Path) -> tuple[StreamInfo, Iterator[np.ndarray]]:
+    """The header's facts, and the samples as they decode: float32 blocks ``(n, n_channels)`` as they
+    come (not yet checked for NaN or clipped; ``check_decoded`` after the last one).
+
+    The header is read and checked here, at once (``AudioDecodeError``); the blocks raise it too when
+    the data turns out corrupt.
+    """
     import av
 
     path = Path(path)
-    _check_readable(path)
+    check_readable(path)
     try:
         container = av.open(str(path), mode="r")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         raise AudioDecodeError(f"{path}: not a recognized audio file ({exc.__class__.__name__})") from exc
-    with container:
-        if not container.streams.audio:
-            raise AudioDecodeError(f"{path}: contains no audio stream")
-        stream = container.streams.audio[0]
-        if stream.codec_context is None:
-            raise AudioDecodeError(f"{path}: audio in a codec FFmpeg cannot decode")
-        codec = stream.codec_context.name
-        sample_rate_hz = int(stream.codec_context.sample_rate or 0)
-        n_channels = int(stream.codec_context.channels or 0)
-        if sample_rate_hz <= 0 or n_channels <= 0:
-            raise AudioDecodeError(f"{path}: audio stream has no sample rate or channel count")
-        if not MIN_SAMPLE_RATE_HZ <= sample_rate_hz <= MAX_SAMPLE_RATE_HZ:
-            raise AudioDecodeError(f"{path}: sample rate {sample_rate_hz} Hz; speech audio of {MIN_SAMPLE_RATE_HZ:,} "
-                                   f"to {MAX_SAMPLE_RATE_HZ:,} Hz is supported")
-        if n_channels > MAX_CHANNELS:
-            raise AudioDecodeError(
-                f"{path}: {n_channels} channels; at most {MAX_CHANNELS} are supported "
-                "(split the file into channel groups first)"
-            )
-        declared_s = _declared_duration_s(path, stream)
-        chunks: list[np.ndarray] = []
+    try:
+        info = stream_info(path, container)
+    except BaseException:
+        container.close()
+        raise
+    return info, _blocks(path, container, info)
+
+
+def _blocks(path: Path, container: object, info: StreamInfo) -> Iterator[np.ndarray]:
+    import av
+
+    with container:  # type: ignore[attr-defined]
+        stream = container.streams.audio[0]  # type: ignore[attr-defined]
         try:
             # packed "flt": PyAV mishandles planar frames with 8 or more channels
-            resampler = av.AudioResampler(format="flt", layout=stream.layout, rate=sample_rate_hz)
-            for frame in container.decode(stream):
+            resampler = av.AudioResampler(format="flt", layout=stream.layout, rate=info.sample_rate_hz)
+            for frame in container.decode(stream):  # type: ignore[attr-defined]
                 for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray().reshape(-1, n_channels))
+                    yield out.to_ndarray().reshape(-1, info.n_channels)
             for out in resampler.resample(None):
-                chunks.append(out.to_ndarray().reshape(-1, n_channels))
+                yield out.to_ndarray().reshape(-1, info.n_channels)
         except av.error.FFmpegError as exc:
             raise AudioDecodeError(f"{path}: audio data is corrupt or truncated ({exc})") from exc
-    if not chunks:
-        raise AudioDecodeError(f"{path}: contains no decodable audio samples (truncated or empty stream)")
-    samples = np.ascontiguousarray(np.concatenate(chunks, axis=0), dtype=np.float32)
-    if samples.shape[0] == 0:
-        raise AudioDecodeError(f"{path}: contains no audio samples")
-    decoded_s = samples.shape[0] / sample_rate_hz
-    if declared_s is not None and decoded_s < 0.9 * declared_s - 0.1:
-        raise AudioDecodeError(
-            f"{path}: truncated: the header declares {declared_s:.2f} s but only {decoded_s:.2f} s decode"
-        )
-    non_finite = int(samples.size - np.count_nonzero(np.isfinite(samples)))
-    if non_finite:  # NaN/Inf in a float file: silence there (NaN would spread through every filter)
-        np.nan_to_num(samples, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
-    np.clip(samples, -1.0, 1.0, out=samples)
-    fmt = _EXTENSION_TO_FORMAT.get(path.suffix.lower(), "wav")
-    return Audio(samples, sample_rate_hz, container=fmt, codec=codec, non_finite_samples=non_finite)
 
 
-def _wav_declared_duration_s(path: Path) -> float | None:
-    """Duration a RIFF/WAVE header declares (data chunk size), or None when it declares none.
+class Format(Protocol):
+    """Where audio came from (an ``Audio``, or a source read in blocks)."""
 
-    FFmpeg derives a wav's duration from the file size, so truncation is only visible here.
-    """
-    with open(path, "rb") as handle:
-        head = handle.read(1 << 16)
-    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-        return None
-    pos, block_align, rate = 12, 0, 0
-    while pos + 8 <= len(head):
-        chunk_id, size = head[pos : pos + 4], int.from_bytes(head[pos + 4 : pos + 8], "little")
-        if chunk_id == b"fmt " and pos + 20 <= len(head):
-            rate = int.from_bytes(head[pos + 12 : pos + 16], "little")
-            block_align = int.from_bytes(head[pos + 20 : pos + 22], "little")
-        elif chunk_id == b"data":
-            if size in (0, 0xFFFFFFFF) or not block_align or not rate:
-                return None  # streaming writers leave the size open
-            return size / block_align / rate
-        pos += 8 + size + (size & 1)
-    return None
+    @property
+    def container(self) -> str: ...
+
+    @property
+    def codec(self) -> str: ...
 
 
-def _mp3_declares_frames(path: Path) -> bool:
-    """True when the first MP3 frame carries a Xing/Info/VBRI header (an exact frame count)."""
-    with open(path, "rb") as handle:
-        head = handle.read(1 << 16)
-    start = 0
-    if head[:3] == b"ID3" and len(head) >= 10:  # skip an ID3v2 tag (syncsafe size)
-        start = 10 + ((head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | (head[9] & 0x7F))
-    first_frame = head[start : start + 256]
-    return any(tag in first_frame for tag in (b"Xing", b"Info", b"VBRI"))
-
-
-def _declared_duration_s(path: Path, stream: object) -> float | None:
-    """Duration the file claims, when it claims one exactly: a wav header, flac STREAMINFO, an MP3
-    Xing/Info frame count, an MP4 index. Otherwise FFmpeg estimates it from the bitrate and file
-    size, which is no evidence of truncation."""
-    codec = stream.codec_context.name  # type: ignore[attr-defined]
-    if codec in _PCM_CODECS:
-        return _wav_declared_duration_s(path)
-    exact = (codec == "flac" or (codec.startswith("mp3") and _mp3_declares_frames(path))
-             or (codec == "aac" and path.suffix.lower() in (".m4a", ".mp4")))
-    if exact and stream.duration is not None and stream.time_base is not None:  # type: ignore[attr-defined]
-        return float(stream.duration * stream.time_base)  # type: ignore[attr-defined]
-    return None
-
-
-def output_format_for(audio: Audio, requested: str | None) -> OutputFormat:
+def output_format_for(audio: Format, requested: str | None) -> OutputFormat:
     """The format to write: the requested one, or the input's container (and PCM codec for wav)."""
     name = requested or audio.container
     base = FORMATS[name]
@@ -231,26 +195,52 @@ def output_extension(input_path: Path, requested: str | None) -> str:
     return FORMATS[requested].extension
 
 
-def _encode(audio: Audio, fmt: OutputFormat, handle: object) -> None:
+ENCODE_FRAME_SAMPLES = 4096
+
+
+def frames_of(blocks: Iterable[np.ndarray], size: int) -> Iterator[np.ndarray]:
+    """Blocks of any lengths re-cut into ``size``-sample pieces (the last one shorter).
+
+    >>> [len(f) for f in frames_of([np.zeros((5, 1)), np.zeros((4, 1))], 3)]
+    [3, 3, 3]
+    """
+    pending: list[np.ndarray] = []
+    held = 0
+    for block in blocks:
+        pending.append(block)
+        held += len(block)
+        if held < size:
+            continue
+        joined = np.concatenate(pending, axis=0)
+        whole = len(joined) // size * size
+        for start in range(0, whole, size):
+            yield joined[start : start + size]
+        pending, held = [joined[whole:]], len(joined) - whole
+    if held:
+        yield np.concatenate(pending, axis=0)
+
+
+def _encode(blocks: Iterable[np.ndarray], sample_rate_hz: int, n_channels: int, fmt: OutputFormat,
+            handle: object) -> None:
     import av
 
     with av.open(handle, mode="w", format=fmt.container) as out:
-        stream = out.add_stream(fmt.codec, rate=audio.sample_rate_hz)
+        stream = out.add_stream(fmt.codec, rate=sample_rate_hz)
         assert isinstance(stream, av.AudioStream)
-        stream.layout = av.AudioLayout(f"{audio.n_channels}c")  # FFmpeg's default layout for n channels
-        bit_rate_bps = fmt.bit_rate_bps(audio.sample_rate_hz, audio.n_channels)
+        stream.layout = av.AudioLayout(f"{n_channels}c")  # FFmpeg's default layout for n channels
+        bit_rate_bps = fmt.bit_rate_bps(sample_rate_hz, n_channels)
         if bit_rate_bps is not None:
             stream.bit_rate = bit_rate_bps
         for key, value in fmt.codec_options:
             stream.codec_context.options[key] = value
-        interleaved = np.ascontiguousarray(audio.samples, dtype=np.float32)
-        block = 4096
-        for start in range(0, audio.n_samples, block):
+        start = 0
+        for piece in frames_of(blocks, ENCODE_FRAME_SAMPLES):
             # packed "flt" (PyAV mis-sizes planar frames with more than 8 channels)
-            chunk = interleaved[start : start + block].reshape(1, -1)
+            chunk = np.ascontiguousarray(piece, dtype=np.float32).reshape(1, -1)
             frame = av.AudioFrame.from_ndarray(chunk, format="flt", layout=stream.layout)
-            frame.sample_rate = audio.sample_rate_hz
+            frame.sample_rate = sample_rate_hz
             frame.pts = start
+            start += len(piece)
             for packet in stream.encode(frame):
                 out.mux(packet)
         for packet in stream.encode(None):
@@ -282,21 +272,38 @@ class _Recording:
 
 def write_atomic(audio: Audio, path: Path, fmt: OutputFormat) -> None:
     """Encode ``audio`` to ``path`` atomically: never a half-written output."""
+    write_blocks_atomic(iter([audio.samples]), audio.sample_rate_hz, audio.n_channels, path, fmt)
+
+
+def write_blocks_atomic(blocks: Iterable[np.ndarray], sample_rate_hz: int, n_channels: int, path: Path,
+                        fmt: OutputFormat) -> None:
+    """Encode blocks of samples to ``path`` as they come, atomically: a temp file renamed at the end, so a
+    failure midway (here or in whatever computes the blocks) leaves nothing that looks done."""
     import av
 
     path = Path(path)
     failed_writes: list[OSError] = []
+    failed_blocks: list[BaseException] = []
+
+    def produced() -> Iterator[np.ndarray]:  # an error computing the blocks is theirs, not the encoder's
+        try:
+            yield from blocks
+        except BaseException as exc:
+            failed_blocks.append(exc)
+            raise
 
     def encode(handle: BinaryIO) -> None:
-        _encode(audio, fmt, _Recording(handle, failed_writes))
+        _encode(produced(), sample_rate_hz, n_channels, fmt, _Recording(handle, failed_writes))
 
     try:
         replace_atomically(path, encode)
     except (av.error.FFmpegError, ValueError) as exc:
+        if failed_blocks:
+            raise
         if failed_writes:  # FFmpeg reports the file's own error (disk full, …) as a failed callback
             raise write_error(path, failed_writes[-1]) from exc
         raise AudioEncodeError(
-            f"{path}: cannot encode {audio.n_channels} ch at {audio.sample_rate_hz} Hz as {fmt.codec} ({exc}); "
+            f"{path}: cannot encode {n_channels} ch at {sample_rate_hz} Hz as {fmt.codec} ({exc}); "
             "choose another --format (wav or flac take any rate)"
         ) from exc
 
@@ -330,13 +337,24 @@ def channels_by_mode(audio: Audio, mode: str) -> list[int | None]:
     ``auto`` splits a two-channel call whose channels differ (agent and customer on their own
     channels); two near-identical channels (mono stored as stereo) are transcribed once.
     """
-    if audio.n_channels == 1 or mode == "never":
-        return [None]
-    if mode == "always":
-        return list(range(audio.n_channels))
     if audio.n_channels != 2:
-        return [None]
+        return channels_for(audio.n_channels, mode, 0.0, 0.0)
     left, right = audio.samples[:, 0], audio.samples[:, 1]
     difference = float(np.sqrt(np.mean(np.square(left - right, dtype=np.float64))))
-    total = float(np.sqrt(np.mean(np.square(left + right, dtype=np.float64)))) or 1.0
-    return [0, 1] if difference > DUAL_MONO_RATIO * total else [None]
+    total = float(np.sqrt(np.mean(np.square(left + right, dtype=np.float64))))
+    return channels_for(2, mode, difference, total)
+
+
+def channels_for(n_channels: int, mode: str, difference_rms: float, total_rms: float) -> list[int | None]:
+    """``channels_by_mode`` from the RMS of a two-channel file's L-R and L+R.
+
+    >>> channels_for(2, "auto", 0.001, 1.0), channels_for(2, "auto", 0.5, 1.0), channels_for(1, "always", 0, 0)
+    ([None], [0, 1], [None])
+    """
+    if n_channels == 1 or mode == "never":
+        return [None]
+    if mode == "always":
+        return list(range(n_channels))
+    if n_channels != 2:
+        return [None]
+    return [0, 1] if difference_rms > DUAL_MONO_RATIO * (total_rms or 1.0) else [None]

@@ -9,7 +9,8 @@ text unless the report holds it (``--include-text``).
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,17 +34,66 @@ def colour(entity_type: str) -> str:
 
 def envelope(audio: Audio, columns: int = WIDTH_PX) -> np.ndarray:
     """Per channel and pixel column the (min, max) of the samples: shape ``(channels, columns, 2)``."""
-    n = max(1, audio.n_samples // columns)
-    usable = audio.samples[: n * columns] if audio.n_samples >= columns else np.pad(
-        audio.samples, ((0, columns - audio.n_samples), (0, 0)))
-    blocks = usable[: n * columns].reshape(columns, n, audio.n_channels)
-    return np.stack([blocks.min(axis=1).T, blocks.max(axis=1).T], axis=-1)
+    builder = EnvelopeBuilder(audio.n_samples, audio.n_channels, columns)
+    builder.add(audio.samples)
+    return builder.result()
 
 
-def _svg(audio: Audio, redactions: Sequence[Redaction], ids: Sequence[str]) -> str:
+@dataclass(frozen=True)
+class Waveform:
+    """What the page draws of the anonymized audio: its length, channels and envelope."""
+
+    duration_s: float
+    n_channels: int
+    envelope: np.ndarray  # (channels, columns, 2)
+
+    @staticmethod
+    def of(audio: Audio) -> Waveform:
+        return Waveform(audio.duration_s, audio.n_channels, envelope(audio))
+
+
+class EnvelopeBuilder:
+    """``envelope`` of audio that passes by in blocks (``tap``), never held whole."""
+
+    def __init__(self, n_samples: int, n_channels: int, columns: int = WIDTH_PX) -> None:
+        self._n = max(1, n_samples // columns)
+        self._columns, self._channels = columns, n_channels
+        self._low: list[np.ndarray] = []
+        self._high: list[np.ndarray] = []
+        self._done = 0
+        self._carry = np.zeros((0, n_channels), np.float32)
+
+    def add(self, block: np.ndarray) -> None:
+        if self._done >= self._columns:
+            return
+        joined = np.concatenate([self._carry, block]) if len(self._carry) else block
+        k = min(len(joined) // self._n, self._columns - self._done)
+        if k:
+            whole = joined[: k * self._n].reshape(k, self._n, self._channels)
+            self._low.append(whole.min(axis=1))
+            self._high.append(whole.max(axis=1))
+            self._done += k
+        self._carry = np.array(joined[k * self._n :], copy=True) if self._done < self._columns else joined[:0]
+
+    def tap(self, blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        for block in blocks:
+            self.add(block)
+            yield block
+
+    def result(self) -> np.ndarray:
+        low = np.concatenate(self._low) if self._low else np.zeros((0, self._channels), np.float32)
+        high = np.concatenate(self._high) if self._high else np.zeros((0, self._channels), np.float32)
+        missing = self._columns - len(low)  # a recording shorter than the page is wide: zeros after it
+        if missing > 0:
+            low = np.concatenate([low, np.zeros((missing, self._channels), low.dtype)])
+            high = np.concatenate([high, np.zeros((missing, self._channels), high.dtype)])
+        return np.stack([low.T, high.T], axis=-1)
+
+
+def _svg(audio: Waveform, redactions: Sequence[Redaction], ids: Sequence[str]) -> str:
     duration_s = max(audio.duration_s, 1e-6)
     shapes = []
-    env = envelope(audio)
+    env = audio.envelope
     for channel in range(audio.n_channels):
         top = channel * ROW_PX
         mid = top + ROW_PX / 2
@@ -62,8 +112,10 @@ def _svg(audio: Audio, redactions: Sequence[Redaction], ids: Sequence[str]) -> s
             f'role="img" aria-label="waveform with redactions">{"".join(shapes)}</svg>')
 
 
-def page(report: Report, audio: Audio, ids: Sequence[str]) -> str:
-    """The evidence page for ``report`` and its anonymized ``audio``."""
+def page(report: Report, audio: Audio | Waveform, ids: Sequence[str]) -> str:
+    """The evidence page for ``report`` and its anonymized ``audio`` (or its ``Waveform``)."""
+    if isinstance(audio, Audio):
+        audio = Waveform.of(audio)
     esc = html.escape
     rows = "".join(
         f"<tr><td>{esc(i)}</td><td><span class=sw style='background:{colour(r.entity_type)}'></span>"

@@ -22,10 +22,13 @@ from anonymizer.analysis import Analysis, mark_redacted_words
 from anonymizer.config import Config
 from anonymizer.console import shown
 from anonymizer.errors import OutputExistsError
+from anonymizer.evidence import EnvelopeBuilder, Waveform
 from anonymizer.files import check_writable, write_bytes_atomic
+from anonymizer.hearing import DEFAULT_BLOCKS, Blocks
 from anonymizer.redact import spans_to_render
-from anonymizer.render import render
+from anonymizer.render import render_blocks
 from anonymizer.report import ChannelTranscript, FileFacts, Report, config_for_report, sha256_file
+from anonymizer.stream import AudioSource, MemorySource
 from anonymizer.timing import StageTimer
 from anonymizer.types import Audio, FileResult, FileStatus, ModelInfo, TimeSpan, Verdict, VerifyStatus
 from anonymizer.voice import Step
@@ -72,11 +75,15 @@ class OutputPaths:
 
 @dataclass(frozen=True)
 class Source:
-    """The input as decoded, and what identifies it."""
+    """The input, read in blocks (an ``Audio`` in memory is served as blocks too), and what identifies it."""
 
     path: Path
-    audio: Audio
+    audio: AudioSource
     sha256: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.audio, Audio):
+            object.__setattr__(self, "audio", MemorySource(self.audio))
 
     def warnings(self) -> tuple[str, ...]:
         if not self.audio.non_finite_samples:
@@ -107,24 +114,31 @@ def extra_paths(paths: OutputPaths, config: Config) -> list[Path]:
 def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tuple[Step, ...], seed: int,
                   paths: OutputPaths, models: tuple[ModelInfo, ...], timer: StageTimer,
                   verify: Verify | None = None, ids: tuple[str, ...] | None = None,
-                  review: Mapping[str, Any] | None = None) -> tuple[FileResult, Analysis]:
+                  review: Mapping[str, Any] | None = None,
+                  blocks: Blocks = DEFAULT_BLOCKS) -> tuple[FileResult, Analysis]:
     """Render the analysis, write the audio, (verify it,) write the transcripts and evidence page the
     config asks for, and last the report. Returns the result and the analysis with every redacted word
     marked in its placeholder transcripts. ``ids`` and ``review``: a reviewed result's finding ids and
     what the review did."""
-    rc = config.redaction
+    rc, audio = config.redaction, source.audio
     to_render = render_plan(analysis, config)
     analysis = mark_redacted_words(analysis, to_render)
-    rendered = render(source.audio, to_render, rc.method, rc.fade_ms, rc.tone_hz, chain, seed, source.sha256,
-                      timer.stage)
     for warning in source.warnings():
         log.warning("%s: %s", shown(source.path), warning)
+    waveform = EnvelopeBuilder(audio.n_samples, audio.n_channels) if config.output.html else None
+    rendered = render_blocks(audio, to_render, rc.method, rc.fade_ms, rc.tone_hz, chain, seed, source.sha256,
+                             timer.stage, blocks.render_s)
+    # the blocks are rendered as the encoder asks for them: "write" is the rest (decoding, encoding)
+    inner = timer.seconds("redact") + timer.seconds("voice")
     with timer.stage("write"):
-        audio_io.write_atomic(rendered, paths.audio, audio_io.output_format_for(source.audio, config.output.format))
+        audio_io.write_blocks_atomic(waveform.tap(rendered) if waveform is not None else rendered,
+                                     audio.sample_rate_hz, audio.n_channels, paths.audio,
+                                     audio_io.output_format_for(audio, config.output.format))
+    timer.add("write", inner - timer.seconds("redact") - timer.seconds("voice"))
     verdict: Verdict | None = None
     extras = extra_paths(paths, config)
     try:
-        report = _report(source, analysis, config, chain, paths.audio, rendered, models, timer)
+        report = _report(source, analysis, config, chain, paths.audio, models, timer)
         report = dataclasses.replace(report, redaction_ids=ids, review=review)
         if verify is not None:
             verdict = verify(source.path, paths.audio, report)
@@ -133,7 +147,8 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
                 report = dataclasses.replace(report, status=FileStatus.FAILED)
                 paths.audio.unlink()  # fail closed; the report says why
         for path in extras:
-            text = (evidence.page(report, rendered, report.ids) if path.suffix == ".html"
+            text = (evidence.page(report, Waveform(audio.duration_s, audio.n_channels, waveform.result()), report.ids)
+                    if path.suffix == ".html" and waveform is not None
                     else transcripts.render(analysis, path.suffix[1:]))
             write_bytes_atomic(text.encode("utf-8"), path)
         write_bytes_atomic(report.to_bytes(), paths.report)
@@ -155,14 +170,14 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
 
 
 def _report(source: Source, analysis: Analysis, config: Config, chain: tuple[Step, ...], output_path: Path,
-            rendered: Audio, models: tuple[ModelInfo, ...], timer: StageTimer) -> Report:
+            models: tuple[ModelInfo, ...], timer: StageTimer) -> Report:
     audio, main = source.audio, analysis.main
     include_text = config.output.include_text
     redactions = analysis.redactions
     return Report(
         input=FileFacts(source.path, source.sha256, audio.duration_s, audio.sample_rate_hz, audio.n_channels),
-        output=FileFacts(output_path, sha256_file(output_path), rendered.duration_s, rendered.sample_rate_hz,
-                         rendered.n_channels),
+        output=FileFacts(output_path, sha256_file(output_path), audio.duration_s, audio.sample_rate_hz,
+                         audio.n_channels),  # rendering keeps length, rate and channels
         config=config_for_report(config),
         config_hash=config.hash(),
         models=models,

@@ -13,15 +13,16 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from anonymizer import audio as audio_io
 from anonymizer.analysis import Analysis, analyze
 from anonymizer.config import Config
 from anonymizer.console import describe_bug, shown
 from anonymizer.detect import Detector
 from anonymizer.errors import AnonymizerError, LanguageMismatchError
+from anonymizer.hearing import DEFAULT_BLOCKS
 from anonymizer.keep import Kept, keep, now_s
 from anonymizer.outputs import OutputPaths, Source, write_outputs
 from anonymizer.report import sha256_file
+from anonymizer.stream import FileSource
 from anonymizer.timing import Progress, StageTimer
 from anonymizer.transcribe import Transcriber, one_blas_thread
 from anonymizer.types import FileResult, FileStatus
@@ -55,6 +56,7 @@ class Pipeline:
         self.on_analysis: Callable[[Path, Analysis], None] | None = None
         self.progress: Progress | None = None  # what a long run shows while it works (the CLI's bar)
         self.kept_path: Path | None = None  # where the last analysis was kept (private cache)
+        self.blocks = DEFAULT_BLOCKS  # how much of a recording is in memory at once
 
     @classmethod
     def from_config(cls, config: Config) -> Pipeline:
@@ -111,19 +113,21 @@ class Pipeline:
         paths.check(input_path, overwrite)
         progress = self.progress
         timer = StageTimer(progress.stage if progress is not None else None)
-        with timer.stage("decode"):
-            source = Source(input_path, audio_io.decode(input_path), sha256_file(input_path))
+        with timer.stage("decode"):  # a first pass: length, channels; later passes decode again, block by block
+            source = Source(input_path, FileSource(input_path), sha256_file(input_path))
         if progress is not None:
             progress.start(input_path.name, source.audio.duration_s)
         log.info("%s: %.1f s, %d channel(s) at %d Hz", shown(input_path), source.audio.duration_s,
                  source.audio.n_channels, source.audio.sample_rate_hz)
-        analysis = analyze(source.audio, self.config, self.transcriber, self.detector, timer.stage, progress)
+        analysis = analyze(source.audio, self.config, self.transcriber, self.detector, timer.stage, progress,
+                           self.blocks)
         models = (self.transcriber.model_info, *self.detector.model_infos)
         if self.config.output.keep_analysis:  # privately: review and apply re-render from it without a model
             self.kept_path = keep(Kept(input_path.resolve(), source.sha256, self.config_with_seed(), analysis,
                                        paths.resolved(), models, now_s()))
         result, analysis = write_outputs(source, analysis, self.config, self._voice_chain, self._voice_seed, paths,
-                                         models, timer, self.verifier().verify if verify else None)
+                                         models, timer, self.verifier().verify if verify else None,
+                                         blocks=self.blocks)
         if self.on_analysis is not None:
             self.on_analysis(input_path, analysis)
         return result

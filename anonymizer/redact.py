@@ -41,7 +41,7 @@ def tone_amplitude(segment: np.ndarray) -> np.ndarray:
 
 def _apply(
     audio: Audio, spans: list[TimeSpan], fade_ms: float, fill: Callable[[np.ndarray, int], np.ndarray],
-    reference: Audio | None = None,
+    reference: Audio | None = None, offset: int = 0,
 ) -> Audio:
     samples = audio.samples.copy()
     gain = np.ones(audio.n_samples, np.float32)
@@ -61,7 +61,7 @@ def _apply(
     out = samples * gain[:, None]
     level_source = (reference or audio).samples
     for start, end in ranges:
-        out[start:end] = fill(level_source[start:end], start)
+        out[start:end] = fill(level_source[start:end], start + offset)
         if fade:
             n = min(fade, (end - start) // 2)
             out[start : start + n] *= _ramp(n)[:, None]
@@ -71,7 +71,7 @@ def _apply(
 
 def silence(
     audio: Audio, spans: list[TimeSpan], fade_ms: float = 5.0, tone_hz: float = 1000.0,
-    reference: Audio | None = None,
+    reference: Audio | None = None, offset: int = 0, floor: np.ndarray | None = None,
 ) -> Audio:
     """Zero the spans (with fades outside them)."""
     return _apply(audio, spans, fade_ms, lambda seg, _start: np.zeros_like(seg))
@@ -79,11 +79,13 @@ def silence(
 
 def bleep(
     audio: Audio, spans: list[TimeSpan], fade_ms: float = 5.0, tone_hz: float = 1000.0,
-    reference: Audio | None = None,
+    reference: Audio | None = None, offset: int = 0, floor: np.ndarray | None = None,
 ) -> Audio:
     """Replace the spans with a sine tone as loud as the speech it replaces.
 
     ``reference``: where to measure that speech, when ``audio`` was already muted (same length).
+    ``offset``: where ``audio`` begins in the recording, in samples (a block: the tone's phase is the
+    recording's). ``floor``: unused (``noise``'s).
     """
 
     pitch_hz = min(tone_hz, 0.45 * audio.sample_rate_hz)  # above Nyquist it would alias to another pitch
@@ -93,7 +95,7 @@ def bleep(
         wave = np.sin(2 * np.pi * pitch_hz * t).astype(np.float32)
         return wave[:, None] * tone_amplitude(segment)[None, :]
 
-    return _apply(audio, spans, fade_ms, tone, reference)
+    return _apply(audio, spans, fade_ms, tone, reference, offset)
 
 
 NOISE_FLOOR_PERCENTILE = 10  # the quiet frames of a channel: its background between words
@@ -113,11 +115,14 @@ def noise_floor(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
     """
     frame = max(1, int(NOISE_FRAME_S * sample_rate_hz))
     n = len(samples) // frame
-    floor = np.full(samples.shape[1], 10 ** (MIN_NOISE_DBFS / 20), np.float64)
-    if n == 0:
-        return floor.astype(np.float32)
     rms = np.sqrt(np.mean(np.square(samples[: n * frame].reshape(n, frame, -1), dtype=np.float64), axis=1))
-    for c in range(samples.shape[1]):
+    return floor_from_frame_rms(rms, samples.shape[1])
+
+
+def floor_from_frame_rms(rms: np.ndarray, n_channels: int) -> np.ndarray:
+    """``noise_floor`` from the 20 ms frames' RMS, ``(n_frames, n_channels)`` (a streamed scan has them)."""
+    floor = np.full(n_channels, 10 ** (MIN_NOISE_DBFS / 20), np.float64)
+    for c in range(n_channels):
         sounding = rms[:, c][rms[:, c] > 1e-6]
         if len(sounding):
             floor[c] = max(floor[c], float(np.percentile(sounding, NOISE_FLOOR_PERCENTILE)))
@@ -126,17 +131,19 @@ def noise_floor(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
 
 def noise(
     audio: Audio, spans: list[TimeSpan], fade_ms: float = 5.0, tone_hz: float = 1000.0,
-    reference: Audio | None = None,
+    reference: Audio | None = None, offset: int = 0, floor: np.ndarray | None = None,
 ) -> Audio:
     """Replace the spans with comfort noise at the channel's noise floor: the call's background goes on,
-    no tone a speech model would learn. Deterministic (seeded by the span's position)."""
-    floor = noise_floor((reference or audio).samples, audio.sample_rate_hz)
+    no tone a speech model would learn. Deterministic (seeded by the span's position in the recording).
+    ``floor``: per channel, when ``audio`` is a block of a longer recording (the recording's floor)."""
+    if floor is None:
+        floor = noise_floor((reference or audio).samples, audio.sample_rate_hz)
 
     def comfort(segment: np.ndarray, start: int) -> np.ndarray:
         rng = np.random.default_rng(start)
         return (rng.standard_normal(segment.shape) * floor[None, :]).astype(np.float32)
 
-    return _apply(audio, spans, fade_ms, comfort, reference)
+    return _apply(audio, spans, fade_ms, comfort, reference, offset)
 
 
 REDACTORS: dict[str, Callable[..., Audio]] = {"bleep": bleep, "silence": silence, "noise": noise}
@@ -144,14 +151,14 @@ REDACTORS: dict[str, Callable[..., Audio]] = {"bleep": bleep, "silence": silence
 
 def redact(
     audio: Audio, spans: list[TimeSpan], method: str, fade_ms: float, tone_hz: float,
-    reference: Audio | None = None,
+    reference: Audio | None = None, offset: int = 0, floor: np.ndarray | None = None,
 ) -> Audio:
     """Apply the redactor named ``method``; ``reference`` is the unmuted audio for level matching."""
     try:
         redactor = REDACTORS[method]
     except KeyError:
         raise ValueError(f"unknown redaction method {method!r}; choose one of {', '.join(REDACTORS)}") from None
-    return redactor(audio, spans, fade_ms=fade_ms, tone_hz=tone_hz, reference=reference)
+    return redactor(audio, spans, fade_ms=fade_ms, tone_hz=tone_hz, reference=reference, offset=offset, floor=floor)
 
 
 def spans_to_render(redactions: Sequence[Redaction], n_channels: int, speech: Mapping[int, Sequence[TimeSpan]],
@@ -191,9 +198,12 @@ def spans_to_render(redactions: Sequence[Redaction], n_channels: int, speech: Ma
 
 
 def redact_channels(audio: Audio, spans: Mapping[int | None, Sequence[TimeSpan]], method: str, fade_ms: float,
-                    tone_hz: float, reference: Audio | None = None) -> Audio:
-    """Redact ``spans[None]`` on every channel and ``spans[c]`` on channel ``c`` only."""
-    out = redact(audio, list(spans.get(None, [])), method, fade_ms, tone_hz, reference=reference)
+                    tone_hz: float, reference: Audio | None = None, offset: int = 0,
+                    floor: np.ndarray | None = None) -> Audio:
+    """Redact ``spans[None]`` on every channel and ``spans[c]`` on channel ``c`` only. ``offset`` and
+    ``floor``: for a block of a longer recording (see ``bleep`` and ``noise``)."""
+    out = redact(audio, list(spans.get(None, [])), method, fade_ms, tone_hz, reference=reference, offset=offset,
+                 floor=floor)
     own = {c: list(s) for c, s in spans.items() if c is not None and s}
     if not own:
         return out
@@ -201,5 +211,7 @@ def redact_channels(audio: Audio, spans: Mapping[int | None, Sequence[TimeSpan]]
     for channel, channel_spans in own.items():
         one = out.with_samples(samples[:, channel : channel + 1])
         ref = reference.channel(channel) if reference is not None else None
-        samples[:, channel : channel + 1] = redact(one, channel_spans, method, fade_ms, tone_hz, reference=ref).samples
+        one_floor = floor[channel : channel + 1] if floor is not None else None
+        samples[:, channel : channel + 1] = redact(one, channel_spans, method, fade_ms, tone_hz, reference=ref,
+                                                   offset=offset, floor=one_floor).samples
     return out.with_samples(samples)

@@ -41,6 +41,14 @@ class StageTimer:
         finally:
             self._seconds[name] = self._seconds.get(name, 0.0) + time.perf_counter() - start
 
+    def seconds(self, name: str) -> float:
+        """The time stage ``name`` took so far."""
+        return self._seconds.get(name, 0.0)
+
+    def add(self, name: str, seconds: float) -> None:
+        """Add ``seconds`` to stage ``name`` (a stage measured by difference)."""
+        self._seconds[name] = self._seconds.get(name, 0.0) + seconds
+
     @property
     def timings(self) -> tuple[StageTiming, ...]:
         return tuple(StageTiming(name, seconds) for name, seconds in self._seconds.items())

@@ -79,12 +79,14 @@ class Transcriber(Protocol):
         language: str | None,
         on_language: Callable[[str], None] | None = None,
         on_progress: Callable[[float], None] | None = None,
+        check_language: bool = True,
     ) -> Transcript:
         """Transcribe the ``speech`` regions; ``language`` None means detect it.
 
         ``on_language`` is called with the language as soon as it is known, before the words are
         decoded, so later stages can get ready meanwhile; ``on_progress`` with the share of the speech
-        transcribed so far (0-1), as the words come.
+        transcribed so far (0-1), as the words come. ``check_language`` False: a given ``language`` was
+        already checked against the speech (a later block of the same recording).
         """
         ...
 
@@ -235,6 +237,7 @@ class FasterWhisperTranscriber:
         language: str | None,
         on_language: Callable[[str], None] | None = None,
         on_progress: Callable[[float], None] | None = None,
+        check_language: bool = True,
     ) -> Transcript:
         if language is not None and language != "en" and not self.is_multilingual:
             raise ConfigError(
@@ -245,7 +248,7 @@ class FasterWhisperTranscriber:
             return Transcript("", (), language or "unknown", 0.0)
         audio, chunk_map = concat_speech(mono_16k, speech)
         self._fresh_sampler()  # the fallback's samples depend on this file alone
-        if language is not None and self.is_multilingual:
+        if language is not None and self.is_multilingual and check_language:
             self._check_spoken_language(audio, language)
         segments, info = self._model.transcribe(
             audio,
@@ -266,7 +269,7 @@ class FasterWhisperTranscriber:
                 words.append((word.word, start_s, end_s, float(word.probability)))
             if on_progress is not None and len(audio):
                 on_progress(min(1.0, segment.end * SAMPLE_RATE_HZ / len(audio)))
-        if language is not None and not self.is_multilingual:
+        if language is not None and not self.is_multilingual:  # every block: cheap
             check_sounds_like_english(self._info.name, [p for *_, p in words])
         return Transcript.from_words(words, info.language, float(info.language_probability))
 

@@ -76,7 +76,7 @@ def test_fail_closed_when_a_stage_crashes(wav):
     result = make_pipeline(detector=ExplodingDetector()).run(wav)
     assert result.status == "failed"
     # the exception's type and where, never its message (a message may quote the transcript)
-    assert "internal error: RuntimeError at anonymizer/analysis.py:" in result.error
+    assert "internal error: RuntimeError at anonymizer/detect/windows.py:" in result.error
     assert "detector crashed" not in result.error
     assert sorted(p.name for p in wav.parent.iterdir()) == ["call.wav"]  # no audio, no report, no temp file
 
@@ -113,7 +113,9 @@ def test_report_contents(wav):
 
 
 def test_report_has_no_raw_text_unless_asked(wav, tmp_path):
-    report_text = make_pipeline().run(wav).report_path.read_text()
+    report = json.loads(make_pipeline().run(wav).report_path.read_text())
+    del report["timings_s"]  # numbers that may hold "0151" by chance (a stage of 0.0151 s)
+    report_text = json.dumps(report)
     assert "Anna" not in report_text and "0151" not in report_text
     result = make_pipeline(output={"include_text": True}).run(wav, tmp_path / "with_text")
     report = json.loads(result.report_path.read_text())

@@ -11,11 +11,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from anonymizer import audio as audio_io
 from anonymizer.edits import AppliedEdits, Edits, apply_edits, redaction_ids
 from anonymizer.keep import Kept, KeptAnalysisError, keep_edits, load
 from anonymizer.outputs import OutputPaths, Source, write_outputs
 from anonymizer.report import sha256_file
+from anonymizer.stream import FileSource
 from anonymizer.timing import StageTimer
 from anonymizer.transcribe import one_blas_thread
 from anonymizer.types import FileResult
@@ -62,7 +62,7 @@ def apply_review(input_path: Path, edits: Edits, output_dir: Path | None = None,
     chain = tuple(Step(s.transform, s.range[0], s.range[1], s.either_sign) for s in config.voice.chain)
     timer = StageTimer()
     with timer.stage("decode"):
-        source = Source(input_path, audio_io.decode(input_path), kept.input_sha256)
+        source = Source(input_path, FileSource(input_path), kept.input_sha256)
     review = {"reviewed": True, "edits": edits_name, "edits_sha256": hashlib.sha256(
         edits.to_yaml().encode("utf-8")).hexdigest(), **applied.to_json()}
     with one_blas_thread():
