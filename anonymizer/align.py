@@ -7,11 +7,12 @@ padded, grown to a minimum length, and clipped to the file.
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from anonymizer.spans import ensure_min_duration, pad, snap_to_pauses
+from anonymizer.spans import Intervals, ensure_min_duration, pad, snap_to_pauses
 from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript, Word
 
 if TYPE_CHECKING:
@@ -59,7 +60,36 @@ def words_for_span(transcript: Transcript, span: PiiSpan) -> list[Word]:
     >>> [w.text for w in words_for_span(t, PiiSpan(3, 7, "X", 0.6, "r"))]  # partial overlap takes whole words
     ['call', '0151']
     """
-    return [w for w in transcript.words if w.char_start < span.char_end and span.char_start < w.char_end]
+    first, last = transcript.word_range(span.char_start, span.char_end)
+    return list(transcript.words[first:last])
+
+
+class _Index:
+    """A transcript's words and a recording's pauses, searchable in O(log n): ``align`` looks up every
+    finding's words and the pauses around it (a linear scan per finding made an hour-long call's
+    alignment take seconds, and four hours' a minute)."""
+
+    def __init__(self, transcript: Transcript, pauses: Sequence[TimeSpan]) -> None:
+        self.transcript = transcript
+        self.words = transcript.words
+        self.by_start = sorted(range(len(self.words)), key=lambda k: self.words[k].start_s)
+        self.starts = [self.words[k].start_s for k in self.by_start]
+        self.pauses = Intervals(pauses)
+
+    def words_of(self, span: PiiSpan) -> tuple[int, int]:
+        """``words_for_span`` as the index range ``[first, last)``."""
+        return self.transcript.word_range(span.char_start, span.char_end)
+
+    def next_start_s(self, after_s: float, besides: int, default: float) -> float:
+        """The earliest start at or after ``after_s`` of a word other than ``words[besides]``."""
+        k = bisect_left(self.starts, after_s)
+        while k < len(self.starts) and self.by_start[k] == besides:
+            k += 1
+        return self.starts[k] if k < len(self.starts) else default
+
+    def pauses_around(self, low_s: float, high_s: float) -> list[TimeSpan]:
+        """The pauses that overlap ``[low_s, high_s]``, in order of their starts."""
+        return self.pauses.overlapping(low_s, high_s)
 
 
 def to_first_speaker(transcript: Transcript, span: PiiSpan) -> PiiSpan:
@@ -125,26 +155,20 @@ def from_sentence_gap(span: TimeSpan, pauses: Sequence[TimeSpan], reach_s: float
 
 # a number word this close to a stretch Whisper skipped is where the dictation began or ended
 SKIP_NEIGHBOUR_S = 0.5
-# a word without digits longer than this, and longer than this per letter, is no word's real duration
-STRETCHED_MIN_S = 1.5
-STRETCHED_PER_LETTER_S = 0.25
-
-
 def stretched_over_silence(word: Word) -> bool:
-    """Whether Whisper stretched ``word`` over a silence (or over what it did not write): its times say
-    nothing about where speech ends. A number's word may be long ("1951" is "neunzehnhunderteinundfünfzig").
+    """Whether Whisper stretched ``word`` over a silence (``Word.stretched``): its times say nothing
+    about where speech ends.
 
     >>> w = Transcript.from_words([(" unter", 55.39, 61.71, 0.7), (" Abschlagszahlung", 1.0, 2.9, 0.9)], "de").words
     >>> [stretched_over_silence(x) for x in w]
     [True, False]
     """
-    letters = sum(ch.isalpha() for ch in word.text)
-    return not word.has_digit and word.end_s - word.start_s > max(STRETCHED_MIN_S, STRETCHED_PER_LETTER_S * letters)
+    return word.stretched
 
 
 # a word this much longer than its letters take, touching a finding, may hold the finding's first sounds
 SLOW_MIN_S = 0.6
-SLOW_PER_LETTER_S = 0.2
+SLOW_PER_LETTER_S = 0.15  # "Unter" over 0.94 s held a phone number's "null": about twice a word's pace
 TOUCHING_S = 0.05
 
 
@@ -258,12 +282,21 @@ def align(transcript: Transcript, spans: Sequence[PiiSpan], duration_s: float, s
     [(0.75, 1.65, 'PERSON')]
     """
     redactions = []
+    index_of = _Index(transcript, pauses)
+    reach_s = settings.snap_max_s + max(settings.pad_before_s, settings.pad_after_s) + max(
+        settings.sentence_end_reach_s, settings.sentence_start_reach_s) + 1.0
     for span in spans:
-        words = words_for_span(transcript, span)
+        first, last = index_of.words_of(span)
+        words = list(transcript.words[first:last])
         if not words:
             continue
-        index = transcript.words.index(words[0])
+        index = first
         before = transcript.words[index - 1] if index > 0 else None
+        after = transcript.words[last] if last < len(transcript.words) else None
+        # every pause a rule below may look at: from the word before (a stretched one holds the finding's
+        # start) to the rules' reach after the finding
+        pauses = index_of.pauses_around(min(min(w.start_s for w in words), before.start_s if before else 0.0) - reach_s,
+                                        max(w.end_s for w in words) + reach_s)
         padded = pad(time_span_of(words), settings.pad_before_s, settings.pad_after_s)
         span_s = padded
         if settings.snap_max_s > 0:
@@ -271,19 +304,16 @@ def align(transcript: Transcript, spans: Sequence[PiiSpan], duration_s: float, s
             # and the snap reached the pause before "My name is": all three were bleeped); the end keeps
             # its full reach — word ends run early, and the next word is often timed into the finding
             previous_end_s = before.end_s if before is not None else 0.0
-            span_s = snap_to_pauses(span_s, list(pauses), settings.snap_max_s, settings.extend_without_pause)
+            span_s = snap_to_pauses(span_s, pauses, settings.snap_max_s, settings.extend_without_pause)
             span_s = TimeSpan(max(span_s.start_s, min(padded.start_s, previous_end_s)), span_s.end_s)
         if before is not None and (inside_s := start_inside_previous(before, words[0], pauses,
                                                                       settings.sentence_gap_min_s)) is not None:
             span_s = TimeSpan(min(span_s.start_s, inside_s), span_s.end_s)
-        following = index + len(words)  # a span's words are consecutive
-        after = transcript.words[following] if following < len(transcript.words) else None
         stretched = after is not None and stretched_over_silence(after)
         if settings.sentence_end_reach_s > 0 and (words[-1].text.rstrip().endswith((".", "?", "!")) or stretched):
             # a word stretched over a silence starts where nothing tells where: only its end is a limit
-            limit_s = after.end_s if after is not None and stretched else min(
-                (w.start_s for w in transcript.words if w.start_s >= words[-1].end_s and w is not words[-1]),
-                default=duration_s)
+            limit_s = after.end_s if after is not None and stretched else index_of.next_start_s(
+                words[-1].end_s, last - 1, duration_s)
             span_s = to_sentence_gap(span_s, pauses, settings.sentence_end_reach_s, settings.sentence_gap_min_s,
                                      limit_s)
         if settings.sentence_start_reach_s > 0 and (before is None or before.text.rstrip().endswith((".", "?", "!"))):

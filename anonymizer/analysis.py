@@ -22,7 +22,7 @@ from anonymizer.detect import Detector
 from anonymizer.detect.windows import detect_windowed
 from anonymizer.hearing import DEFAULT_BLOCKS, Blocks, Heard, hear
 from anonymizer.report import GENERIC_ENTITIES, redacted_text
-from anonymizer.spans import merge
+from anonymizer.spans import Intervals, merge
 from anonymizer.stream import AudioSource, as_source
 from anonymizer.timing import Progress, Stage, untimed
 from anonymizer.transcribe import Transcriber
@@ -185,10 +185,11 @@ def _analyze_dialogue(duration_s: float, parts: list[ChannelAnalysis], settings:
     with stage("align"):
         found = align(dialogue, pii, duration_s, settings, mix_gaps if pii else [])
     new = []
+    covering = Intervals(covered)
     for r in found:
-        if any(span.contains(r.span) for span in covered):
+        if any(span.contains(r.span) for span in covering.overlapping(r.start_s, r.end_s)):
             continue
-        channels = {w.channel for w in dialogue.words if w.char_start < r.char_end and r.char_start < w.char_end}
+        channels = {w.channel for w in dialogue.words[slice(*dialogue.word_range(r.char_start, r.char_end))]}
         new.append(dataclasses.replace(r, channel=channels.pop() if len(channels) == 1 else None,
                                        recognizer=f"{r.recognizer}+dialogue"))
     # the dialogue text marks the per-channel findings too
@@ -240,13 +241,14 @@ def _redacted_words(part: ChannelAnalysis, to_render: dict[int | None, list[Time
             return merge(span for spans in to_render.values() for span in spans)
         return merge([*to_render.get(None, []), *to_render.get(channel, [])])
 
-    by_channel: dict[int | None, list[TimeSpan]] = {}
+    by_channel: dict[int | None, Intervals[TimeSpan]] = {}
+    found = Intervals(redactions)
     for word in part.transcript.words:
         channel = part.channel if part.channel is not None or one_mix else word.channel
-        spans = by_channel.setdefault(channel, spans_on(channel))
+        spans = by_channel.setdefault(channel, Intervals(spans_on(channel)))
         middle_s = (word.start_s + word.end_s) / 2
-        if not any(span.start_s < middle_s < span.end_s for span in spans):
+        if not spans.at(middle_s):
             continue
-        covering = [r for r in redactions if r.start_s < middle_s < r.end_s] or list(redactions)
+        covering = found.at(middle_s) or list(redactions)
         best = max(covering, key=lambda r: (r.entity_type not in GENERIC_ENTITIES, r.score))
         yield PiiSpan(word.char_start, word.char_end, best.entity_type, best.score, "redacted_audio")

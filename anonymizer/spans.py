@@ -8,7 +8,9 @@ Modelled on pyannote.core's ``Timeline.support(collar)``::
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from typing import Generic, Protocol, TypeVar
 
 from anonymizer.types import TimeSpan
 
@@ -116,3 +118,45 @@ def snap_to_pauses(span: TimeSpan, pauses: list[TimeSpan], max_shift_s: float,
         later = [p.start_s for p in pauses if end_s <= p.start_s <= end_s + max_shift_s]
         end_s = min(later) if later else end_s + (max_shift_s if extend_without_pause else 0.0)
     return TimeSpan(start_s, end_s)
+
+
+class Timed(Protocol):
+    @property
+    def start_s(self) -> float: ...
+
+    @property
+    def end_s(self) -> float: ...
+
+
+T = TypeVar("T", bound=Timed)
+
+
+class Intervals(Generic[T]):
+    """Items with a start and an end (spans, redactions, pauses; any overlaps), found by time in O(log n +
+    the answer): a linear scan per word or finding made an hour-long call's alignment take seconds.
+
+    >>> found = Intervals([TimeSpan(7.0, 8.0), TimeSpan(5.0, 6.0), TimeSpan(0.0, 10.0)])
+    >>> found.overlapping(6.5, 7.5)
+    [TimeSpan(start_s=7.0, end_s=8.0), TimeSpan(start_s=0.0, end_s=10.0)]
+    >>> found.overlapping(11.0, 12.0), len(found.at(5.5))
+    ([], 2)
+    """
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self.items = list(items)
+        self.order = sorted(range(len(self.items)), key=lambda k: self.items[k].start_s)
+        self.starts = [self.items[k].start_s for k in self.order]
+        self.reach_ends: list[float] = []  # the latest end among the items up to each one, by start
+        for k in self.order:
+            end_s = self.items[k].end_s
+            self.reach_ends.append(max(end_s, self.reach_ends[-1]) if self.reach_ends else end_s)
+
+    def overlapping(self, low_s: float, high_s: float) -> list[T]:
+        """The items with ``end_s >= low_s`` and ``start_s <= high_s``, in the order they were given."""
+        first = bisect_left(self.reach_ends, low_s)
+        last = bisect_right(self.starts, high_s)
+        return [self.items[k] for k in sorted(self.order[first:last]) if self.items[k].end_s >= low_s]
+
+    def at(self, time_s: float) -> list[T]:
+        """The items strictly around ``time_s`` (``start_s < time_s < end_s``), in the order they were given."""
+        return [item for item in self.overlapping(time_s, time_s) if item.start_s < time_s < item.end_s]

@@ -65,6 +65,36 @@ class AudioSource:
         """All samples from the start, float32 ``(n, n_channels)`` blocks of any length, finite, in [-1, 1]."""
         raise NotImplementedError
 
+    def ranges(self, wanted: Sequence[tuple[int, int]]) -> Iterator[tuple[int, np.ndarray]]:
+        """``(k, samples[start:end])`` for each ``wanted[k] = (start, end)``, as soon as the pass has read
+        it (in order of their ends), holding only the samples from the earliest unfinished start on.
+
+        >>> source = MemorySource(Audio(np.arange(10, dtype=np.float32)[:, None] / 10, 16000))
+        >>> [(k, clip[:, 0].tolist()) for k, clip in source.ranges([(5, 7), (0, 2)])]
+        [(1, [0.0, 0.10000000149011612]), (0, [0.5, 0.6000000238418579])]
+        """
+        pending = sorted(range(len(wanted)), key=lambda k: wanted[k][1])
+        held: list[np.ndarray] = []
+        held_from = 0  # the sample index of held[0]'s first sample
+        read = 0
+        blocks = self.blocks()
+        while pending:
+            block = next(blocks, None)
+            if block is not None:
+                held.append(block)
+                read += len(block)
+            while pending and (wanted[pending[0]][1] <= read or block is None):
+                k = pending.pop(0)
+                start, end = wanted[k]
+                joined = np.concatenate(held) if len(held) > 1 else held[0] if held else np.zeros((0, self.n_channels),
+                                                                                              np.float32)
+                held = [joined]
+                yield k, joined[max(0, start - held_from) : max(0, end - held_from)]
+            keep_from = min([wanted[k][0] for k in pending] + [read])
+            if held and keep_from > held_from:
+                joined = np.concatenate(held) if len(held) > 1 else held[0]
+                held, held_from = [joined[keep_from - held_from :]], keep_from
+
     def transcribed_channels(self, mode: str) -> list[int | None]:
         """``audio.channels_by_mode`` for this recording."""
         return audio_io.channels_for(self.n_channels, mode, self.scan.difference_rms, self.scan.total_rms)

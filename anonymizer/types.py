@@ -6,9 +6,11 @@ Every stage takes and returns these; no dicts cross a module boundary. Times are
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +95,11 @@ class TimeSpan:
         return TimeSpan(min(self.start_s, other.start_s), max(self.end_s, other.end_s))
 
 
+# a word without digits longer than this, and longer than this per letter, is no word's real duration
+STRETCHED_MIN_S = 1.5
+STRETCHED_PER_LETTER_S = 0.25
+
+
 @dataclass(frozen=True)
 class Word:
     """One transcribed word, with its place in ``Transcript.text``."""
@@ -110,6 +117,19 @@ class Word:
         """Whether ASR wrote a digit in it ("19.", "D0374", "$20")."""
         return any(ch.isdigit() for ch in self.text)
 
+    @property
+    def stretched(self) -> bool:
+        """Whether Whisper stretched it over a silence (or over what it did not write): a word without a
+        digit longer than ``STRETCHED_MIN_S`` and ``STRETCHED_PER_LETTER_S`` per letter says nothing about
+        where speech is. A number's word may be long ("1951" is "neunzehnhunderteinundfünfzig").
+
+        >>> Transcript.from_words([(" unter", 55.39, 61.71, 0.7), (" Abschlagszahlung", 1.0, 2.9, 0.9)],
+        ...                       "de").words[0].stretched
+        True
+        """
+        letters = sum(ch.isalpha() for ch in self.text)
+        return not self.has_digit and self.end_s - self.start_s > max(STRETCHED_MIN_S, STRETCHED_PER_LETTER_S * letters)
+
 
 @dataclass(frozen=True)
 class Transcript:
@@ -122,6 +142,30 @@ class Transcript:
     words: tuple[Word, ...]
     language: str
     language_probability: float = 1.0
+
+    @cached_property
+    def _char_ends(self) -> list[int] | None:
+        """The words' character ends when they are in text order (they are, when built here), else None."""
+        ends = [w.char_end for w in self.words]
+        in_order = all(a.char_end <= b.char_start for a, b in zip(self.words, self.words[1:], strict=False))
+        return ends if in_order else None
+
+    def word_range(self, char_start: int, char_end: int) -> tuple[int, int]:
+        """``[first, last)``: the indices of the words overlapping ``[char_start, char_end)`` (O(log n)).
+
+        >>> t = Transcript.from_words([(" call", 0.0, 0.3, 1.0), (" 0151", 0.4, 0.9, 1.0), (" now", 1.0, 1.2, 1.0)],
+        ...                           "en")
+        >>> t.word_range(3, 7), t.word_range(5, 9), t.word_range(20, 30)
+        ((0, 2), (1, 2), (3, 3))
+        """
+        ends = self._char_ends
+        if ends is None:
+            inside = [k for k, w in enumerate(self.words) if w.char_start < char_end and char_start < w.char_end]
+            return (inside[0], inside[-1] + 1) if inside else (len(self.words), len(self.words))
+        first = last = bisect_right(ends, char_start)
+        while last < len(self.words) and self.words[last].char_start < char_end:
+            last += 1
+        return first, last
 
     @staticmethod
     def from_words(

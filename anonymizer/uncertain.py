@@ -22,6 +22,7 @@ from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript
 from anonymizer.vad import frame_energy
 
 WORD_MARGIN_S = 0.3
+HEARD_MIN_PROBABILITY = 0.25  # a word Whisper is less sure of does not count as heard speech
 UNCERTAIN_SCORE = 0.35
 # a number this long may be a dictated one with a misheard digit (the number safety net's default length);
 # "12 Monate", "24 Euro", "for 12 months" (read as 4-1-2: "for" is a digit homophone) are not
@@ -32,14 +33,20 @@ MAX_CHAIN_WORDS = 3
 
 def unheard_speech(transcript: Transcript, speech: list[TimeSpan], min_s: float,
                    margin_s: float = WORD_MARGIN_S, channel: int | None = None) -> list[Redaction]:
-    """Stretches of ``speech`` at least ``min_s`` long with no word within ``margin_s``.
+    """Stretches of ``speech`` at least ``min_s`` long with no word within ``margin_s`` — no word Whisper
+    believed: one below ``HEARD_MIN_PROBABILITY`` is a guess over speech it did not make out (a "Hi," with
+    probability 0.11 stood for "… Energy, this is Daniel Miller" and kept the name's onset audible).
 
     >>> t = Transcript.from_words([(" hi", 1.0, 1.3, 0.9)], "en")
     >>> unheard_speech(t, [TimeSpan(0.8, 4.0)], min_s=1.0)
     [Redaction(start_s=1.6, end_s=4.0, entity_type='UNTRANSCRIBED_SPEECH', score=0.3, recognizer='unheard_speech', \
 char_start=-1, char_end=-1, channel=None)]
+    >>> [r.start_s for r in unheard_speech(Transcript.from_words([(" hi", 1.0, 1.3, 0.1)], "en"),
+    ...                                    [TimeSpan(0.8, 4.0)], min_s=1.0)]
+    [0.8]
     """
-    heard = merge(TimeSpan(max(0.0, w.start_s - margin_s), w.end_s + margin_s) for w in transcript.words)
+    heard = merge(TimeSpan(max(0.0, w.start_s - margin_s), w.end_s + margin_s) for w in transcript.words
+                  if w.probability >= HEARD_MIN_PROBABILITY)
     out = []
     for region in speech:
         cursor = region.start_s
@@ -74,7 +81,7 @@ def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float
         return 0 <= i < len(words) and words[i].probability < threshold
 
     for span in pii:
-        inside = [i for i, w in enumerate(words) if w.char_start < span.char_end and span.char_start < w.char_end]
+        inside = range(*transcript.word_range(span.char_start, span.char_end))
         if not inside:
             continue
         for edge, step in ((inside[0] - 1, -1), (inside[-1] + 1, 1)):
@@ -90,7 +97,7 @@ def uncertain_words(transcript: Transcript, pii: list[PiiSpan], threshold: float
     for run in runs:
         if len(run.digits) < MIN_RUN_DIGITS or (by_meaning and harmless(tokens, run, transcript.language)):
             continue
-        near.update(i for i, w in enumerate(words) if w.char_start < run.end and run.start < w.char_end)
+        near.update(range(*transcript.word_range(run.start, run.end)))
     return [PiiSpan(words[i].char_start, words[i].char_end, "UNCERTAIN", UNCERTAIN_SCORE, "uncertain_words")
             for i in sorted(near) if 0 <= i < len(words) and words[i].probability < threshold]
 

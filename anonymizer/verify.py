@@ -23,15 +23,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from anonymizer import audio as audio_io
 from anonymizer.align import time_span_of, words_for_span
 from anonymizer.analysis import detect_channel, transcribe_channel
-from anonymizer.config import VadConfig
+from anonymizer.config import Config, RedactionConfig, TranscriptionConfig, VadConfig
 from anonymizer.detect import Detector
 from anonymizer.detect.digits import digit_runs
 from anonymizer.detect.lexicon import stop_words
+from anonymizer.hearing import DEFAULT_BLOCKS, Blocks, hear
 from anonymizer.report import Report, sha256_file
 from anonymizer.spans import merge
+from anonymizer.stream import AudioSource, FileSource
 from anonymizer.transcribe import Transcriber, one_blas_thread
 from anonymizer.types import Audio, Finding, TimeSpan, Transcript, Verdict, VerifyStatus
 
@@ -98,15 +99,25 @@ class Verifier:
     """Runs the checks with loaded engines (the pipeline's, or ones built for ``verify``)."""
 
     def __init__(self, transcriber: Transcriber, detector: Detector, vad: VadConfig, language: str | None,
-                 per_channel: str = "auto") -> None:
+                 per_channel: str = "auto", blocks: Blocks = DEFAULT_BLOCKS) -> None:
         self.transcriber = transcriber
         self.detector = detector
         self.vad = vad
         self.language = language
         self.per_channel = per_channel
+        self.blocks = blocks
+        # how the run hears a recording (``hearing.hear``: in blocks, never whole), without its redaction rules
+        self._hearing = Config(vad=vad, transcription=TranscriptionConfig(language=language or "auto",
+                                                                          per_channel=per_channel),
+                               redaction=RedactionConfig(uncertain=False))
 
     def transcribe(self, audio: Audio) -> Transcript:
+        """One transcript of a whole ``audio`` held in memory (evaluations of short calls)."""
         return transcribe_channel(audio, self.vad, self.language, self.transcriber, self.detector.prepare)[2]
+
+    def _hear(self, source: AudioSource, channels: list[int | None]) -> list[Transcript]:
+        heard, _ = hear(source, channels, self._hearing, self.transcriber, self.detector.prepare, blocks=self.blocks)
+        return [h.transcript for h in heard]
 
     def verify(self, original_path: Path, anonymized_path: Path, report: Report | None) -> Verdict:
         with one_blas_thread():  # the numerics of the pipeline's run: the same transcripts
@@ -114,8 +125,7 @@ class Verifier:
 
     def _verify(self, original_path: Path, anonymized_path: Path, report: Report | None) -> Verdict:
         findings: list[Finding] = []
-        original = audio_io.decode(original_path)
-        anonymized = audio_io.decode(anonymized_path)
+        original, anonymized = FileSource(original_path), FileSource(anonymized_path)
         model = self.transcriber.model_info.name
         if abs(original.duration_s - anonymized.duration_s) > 0.05 or original.n_channels != anonymized.n_channels:
             findings.append(Finding(FAIL, f"output is {anonymized.duration_s:.2f} s x {anonymized.n_channels} ch, "
@@ -132,9 +142,9 @@ class Verifier:
             redacted = merge(r.span for r in report.redactions)
             findings += [Finding(REVIEW, f"report warns: {w}") for w in report.warnings]
         checked = 0
-        for channel in audio_io.channels_by_mode(original, self.per_channel):
-            before = self.transcribe(original.channel(channel))
-            after = self.transcribe(anonymized.channel(channel))
+        channels = original.transcribed_channels(self.per_channel)
+        for channel, before, after in zip(channels, self._hear(original, channels), self._hear(anonymized, channels),
+                                          strict=True):
             for span in detect_channel(self.detector, before, channel):
                 if span.entity_type in IGNORED_ENTITIES:
                     continue

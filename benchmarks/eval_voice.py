@@ -10,11 +10,21 @@ utterance-vs-utterance trials (cosine similarity) for:
   inverse   the attacker undoes the published default (midpoint of each range; both signs tried where
             the sign is random, the better score kept), enrollment original
 and the word error rate of faster-whisper base on the anonymized utterances against its transcript of
-the originals (so the original's own WER on that reference is 0: the number is the increase).
+the originals (so the original's own WER on that reference is 0: the number is the increase), in English
+(the LibriSpeech utterances) and German (the Thorsten-Voice and other German clips of
+../shared/data/clips/de), with the share of the original transcript's words lost ("ret-"), averaged over
+``--draws`` parameter draws.
+
+Speakers are split by a seeded draw (``--split-seed``) into 3 tune and 3 held-out speakers; ``--speakers``
+says which the EERs are measured on (choose chains on ``tune``; ``heldout`` was never tuned on). A second
+attacker that is not resemblyzer (``mfcc``): per utterance the mean and standard deviation of 19 MFCCs
+and their deltas, whitened by the within-speaker covariance learned on the tune speakers' original
+utterances (WCCN, an i-vector-style back end), scored by cosine.
 
 Setup (once): .venv/bin/pip install -e ".[eval]" && .venv/bin/pip install --no-deps resemblyzer==0.1.4
 (--no-deps: resemblyzer's webrtcvad dependency would overwrite webrtcvad-wheels' module.)
-Run: .venv/bin/python benchmarks/eval_voice.py [--methods default,pitch,…] [--no-wer]
+Run: .venv/bin/python benchmarks/eval_voice.py [--methods default,pitch,…] [--no-wer] [--no-eer]
+     [--speakers tune|heldout|all] [--draws 3]
 """
 
 from __future__ import annotations
@@ -34,8 +44,16 @@ from anonymizer.audio import decode, to_mono_16k  # noqa: E402
 from anonymizer.voice import Step, apply_values, speaker_parameters  # noqa: E402
 
 SPEAKERS_DIR = ROOT.parent / "shared" / "data" / "speakers" / "librispeech_test-other"
+GERMAN_DIR = ROOT.parent / "shared" / "data" / "clips" / "de"
 
 METHODS: dict[str, list[Step]] = {
+    "none": [],
+    "pitch±1-2": [Step("pitch", 1.0, 2.0, either_sign=True)],
+    "pitch±1.5-3": [Step("pitch", 1.5, 3.0, either_sign=True)],
+    "formant±1.04-1.08+pitch±1-2": [Step("formant", 1.04, 1.08, either_sign=True),
+                                   Step("pitch", 1.0, 2.0, either_sign=True)],
+    "formant±1.06-1.12+pitch±1.5-3": [Step("formant", 1.06, 1.12, either_sign=True),
+                                     Step("pitch", 1.5, 3.0, either_sign=True)],
     "pitch": [Step("pitch", 2.0, 4.0, either_sign=True)],
     "formant": [Step("formant", 1.12, 1.22)],
     "mcadams": [Step("mcadams", 0.7, 0.85)],
@@ -65,6 +83,20 @@ def load_utterances() -> tuple[list[np.ndarray], list[str]]:
             wavs.append(to_mono_16k(decode(path)))
             speakers.append(speaker_dir.name)
     return wavs, speakers
+
+
+def load_german() -> tuple[list[np.ndarray], list[str]]:
+    """The German clips; the Thorsten-Voice ones (``sample0N-gt``) are one speaker."""
+    paths = sorted(GERMAN_DIR.glob("*.wav")) if GERMAN_DIR.is_dir() else []
+    return ([to_mono_16k(decode(p)) for p in paths],
+            ["thorsten" if p.stem.startswith("sample") else p.stem[:8] for p in paths])
+
+
+def split_speakers(speakers: list[str], seed: int) -> tuple[set[str], set[str]]:
+    """Three tune and three held-out speakers, by a seeded draw."""
+    names = sorted(set(speakers))
+    heldout = {str(x) for x in np.random.default_rng(seed).choice(names, size=len(names) // 2, replace=False)}
+    return set(names) - heldout, heldout
 
 
 def anonymize(wavs: list[np.ndarray], speakers: list[str], chain: list[Step], seed: int) -> list[np.ndarray]:
@@ -104,62 +136,157 @@ def eer(scores: np.ndarray, speakers: list[str]) -> float:
     return float((far[index] + frr[index]) / 2)
 
 
+def mfcc(wav: np.ndarray, rate: int = 16000, n_mels: int = 40, n_coefficients: int = 20) -> np.ndarray:
+    """MFCCs (frames x 19, c0 dropped, mean-normalized): 25 ms Hamming frames every 10 ms, 512-point FFT."""
+    frame, hop, n_fft = int(0.025 * rate), int(0.010 * rate), 512
+    n = 1 + max(0, (len(wav) - frame) // hop)
+    index = np.arange(frame)[None, :] + hop * np.arange(n)[:, None]
+    frames = np.pad(wav, (0, frame))[index] * np.hamming(frame)
+    power = np.abs(np.fft.rfft(frames, n_fft)) ** 2
+    mel = lambda f: 2595 * np.log10(1 + f / 700)  # noqa: E731
+    edges = 700 * (10 ** (np.linspace(mel(20), mel(rate / 2), n_mels + 2) / 2595) - 1)
+    bins = np.fft.rfftfreq(n_fft, 1 / rate)
+    filters = np.maximum(0, np.minimum((bins[None, :] - edges[:-2, None]) / (edges[1:-1, None] - edges[:-2, None]),
+                                       (edges[2:, None] - bins[None, :]) / (edges[2:, None] - edges[1:-1, None])))
+    log_mel = np.log(power @ filters.T + 1e-10)
+    k = np.arange(n_mels)
+    dct = np.cos(np.pi / n_mels * (k[None, :] + 0.5) * np.arange(n_coefficients)[:, None])
+    coefficients = (log_mel @ dct.T)[:, 1:]
+    return coefficients - coefficients.mean(axis=0)
+
+
+def mfcc_stats(wavs: list[np.ndarray]) -> np.ndarray:
+    """Per utterance: mean and standard deviation of the MFCCs and their deltas (76 values)."""
+    out = []
+    for w in wavs:
+        c = mfcc(w)
+        d = np.gradient(c, axis=0)
+        out.append(np.concatenate([c.mean(0), c.std(0), d.mean(0), d.std(0)]))
+    return np.stack(out)
+
+
+class MfccAttacker:
+    """The second attacker: MFCC statistics whitened by the within-speaker covariance (WCCN) learned on
+    the tune speakers, cosine scoring."""
+
+    def __init__(self, stats: np.ndarray, speakers: list[str]) -> None:
+        self.mean = stats.mean(axis=0)
+        centered = stats - self.mean
+        within = np.zeros((stats.shape[1], stats.shape[1]))
+        for name in set(speakers):
+            rows = centered[[s == name for s in speakers]]
+            within += np.cov(rows - rows.mean(0), rowvar=False) * (len(rows) - 1)
+        within = within / max(1, len(stats) - len(set(speakers))) + 1e-3 * np.eye(stats.shape[1])
+        self.whiten = np.linalg.cholesky(np.linalg.inv(within))
+
+    def embed(self, stats: np.ndarray) -> np.ndarray:
+        x = (stats - self.mean) @ self.whiten
+        return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
 _TRANSCRIBER: list = []  # type: ignore[type-arg]
 
 
-def transcribe_all(wavs: list[np.ndarray]) -> list[str]:
+def transcribe_all(wavs: list[np.ndarray], language: str = "en") -> list[str]:
     from anonymizer.models import locate_whisper
     from anonymizer.transcribe import FasterWhisperTranscriber
     from anonymizer.types import TimeSpan
 
     if not _TRANSCRIBER:
         _TRANSCRIBER.append(FasterWhisperTranscriber(locate_whisper("base")))
-    return [_TRANSCRIBER[0].transcribe(w, [TimeSpan(0.0, len(w) / 16000)], "en").text for w in wavs]
+    return [_TRANSCRIBER[0].transcribe(w, [TimeSpan(0.0, len(w) / 16000)], language).text for w in wavs]
+
+
+def words_lost(references: list[str], hypotheses: list[str]) -> float:
+    """The share of the references' words (as a bag per utterance) missing from the hypotheses, in %."""
+    from collections import Counter
+
+    total = lost = 0
+    for reference, hypothesis in zip(references, hypotheses, strict=True):
+        want, got = Counter(reference.split()), Counter(hypothesis.split())
+        total += sum(want.values())
+        lost += sum((want - got).values())
+    return 100 * lost / max(1, total)
 
 
 def normalize(text: str) -> str:
-    return re.sub(r"[^a-z0-9' ]+", " ", text.lower()).strip()
+    return re.sub(r"[^a-z0-9äöüß' ]+", " ", text.lower()).strip()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--methods", default="default," + ",".join(METHODS))
     parser.add_argument("--no-wer", action="store_true")
+    parser.add_argument("--no-eer", action="store_true", help="intelligibility only (no resemblyzer needed)")
+    parser.add_argument("--speakers", choices=["tune", "heldout", "all"], default="tune")
+    parser.add_argument("--draws", type=int, default=3, help="parameter draws the WER is averaged over")
     parser.add_argument("--seed", type=int, default=20261124)
+    parser.add_argument("--split-seed", type=int, default=2026)
     args = parser.parse_args()
     import jiwer
-    from resemblyzer import VoiceEncoder
 
     methods = {name: (default_chain() if name == "default" else METHODS[name]) for name in args.methods.split(",")}
     wavs, speakers = load_utterances()
-    print(f"{len(set(speakers))} speakers, {len(wavs)} utterances, {sum(len(w) for w in wavs) / 16000 / 60:.1f} min")
-    encoder = VoiceEncoder("cpu", verbose=False)
-    original = embed(encoder, wavs)
-    references = None if args.no_wer else [normalize(t) for t in transcribe_all(wavs)]
-    print(f"{'method':<24} {'orig':>6} {'ignorant':>9} {'lazy':>6} {'inverse':>8} {'WER+':>6}  chain")
+    tune, heldout = split_speakers(speakers, args.split_seed)
+    chosen = {"tune": tune, "heldout": heldout, "all": tune | heldout}[args.speakers]
+    print(f"{len(set(speakers))} speakers, {len(wavs)} utterances, {sum(len(w) for w in wavs) / 16000 / 60:.1f} min; "
+          f"tune {sorted(tune)}, held out {sorted(heldout)}; EERs on {args.speakers}")
+    german, german_speakers = load_german()
+    pick = [k for k, s in enumerate(speakers) if s in chosen]
+    eer_wavs, eer_speakers = [wavs[k] for k in pick], [speakers[k] for k in pick]
+    encoder = None
+    if not args.no_eer:
+        from resemblyzer import VoiceEncoder
+
+        encoder = VoiceEncoder("cpu", verbose=False)
+        original = embed(encoder, eer_wavs)
+        tune_pick = [k for k, s in enumerate(speakers) if s in tune]
+        mfcc_attacker = MfccAttacker(mfcc_stats([wavs[k] for k in tune_pick]), [speakers[k] for k in tune_pick])
+        original_mfcc = mfcc_attacker.embed(mfcc_stats(eer_wavs))
+    references = {}
+    if not args.no_wer:
+        references["en"] = [normalize(t) for t in transcribe_all(wavs, "en")]
+        if german:
+            references["de"] = [normalize(t) for t in transcribe_all(german, "de")]
+    print(f"{'method':<30} {'orig':>5} {'ign.':>5} {'lazy':>5} {'inv.':>5} {'mfcc':>5} {'m.ign':>5} {'m.lazy':>6} "
+          f"{'WER+en':>6} {'ret-en':>6} {'WER+de':>6} {'ret-de':>6}  chain")
     rng = np.random.default_rng(args.seed)
     for name, chain in methods.items():
         run_seed, attacker_seed = (int(x) for x in rng.integers(0, 2**63 - 1, size=2))
         start = time.perf_counter()
-        anonymized = anonymize(wavs, speakers, chain, run_seed)
-        anonymized_emb = embed(encoder, anonymized)
-        lazy_enroll = embed(encoder, anonymize(wavs, speakers, chain, attacker_seed))
-        inverse_scores = []
-        for variant in inverse_variants(chain):
-            steps = [step for step, _ in variant]
-            inverted = [apply_values(w, 16000, steps, [v for _, v in variant]) for w in anonymized]
-            inverse_scores.append(original @ embed(encoder, inverted).T)
-        # per trial, the attacker keeps the best of its sign hypotheses
-        inverse_eer = eer(np.max(np.stack(inverse_scores), axis=0), speakers)
-        wer = float("nan")
-        if references is not None:
-            hypotheses = [normalize(t) for t in transcribe_all(anonymized)]
-            wer = jiwer.wer(references, hypotheses) * 100
+        eers = [float("nan")] * 7
+        if encoder is not None:
+            anonymized = anonymize(eer_wavs, eer_speakers, chain, run_seed)
+            anonymized_emb = embed(encoder, anonymized)
+            lazy = anonymize(eer_wavs, eer_speakers, chain, attacker_seed)
+            lazy_enroll = embed(encoder, lazy)
+            inverse_scores = []
+            for variant in inverse_variants(chain):
+                steps = [step for step, _ in variant]
+                inverted = [apply_values(w, 16000, steps, [v for _, v in variant]) for w in anonymized]
+                inverse_scores.append(original @ embed(encoder, inverted).T)
+            anonymized_mfcc, lazy_mfcc = mfcc_attacker.embed(mfcc_stats(anonymized)), mfcc_attacker.embed(
+                mfcc_stats(lazy))
+            # per trial, the attacker keeps the best of its sign hypotheses
+            eers = [eer(original @ original.T, eer_speakers), eer(original @ anonymized_emb.T, eer_speakers),
+                    eer(lazy_enroll @ anonymized_emb.T, eer_speakers),
+                    eer(np.max(np.stack(inverse_scores), axis=0), eer_speakers),
+                    eer(original_mfcc @ original_mfcc.T, eer_speakers),
+                    eer(original_mfcc @ anonymized_mfcc.T, eer_speakers),
+                    eer(lazy_mfcc @ anonymized_mfcc.T, eer_speakers)]
+        costs = {"en": [float("nan")] * 2, "de": [float("nan")] * 2}
+        for language, refs in references.items():
+            audio, who = (wavs, speakers) if language == "en" else (german, german_speakers)
+            draws = []
+            for draw in range(args.draws):
+                hypotheses = [normalize(t) for t in transcribe_all(anonymize(audio, who, chain, run_seed + draw),
+                                                                   language)]
+                draws.append((jiwer.wer(refs, hypotheses) * 100, words_lost(refs, hypotheses)))
+            costs[language] = [float(np.mean([d[0] for d in draws])), float(np.mean([d[1] for d in draws]))]
         chain_text = " -> ".join(f"{s.transform}[{s.low:g},{s.high:g}]{'±' if s.either_sign else ''}" for s in chain)
-        eers = [eer(original @ original.T, speakers), eer(original @ anonymized_emb.T, speakers),
-                eer(lazy_enroll @ anonymized_emb.T, speakers), inverse_eer]
-        print(f"{name:<24} {eers[0] * 100:6.1f} {eers[1] * 100:9.1f} {eers[2] * 100:6.1f} {eers[3] * 100:8.1f} "
-              f"{wer:6.1f}  {chain_text}   ({time.perf_counter() - start:.0f} s)", flush=True)
+        print(f"{name:<30} " + " ".join(f"{e * 100:5.1f}" for e in eers[:6]) + f" {eers[6] * 100:6.1f} "
+              f"{costs['en'][0]:6.1f} {costs['en'][1]:6.1f} {costs['de'][0]:6.1f} {costs['de'][1]:6.1f}  {chain_text}"
+              f"   ({time.perf_counter() - start:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":

@@ -139,6 +139,10 @@ def test_spoken_dates(language, text, expected):
         ("en", "Yes, it is 42 Maple Street, Springfield. I can", [("ADDRESS", "42 Maple Street, Springfield")]),
         ("en", "forty two Maple Street, Springfield IL 62704",
          [("ADDRESS", "forty two Maple Street, Springfield IL 62704")]),
+        # ASR wrote the name lower case; distances and durations are no streets
+        ("en", "Yes, it is 42 maple street. Springfield.", [("ADDRESS", "42 maple street.")]),
+        ("en", "It is twenty miles down the road from here", []),
+        ("en", "it takes 5 minutes to the avenue", []),
         ("de", "Die Straße ist gesperrt", []),
         # a German street with or without its number; a square alone is a public place
         ("de", "Ich wohne jetzt in der Lindenstraße, gleich um die Ecke", [("ADDRESS", "Lindenstraße")]),
@@ -374,8 +378,12 @@ def test_spelled_out(language, text, expected):
          [("EMAIL_ADDRESS", "Fortpunkt, da wir z .B. Punkt -Kurm")]),
         # the recognizers found what was asked for: nothing more to do
         ("en", "Your phone number? It is 415 555 2671.", [(25, 37, "PHONE_NUMBER")], []),
-        # an e-mail question is not an address question
-        ("de", "Ihre Adresse? Lindenstraße 12.", [(14, 29, "ADDRESS")], []),
+        # an address answer is redacted whole: ASR mangles the city ("… 10115 Berlin" as "10 1 1 5 der Lin.")
+        # (up to two words after its last finding: the city, not the talk going on)
+        ("de", "Ihre Adresse? Lindenstraße 12 10 1 1 5 der Lin. Und Ihre IBAN?",
+         [(14, 29, "ADDRESS"), (27, 38, "NUMBER_SEQUENCE")], [("ADDRESS", "Lindenstraße 12 10 1 1 5 der Lin")]),
+        ("en", "Your address? I live at 42 Maple Street, Springfield and how long will that take?",
+         [(24, 52, "ADDRESS")], [("ADDRESS", "42 Maple Street, Springfield and how")]),
         # negatives: questions that do not ask for personal data, a question at the very end
         ("de", "Können Sie das bitte wiederholen? Ja, gerne.", [], []),
         ("en", "Is there anything else? No, thanks.", [], []),
@@ -535,6 +543,59 @@ def test_an_answer_whisper_skipped_leaves_the_talk_after_it():
     assert answer.entity_type == "IBAN_CODE"
 
 
+def test_a_late_answer_is_judged_by_its_own_side_not_the_words_between():
+    """On a dialogue, the agent's next sentence interleaves with a slow garbled answer; only the
+    customer's words decide whether the answer reads as talk (an e-mail leaked on corpus v1)."""
+    from anonymizer.detect.answers import unanswered
+
+    text = ("Wie ist Ihre E-Mail-Adresse? Leonoreponk, Schlosserat, Posteoponk, D -E Ach Ich habe einen Techniker "
+            "beauftragt. so, das wusste ich nicht.")
+    channels = [0, 0, 0, 0] + [1] * 6 + [0] * 5 + [1] * 5
+    times = [(0.0, 0.3), (0.3, 0.6), (0.6, 0.9), (0.9, 1.2)] + [(3.0 + k / 5, 3.1 + k / 5) for k in range(16)]
+    [answer] = unanswered(text, "de", [], channels, times)
+    assert (answer.entity_type, text[answer.char_start : answer.char_end]) == (
+        "EMAIL_ADDRESS", "Leonoreponk, Schlosserat, Posteoponk, D -E Ach")
+
+
+def test_a_word_the_asker_stretched_over_the_answer_does_not_end_it():
+    """An agent's "und" that Whisper stretched over 3.8 s of the customer's e-mail is no new turn (the
+    answer ended after "Martin" and "Schneider" stayed audible on the 1-hour benchmark)."""
+    from anonymizer.detect.answers import unanswered
+
+    text = "wie ist ihre E-Mail-Adresse Martin und Apunkt Schneider Art. Beispiel .de Ja, ihre Adresse"
+    channels = [0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0]
+    times = [(0.0, 0.3), (0.3, 0.6), (0.6, 0.9), (0.9, 1.5), (1.6, 2.3), (1.9, 5.7), (2.3, 2.8), (2.8, 3.4),
+             (3.4, 3.7), (3.8, 4.1), (4.1, 5.0), (5.0, 5.3), (5.9, 6.2), (6.2, 6.6)]
+    [answer] = unanswered(text, "de", [], channels, times)
+    assert text[answer.char_start : answer.char_end] == "Martin und Apunkt Schneider Art. Beispiel .de Ja"
+    normal = [*times[:5], (2.3, 2.5), *times[6:]]  # a short "und": the agent spoke again
+    [answer] = unanswered(text, "de", [], channels, normal)
+    assert text[answer.char_start : answer.char_end] == "Martin"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "answer"),
+    [
+        # "Could you spell …?" heard as a statement
+        ("en", "Good you spell your last name. That is brother of the uniform echo Romeo. What is your address?",
+         "brother of the uniform echo Romeo"),
+        ("de", "Buchstabieren Sie mir bitte Ihren Nachnamen. S wie Samuel, O wie Otto. Danke.",
+         "S wie Samuel, O wie Otto. Danke"),  # (a spelling keeps its closing words: ASR writes letters as words)
+    ],
+)
+def test_a_request_for_data_written_as_a_statement_is_a_question(language, text, answer):
+    from anonymizer.detect.answers import unanswered
+
+    assert [text[s.char_start : s.char_end] for s in unanswered(text, language, [])] == [answer]
+
+
+def test_a_statement_about_data_is_no_request():
+    from anonymizer.detect.answers import unanswered
+
+    assert unanswered("Ihre E-Mail-Adresse habe ich notiert. Ich schicke Ihnen die Bestätigung.", "de", []) == []
+    assert unanswered("I have noted your last name. The technician comes on Monday.", "en", []) == []
+
+
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
@@ -580,13 +641,17 @@ def test_the_strict_setting_redacts_every_number():
         ("de", "Ihr Geburtsdatum? Der 3. März 1985", True),
         ("en", "the engineer comes on March 14th", False),
         ("en", "my date of birth is March 14th, 1985", True),
+        # no cue (ASR garbled the question): a full date decades ago may be a birth date, a recent one is not
+        ("de", "und Ihr Boots -Datum und Das ist der 14th März 1985", True),
+        ("de", "Die Rechnung vom 3. März 2024 ist bezahlt", False),
+        ("en", "the contract started on May 2nd, 2023", False),
     ],
 )
 def test_a_date_is_personal_with_a_birth_cue(language, text, personal):
     from anonymizer.detect.meaning import date_is_personal
 
-    start = next(i for i, ch in enumerate(text) if ch.isdigit() or text[i:i + 5] in ("March", "März "))
-    assert date_is_personal(text, start, language) is personal
+    start = next(i for i, ch in enumerate(text) if ch.isdigit() or text[i:i + 5] in ("March", "März ", "May 2"))
+    assert date_is_personal(text, start, language, end=len(text)) is personal
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anonymizer.align import AlignSettings, align, time_span_of, words_for_span
-from anonymizer.spans import clip, ensure_min_duration, merge, pad, snap_to_pauses, total_duration_s
+from anonymizer.spans import Intervals, clip, ensure_min_duration, merge, pad, snap_to_pauses, total_duration_s
 from anonymizer.types import PiiSpan, TimeSpan, Transcript
 
 times = st.floats(min_value=0.0, max_value=600.0, allow_nan=False, allow_infinity=False)
@@ -108,3 +108,20 @@ def test_every_findings_words_lie_inside_its_redaction(transcript, data, config,
         inside = clip(words, duration_s)
         if inside is not None:
             assert r.start_s <= inside.start_s + 1e-3 and inside.end_s <= r.end_s + 1e-3  # rounded to ms
+
+
+@given(st.lists(spans(), max_size=40), times, lengths)
+def test_intervals_find_what_a_scan_finds_in_the_same_order(items, low_s, length_s):
+    found = Intervals(items)
+    high_s = low_s + length_s
+    assert found.overlapping(low_s, high_s) == [i for i in items if i.end_s >= low_s and i.start_s <= high_s]
+    assert found.at(low_s) == [i for i in items if i.start_s < low_s < i.end_s]
+
+
+@given(st.lists(st.tuples(st.text("ab", min_size=1, max_size=4), lengths), max_size=30), st.data())
+def test_word_range_is_the_words_a_scan_finds(words, data):
+    t = Transcript.from_words([(" " + w, 0.0, d, 0.9) for w, d in words], "en")
+    start = data.draw(st.integers(0, len(t.text) + 2))
+    end = data.draw(st.integers(start, len(t.text) + 3))
+    first, last = t.word_range(start, end)
+    assert list(range(first, last)) == [k for k, w in enumerate(t.words) if w.char_start < end and start < w.char_end]

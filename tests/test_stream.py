@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from anonymizer.audio import channels_by_mode, decode, to_mono_16k
 from anonymizer.config import load_config
@@ -19,6 +21,19 @@ from tests.helpers import SAMPLES, sine, write_audio
 
 DEFAULT_CHAIN = tuple(Step(s.transform, s.range[0], s.range[1], s.either_sign)
                       for s in load_config("default").voice.chain)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 200_000), st.integers(0, 40_000)), min_size=1, max_size=12))
+def test_ranges_are_the_slices_of_the_recording_in_one_pass(spans):
+    """Export cuts its clips in one pass over the blocks (overlapping, unordered, past the end too)."""
+    rng = np.random.default_rng(7)
+    audio = Audio(rng.uniform(-0.5, 0.5, (150_000, 2)).astype(np.float32), 8000)
+    wanted = [(start, start + length) for start, length in spans]
+    got = dict(MemorySource(audio).ranges(wanted))
+    assert sorted(got) == list(range(len(wanted)))
+    for k, (start, end) in enumerate(wanted):
+        assert np.array_equal(got[k], audio.samples[start:end])
 
 
 def test_a_file_source_gives_the_decoded_samples_and_facts():

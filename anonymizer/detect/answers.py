@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from anonymizer.detect.lexicon import lexicon, reads_as_talk, rules_language
 from anonymizer.detect.tokens import Token, sentence_last, tokenize
-from anonymizer.types import PiiSpan
+from anonymizer.types import PiiSpan, Word
 
 # what counts as having found the asked-for data in the answer
 SATISFIED_BY = {
@@ -35,8 +35,14 @@ SATISFIED_BY = {
 SCORE = 0.5
 # answers redacted whole even when a recognizer found part of them: the forms ASR mangles most
 # (a date of birth too: ASR garbles its month — "am 14. Nur wenn wir 1 .968." — and the year alone satisfied
-# it; and an IBAN, whose letters ASR writes as words — "GB42 via CT9970966491H791": the digits alone satisfied it)
-ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "IBAN_CODE"}
+# it; an IBAN, whose letters ASR writes as words — "GB42 via CT9970966491H791": the digits alone satisfied it;
+# and an address, whose city ASR mangles — "Lindenstraße 12 10 1 1 5 der Lin." for "… 10115 Berlin": the street
+# alone satisfied it, and the city stayed audible)
+ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "IBAN_CODE", "ADDRESS"}
+# a whole answer of these kinds ends this many words after the last finding in it: the city ASR mangled
+# after the street and postcode, not the conversation going on in the same sentence ("… Springfield and how
+# long will that take?")
+TAIL_WORDS = {"ADDRESS": 2}
 # answers not trimmed of lead-in and closing words: in a spelling or an e-mail, "my", "the", "es" may be
 # "Mike", "D", "S"
 UNTRIMMED = {"SPELLED_OUT", "EMAIL_ADDRESS"}
@@ -93,16 +99,36 @@ def _after_phrase(tokens: list[Token], first: int, last: int, phrases: tuple[tup
     return first
 
 
-def _conversation(tokens: list[Token], first: int, found: list[PiiSpan], language: str) -> bool:
+def _conversation(tokens: list[Token], first: int, found: list[PiiSpan], language: str,
+                  channels: list[int] | None = None) -> bool:
     """Whether the sentence starting at token ``first`` is ordinary talk (``lexicon.reads_as_talk``, no
-    finding in it): in an answer, the conversation going on, not more of a mangled value."""
+    finding in it): in an answer, the conversation going on, not more of a mangled value. On a call's
+    dialogue only the words of ``first``'s side count (the other side's words interleave with them: an
+    agent's "Ich habe einen Techniker beauftragt" made a garbled e-mail read as talk)."""
     if first >= len(tokens):
         return False
     last = sentence_last(tokens, first)
     start, end = tokens[first].start, tokens[last].end
     if any(s.char_start < end and start < s.char_end for s in found):
         return False
-    return reads_as_talk(" ".join(t.text for t in tokens[first : last + 1]), language)
+    words = [t.text for k, t in enumerate(tokens[first : last + 1], first)
+             if channels is None or channels[k] == channels[first]]
+    return reads_as_talk(" ".join(words), language)
+
+
+def _stretched(token: Token, time_s: tuple[float, float] | None) -> bool:
+    """Whether Whisper stretched the word over a silence or the other side's speech (``Word.stretched``):
+    an agent's "und" over 3.8 s sat inside a customer's e-mail and cut the answer after its first word."""
+    if time_s is None:
+        return False
+    return Word(token.text, time_s[0], time_s[1], 1.0, 0, len(token.text)).stretched
+
+
+def _requests(tokens: list[Token], start: int, end: int, requests: tuple[str, ...], listener: frozenset[str]) -> bool:
+    """Whether the sentence ``tokens[start:end + 1]`` asks the listener to do something (spell, tell, …)."""
+    words = [t.text.lower().strip(",.;:!?") for t in tokens[start : end + 1]]
+    text = f" {' '.join(words)} "
+    return bool(listener & set(words)) and any(f" {request} " in text for request in requests)
 
 
 # at a turn end, a cue for personal data among the asking side's last words makes a question ("können Sie
@@ -167,6 +193,7 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
         opener = tokens[sentence_start].text.lower() if sentence_start < len(tokens) else ""
         asks = turn_ends and (opener in lex.question_openers
                               or _asks_at_turn_end(tokens, sentence_start, i, lex.question_openers, lex.questions))
+        asks = asks or (token.ends_sentence and _requests(tokens, sentence_start, i, lex.requests, lex.listener))
         if not (token.raw.endswith("?") or asks):
             if token.ends_sentence or turn_ends:
                 sentence_start = i + 1
@@ -183,7 +210,7 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
             if first >= len(tokens):
                 continue
         if times_s is not None and times_s[first][0] - times_s[i][1] >= SKIPPED_ANSWER_S \
-                and _conversation(tokens, first, found, language):
+                and _conversation(tokens, first, found, language, channels):
             continue
         last = first
         sentences_left = MAX_SENTENCES.get(asked[0], DEFAULT_MAX_SENTENCES)
@@ -191,10 +218,11 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
         while last + 1 < len(tokens) and last + 1 - first < max_words:
             if tokens[last].ends_sentence:
                 sentences_left -= 1
-                if not sentences_left or _conversation(tokens, last + 1, found, language):
+                if not sentences_left or _conversation(tokens, last + 1, found, language, channels):
                     break
-            if channels is not None and channels[last + 1] == channels[i]:
-                break  # the asking side speaks again
+            if channels is not None and channels[last + 1] == channels[i] \
+                    and not _stretched(tokens[last + 1], times_s[last + 1] if times_s else None):
+                break  # the asking side speaks again (not a word Whisper stretched over the answer)
             if tokens[last + 1].raw.endswith("?"):
                 ends = [k for k in range(first, last + 1) if tokens[k].ends_sentence]
                 # the answer's first sentence ending in "?" is the answer (ASR's "… Gehermix -Punkt -Kohm?"), up
@@ -204,6 +232,11 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                 break
             last += 1
         last = _end_at_evidence(tokens, first, last, found, asked)
+        if asked[0] in TAIL_WORDS:
+            inside = [k for k in range(first, last + 1)
+                      if any(s.char_start < tokens[k].end and tokens[k].start < s.char_end for s in found)]
+            if inside:
+                last = min(last, inside[-1] + TAIL_WORDS[asked[0]])
         if asked[0] in UNTRIMMED:
             first = _after_phrase(tokens, first, last, lex.answer_phrase_lead_in)
         else:

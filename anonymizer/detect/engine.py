@@ -150,7 +150,7 @@ class PresidioDetector:
             )
             for result in results:
                 if self._config.by_meaning and result.entity_type == "DATE_TIME" \
-                        and not date_is_personal(transcript.text, result.start, language):
+                        and not date_is_personal(transcript.text, result.start, language, end=result.end):
                     continue  # a date of an invoice, a delivery, an appointment: not a birth date
                 metadata = result.recognition_metadata or {}
                 spans.add(PiiSpan(result.start, result.end, result.entity_type, round(float(result.score), 3),

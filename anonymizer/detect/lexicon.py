@@ -48,6 +48,8 @@ class Lexicon:
     answer_phrase_lead_in: tuple[tuple[str, ...], ...]  # phrases a spelling or e-mail answer may begin with
     inner_openers: frozenset[str]  # with the openers: a capitalized one inside a sentence starts a question
     question_openers: frozenset[str]  # a turn starting with one is a question even without "?" ("wie", "what")
+    requests: tuple[str, ...]  # with a listener word and a cue: a request for data, whatever its punctuation
+    listener: frozenset[str]  # "you", "Sie"
     company_intros: tuple[str, ...]  # "willkommen bei", "thank you for calling": the company's name follows
     greetings: tuple[str, ...]  # "Nordwind Energie, guten Tag": the company's name comes before
     meaning: dict[str, tuple[str, ...]]  # reading (price, time, …) -> the words that give a number that reading
@@ -113,6 +115,8 @@ def lexicon(language: str) -> Lexicon:
                                            key=len, reverse=True)),
         question_openers=frozenset(data["questions"].get("openers", [])),
         inner_openers=frozenset(data["questions"].get("inner_openers", [])),
+        requests=tuple(str(w).lower() for w in data["questions"].get("requests", [])),
+        listener=frozenset(str(w).lower() for w in data["questions"].get("listener", [])),
         company_intros=tuple(str(w).lower() for w in names.get("company_intros", [])),
         greetings=tuple(str(w).lower() for w in names.get("greetings", [])),
         meaning={str(k): tuple(str(w).lower() for w in v) for k, v in data.get("meaning", {}).items()

@@ -110,9 +110,36 @@ def harmless(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
     return reading(tokens, run, language) is not None and not personal_context(tokens, run, language)
 
 
-def date_is_personal(text: str, start: int, language: str, window: int = 12) -> bool:
-    """Whether a date found at ``text[start:]`` is a birth date: a birth cue among the ``window`` words
-    before it (a date of an invoice, a delivery or an appointment is not personal data)."""
+# a full date whose year is this long ago or longer may be a birth date (a customer of age)
+BIRTH_YEAR_MIN_AGE = 14
+_DIGIT_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_SPOKEN_19XX = re.compile(r"(?i)neunzehnhundert|\bnineteen[\s-]+(?:hundred|o|oh|ten|eleven|twelve|thirteen|fourteen|"
+                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                          r"eighty|ninety)\b")
+
+
+def birth_year_in(date: str, this_year: int | None = None) -> bool:
+    """Whether a date's text holds a year that may be a birth year: 1900 up to ``BIRTH_YEAR_MIN_AGE``
+    years ago, in digits or spoken ("neunzehnhundertfünfundachtzig", "nineteen eighty-five").
+
+    >>> birth_year_in("14. März 1985"), birth_year_in("3. März 2024"), birth_year_in("March third")
+    (True, False, False)
+    >>> birth_year_in("vierzehnte März neunzehnhundertfünfundachtzig"), birth_year_in("May 2, nineteen ninety")
+    (True, True)
+    """
+    import datetime
+
+    latest = (this_year or datetime.date.today().year) - BIRTH_YEAR_MIN_AGE
+    return bool(_SPOKEN_19XX.search(date)) or any(int(y) <= latest for y in _DIGIT_YEAR.findall(date))
+
+
+def date_is_personal(text: str, start: int, language: str, window: int = 12, end: int | None = None) -> bool:
+    """Whether a date found at ``text[start:end]`` may be a birth date: a birth cue among the ``window``
+    words before it, or (given ``end``) a year in it a person of age may be born in — ASR garbles the
+    question ("und Ihr Boots -Datum" for "Geburtsdatum"), and a full date decades ago is rarely anything
+    else in a call. A date of an invoice, a delivery or an appointment is not personal data."""
+    if end is not None and birth_year_in(text[start:end]):
+        return True
     before = text[:start].lower().split()[-window:]
     lex: Lexicon = lexicon(rules_language(language))
     return _has([w.strip(",.;:?!") for w in before], tuple(c.lower() for c in (*lex.date_context, *lex.birth_cues)))

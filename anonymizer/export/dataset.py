@@ -33,6 +33,7 @@ from anonymizer.errors import AnonymizerError
 from anonymizer.export.segments import MAX_SEGMENT_S, Segment, segments, whole_channels
 from anonymizer.export.surrogates import Surrogates
 from anonymizer.files import write_bytes_atomic
+from anonymizer.stream import FileSource
 from anonymizer.types import Audio, PiiSpan, Transcript
 
 log = logging.getLogger(__name__)  # counts only: never text
@@ -166,14 +167,12 @@ def text_of(segment: Segment, policy: TextPolicy, fakes: Surrogates | None) -> t
     return " ".join(out), ranges
 
 
-def clip_audio(audio: Audio, segment: Segment, rate_hz: int | None) -> Audio:
-    """The segment's stretch of its channel (a mono file: the mix), resampled to ``rate_hz`` if given."""
-    start = audio_io.seconds_to_sample(segment.start_s, audio.sample_rate_hz)
-    end = audio_io.seconds_to_sample(segment.end_s, audio.sample_rate_hz)
-    samples = audio.samples[start:end]
-    mono = samples[:, segment.channel] if segment.channel is not None else samples.mean(axis=1)
-    clip = Audio(np.ascontiguousarray(mono[:, None], dtype=np.float32), audio.sample_rate_hz)
-    if rate_hz is None or rate_hz == audio.sample_rate_hz:
+def clip_audio(samples: np.ndarray, rate: int, channel: int | None, rate_hz: int | None) -> Audio:
+    """A segment's samples (all channels) as its channel's clip (a mono file: the mix), resampled to
+    ``rate_hz`` if given."""
+    mono = samples[:, channel] if channel is not None else samples.mean(axis=1)
+    clip = Audio(np.ascontiguousarray(mono[:, None], dtype=np.float32), rate)
+    if rate_hz is None or rate_hz == rate:
         return clip
     if rate_hz == audio_io.ASR_SAMPLE_RATE_HZ:
         return Audio(audio_io.to_mono_16k(clip)[:, None], rate_hz)
@@ -184,7 +183,7 @@ def export_call(source: CallSource, dataset_dir: Path, options: ExportOptions,
                 leak_check: Callable[[str, str], list[PiiSpan]] | None) -> tuple[CallRecord | None, list[str]]:
     """Cut, check and write one call. Returns its record, or None and the leak check's refusals (nothing of
     the call is written then)."""
-    audio = audio_io.decode(source.output_path)
+    audio = FileSource(source.output_path)  # read in blocks: a call of hours is never held whole
     analysis = source.analysis
     if options.segments == "utterance":
         cut, too_short = segments(analysis, source.plan, audio.duration_s)
@@ -222,16 +221,19 @@ def export_call(source: CallSource, dataset_dir: Path, options: ExportOptions,
                                      split, segment.start_s, source.redaction_method)))
     if refusals:
         return None, refusals
-    rows = []
+    rows: dict[int, Row] = {}
     fmt = audio_io.FORMATS[options.audio_format]
-    for segment, row in planned:
-        clip = clip_audio(audio, segment, options.rate_hz)
+    rate = audio.sample_rate_hz
+    wanted = [(audio_io.seconds_to_sample(segment.start_s, rate), audio_io.seconds_to_sample(segment.end_s, rate))
+              for segment, _ in planned]
+    for k, samples in audio.ranges(wanted):
+        segment, row = planned[k]
+        clip = clip_audio(samples, rate, segment.channel, options.rate_hz)
         path = dataset_dir / row.audio_filepath
         path.parent.mkdir(parents=True, exist_ok=True)
         audio_io.write_atomic(clip, path, fmt)
-        rows.append(Row(**{**asdict(row), "duration": round(clip.duration_s, 4),
-                           "entities": tuple(row.entities)}))
-    record.rows = rows
+        rows[k] = Row(**{**asdict(row), "duration": round(clip.duration_s, 4), "entities": tuple(row.entities)})
+    record.rows = [rows[k] for k in range(len(planned))]
     return record, []
 
 
