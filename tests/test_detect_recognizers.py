@@ -110,6 +110,7 @@ def test_written_email_offline(text, expected, no_network):
     ("language", "text", "expected"),
     [
         ("de", "Das ist der 14. März 1985. Unter", [("DATE_TIME", "14. März 1985")]),
+        ("de", "Das ist der 14. März 19. 85. Unter", [("DATE_TIME", "14. März 19. 85")]),  # ASR split the year
         ("de", "am vierzehnten März neunzehnhundertfünfundachtzig.",
          [("DATE_TIME", "vierzehnten März neunzehnhundertfünfundachtzig")]),
         ("de", "geboren am 14.03.1985", [("DATE_TIME", "14.03.1985")]),
@@ -644,6 +645,7 @@ def test_the_strict_setting_redacts_every_number():
         # no cue (ASR garbled the question): a full date decades ago may be a birth date, a recent one is not
         ("de", "und Ihr Boots -Datum und Das ist der 14th März 1985", True),
         ("de", "Die Rechnung vom 3. März 2024 ist bezahlt", False),
+        ("de", "und ihr Boots Tatum, Das ist der 14. März 19. 85.", True),  # the year split by ASR
         ("en", "the contract started on May 2nd, 2023", False),
     ],
 )

@@ -247,11 +247,13 @@ def test_cli_run_verify_and_verify_command(tmp_path):
     assert leaked_run.exit_code == 1 and leaked_run.output.startswith("FAIL"), leaked_run.output
 
 
-def test_language_detection_shares_the_first_encoding(runs):
+@pytest.mark.parametrize("seconds", [None, 11])
+def test_language_detection_shares_the_first_encoding(runs, seconds):
     """faster-whisper encodes the first 30 s twice when it detects the language; the transcriber runs
-    the encoder once for it, and the words are exactly those of the unshared encoder."""
+    the encoder once for it, and the words are exactly those of the unshared encoder — on a whole call
+    and on an 11 s clip (where faster-whisper's two windows differ by a frame)."""
     transcriber = runs["pipeline"].transcriber
-    mono = to_mono_16k(decode(SAMPLES / "call_en.wav"))
+    mono = to_mono_16k(decode(SAMPLES / "call_en.wav"))[: seconds and seconds * 16000]
     speech = speech_regions(mono)
     before = transcriber.encoder_calls
     shared = transcriber.transcribe(mono, speech, None)

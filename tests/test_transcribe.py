@@ -37,6 +37,10 @@ def test_the_encoder_runs_once_per_distinct_window():
             calls.append(features.copy())
             return f"encoded {len(calls)}"
 
+        def detect_language(self, audio=None, features=None, **options):
+            return features.shape if features is not None else len(audio)
+
+
     transcriber = FasterWhisperTranscriber.__new__(FasterWhisperTranscriber)
     transcriber._model = Model()
     transcriber.encoder_calls = 0
@@ -47,6 +51,9 @@ def test_the_encoder_runs_once_per_distinct_window():
     assert transcriber._model.encode(second) == "encoded 2"
     assert transcriber._model.encode(first) == "encoded 3"  # only the last window is kept
     assert transcriber.encoder_calls == len(calls) == 3
+    # language detection sees the frames decoding sees (all but the last), audio is passed on untouched
+    assert transcriber._model.detect_language(features=np.zeros((80, 1101))) == (80, 1100)
+    assert transcriber._model.detect_language(audio=np.zeros(16000), features=None) == 16000
 
 
 def test_the_sampling_watch_notes_sampling_and_passes_everything_through():

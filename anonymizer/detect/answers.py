@@ -233,10 +233,10 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
             last += 1
         last = _end_at_evidence(tokens, first, last, found, asked)
         if asked[0] in TAIL_WORDS:
-            inside = [k for k in range(first, last + 1)
-                      if any(s.char_start < tokens[k].end and tokens[k].start < s.char_end for s in found)]
-            if inside:
-                last = min(last, inside[-1] + TAIL_WORDS[asked[0]])
+            holding = [k for k in range(first, last + 1)
+                       if any(s.char_start < tokens[k].end and tokens[k].start < s.char_end for s in found)]
+            if holding:
+                last = min(last, holding[-1] + TAIL_WORDS[asked[0]])
         if asked[0] in UNTRIMMED:
             first = _after_phrase(tokens, first, last, lex.answer_phrase_lead_in)
         else:

@@ -21,7 +21,9 @@ _ORDINAL_WORDS = {
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|twenty|thirty)"
     r"(?:[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))?",
 }
-_YEAR = r"(?:\s*,?\s*(?:\d{2,4}|(?:neunzehn|zwei|nineteen|two|twenty)[\w\s-]{2,40}?(?=[.,?!]|$)))?"
+# a year may come split in two ("19. 85." is how Whisper wrote "neunzehnhundertfünfundachtzig" once)
+_YEAR = (r"(?:\s*,?\s*(?:(?:19|20)\.?\s\d{2}\b|\d{2,4}|"
+         r"(?:neunzehn|zwei|nineteen|two|twenty)[\w\s-]{2,40}?(?=[.,?!]|$)))?")
 _DAY = r"(?:\d{1,2}\s*(?:\.|st|nd|rd|th)?)"
 
 def date_patterns(language: str) -> list[Pattern]:

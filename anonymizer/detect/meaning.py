@@ -112,7 +112,7 @@ def harmless(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
 
 # a full date whose year is this long ago or longer may be a birth date (a customer of age)
 BIRTH_YEAR_MIN_AGE = 14
-_DIGIT_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_DIGIT_YEAR = re.compile(r"\b((?:19|20)(?:\.?\s)?\d\d)\b")  # "1985", and split: "19. 85"
 _SPOKEN_19XX = re.compile(r"(?i)neunzehnhundert|\bnineteen[\s-]+(?:hundred|o|oh|ten|eleven|twelve|thirteen|fourteen|"
                           r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
                           r"eighty|ninety)\b")
@@ -126,11 +126,14 @@ def birth_year_in(date: str, this_year: int | None = None) -> bool:
     (True, False, False)
     >>> birth_year_in("vierzehnte März neunzehnhundertfünfundachtzig"), birth_year_in("May 2, nineteen ninety")
     (True, True)
+    >>> birth_year_in("14. März 19. 85"), birth_year_in("3. März 20 24")
+    (True, False)
     """
     import datetime
 
     latest = (this_year or datetime.date.today().year) - BIRTH_YEAR_MIN_AGE
-    return bool(_SPOKEN_19XX.search(date)) or any(int(y) <= latest for y in _DIGIT_YEAR.findall(date))
+    years = (int(re.sub(r"\D", "", y)) for y in _DIGIT_YEAR.findall(date))
+    return bool(_SPOKEN_19XX.search(date)) or any(y <= latest for y in years)
 
 
 def date_is_personal(text: str, start: int, language: str, window: int = 12, end: int | None = None) -> bool:
