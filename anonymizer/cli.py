@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from anonymizer.config import Config
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REVIEW = 0, 1, 2, 3
-VOICE_NAMES = ("default", "formant", "pitch", "mcadams", "none")  # config.VOICE_CHAINS
+VOICE_NAMES = ("disguise", "strong", "synthetic", "none", "default", "formant", "pitch", "mcadams")
 
 
 TRI_STATE = {"redact_uncertain", "all_channels"}  # --x/--no-x flags: None when not given
@@ -50,7 +50,8 @@ def _overrides(**options: Any) -> dict[str, Any]:
     elif voice is not None and voice != "default":
         from anonymizer.config import VOICE_CHAINS
 
-        out["voice"] = {"chain": [step.model_dump(mode="json") for step in VOICE_CHAINS[voice]]}
+        chain = VOICE_CHAINS.get(voice, ())  # synthetic: no chain
+        out["voice"] = {"chain": [step.model_dump(mode="json") for step in chain], "synthetic": voice == "synthetic"}
     for key, value in options.items():
         if value is None or value == () or (value is False and key not in TRI_STATE):
             continue
@@ -117,7 +118,10 @@ def pipeline_options(function: Any) -> Any:
         click.option("--redaction", type=click.Choice(["bleep", "silence", "noise"]),
                      help="How redacted speech is replaced (noise: comfort noise, for training data)."),
         click.option("--voice", type=click.Choice(VOICE_NAMES),
-                     help="Voice transform: the config's chain (default), one transform alone, or none."),
+                     help="Voice level: disguise (the default: keeps the words, a light disguise), strong "
+                          "(harder to link, costs more words), synthetic (the words re-spoken by a synthetic "
+                          "voice), none; or one transform alone (formant, pitch, "
+                          "mcadams). 'default': the config's chain."),
         click.option("--pitch-semitones", type=float,
                      help="A fixed pitch shift instead of the voice chain (parameters drawn per speaker are safer)."),
         click.option("--deny", multiple=True, help="A word or phrase that must always be redacted (repeatable)."),

@@ -144,27 +144,49 @@ class VoiceStep(_Strict):
         return self
 
 
-# Chosen by benchmarks/eval_voice.py (docs/VOICE.md): among the chains that cost Whisper under ~25 WER
-# points, the highest ignorant-attacker EER, and usable on 8 kHz telephone audio (McAdams with alpha ~0.7
-# was not). The max-privacy preset trades intelligibility for the EER targets.
-DEFAULT_VOICE_CHAIN = (
-    VoiceStep(transform="formant", range=(1.12, 1.22)),
-    VoiceStep(transform="pitch", range=(2.0, 4.0), either_sign=True),
+# Voice levels, named by what they give (benchmarks/eval_voice.py, docs/VOICE.md): ``disguise`` (the default)
+# is the mildest pitch shift that changes the voice for a listener and costs Whisper the fewest words of the
+# chains measured (~4-8 points of WER); a speaker-verification system still links it. ``strong`` is the
+# chain a lazy-informed attacker links least at ~10 points of WER. ``synthetic`` re-speaks the words with a
+# synthetic voice (anonymizer/synthetic.py; ``voice.synthetic``). ``none`` keeps the voices.
+DISGUISE_CHAIN = (
+    VoiceStep(transform="pitch", range=(1.0, 2.0), either_sign=True),
 )
+STRONG_CHAIN = (
+    VoiceStep(transform="formant", range=(1.04, 1.08), either_sign=True),
+    VoiceStep(transform="pitch", range=(1.0, 2.0), either_sign=True),
+)
+DEFAULT_VOICE_CHAIN = DISGUISE_CHAIN
+VOICE_LEVELS: dict[str, tuple[VoiceStep, ...]] = {"disguise": DISGUISE_CHAIN, "strong": STRONG_CHAIN, "none": ()}
+# The measured equal error rates of each level, in % (docs/VOICE.md, 2026-12-03): the lowest and highest of
+# resemblyzer's, ignorant and lazy-informed, on the tune and the held-out speakers. The report quotes them.
+VOICE_LEVEL_EER_PCT: dict[str, tuple[float, float]] = {"disguise": (0.0, 14.1), "strong": (0.8, 28.9),
+                                                       "synthetic": (40.7, 66.2), "none": (0.0, 0.7)}
 
-
-# ``--voice NAME``: the default chain, one of its transforms alone, McAdams alone, or none
+# ``--voice NAME``: a level, or (for experiments) one transform alone as the previous default used it
 VOICE_CHAINS: dict[str, tuple[VoiceStep, ...]] = {
+    **VOICE_LEVELS,
     "default": DEFAULT_VOICE_CHAIN,
-    "formant": DEFAULT_VOICE_CHAIN[:1],
-    "pitch": DEFAULT_VOICE_CHAIN[1:],
+    "formant": (VoiceStep(transform="formant", range=(1.12, 1.22)),),
+    "pitch": (VoiceStep(transform="pitch", range=(2.0, 4.0), either_sign=True),),
     "mcadams": (VoiceStep(transform="mcadams", range=(0.7, 0.85)),),
-    "none": (),
 }
+
+
+def voice_level(chain: tuple[VoiceStep, ...], synthetic: bool = False) -> str:
+    """The level a voice config is (``custom`` when it is none of them).
+
+    >>> voice_level(DISGUISE_CHAIN), voice_level(()), voice_level(VOICE_CHAINS["mcadams"]), voice_level((), True)
+    ('disguise', 'none', 'custom', 'synthetic')
+    """
+    if synthetic:
+        return "synthetic"
+    return next((name for name, steps in VOICE_LEVELS.items() if tuple(chain) == steps), "custom")
 
 
 class VoiceConfig(_Strict):
     chain: tuple[VoiceStep, ...] = Field(DEFAULT_VOICE_CHAIN, description="transforms in order; empty: voice kept")
+    synthetic: bool = Field(False, description="re-speak the words with a synthetic voice (the chain is not used)")
     seed: int | None = Field(None, description="None: a new secret seed per run. Set only for reproducible tests")
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anonymizer import audio as audio_io
 from anonymizer import evidence, transcripts
 from anonymizer.analysis import Analysis, mark_redacted_words
-from anonymizer.config import Config
+from anonymizer.config import Config, voice_level
 from anonymizer.console import shown
 from anonymizer.errors import OutputExistsError
 from anonymizer.evidence import EnvelopeBuilder, Waveform
@@ -32,6 +32,9 @@ from anonymizer.stream import AudioSource, MemorySource
 from anonymizer.timing import StageTimer
 from anonymizer.types import Audio, FileResult, FileStatus, ModelInfo, TimeSpan, Verdict, VerifyStatus
 from anonymizer.voice import Step
+
+if TYPE_CHECKING:
+    from anonymizer.synthetic import Resynthesis
 
 log = logging.getLogger(__name__)
 Verify = Callable[[Path, Path, Report], Verdict]
@@ -111,6 +114,18 @@ def extra_paths(paths: OutputPaths, config: Config) -> list[Path]:
     return [paths.report.with_name(name) for name in names]
 
 
+def _resynthesis(analysis: Analysis, to_render: Mapping[int | None, Sequence[TimeSpan]], seed: int, file_key: str,
+                 rate_hz: int) -> Resynthesis:
+    """The synthetic voice of every channel: a channel's own transcript, else the one of the mix."""
+    from anonymizer.synthetic import Resynthesis
+
+    own = {a.channel: a for a in analysis.channels if a.channel is not None}
+    mix = next((a for a in analysis.channels if a.channel is None), analysis.main)
+    parts = {c: own.get(c, mix) for c in range(analysis.n_channels)}
+    return Resynthesis({c: a.transcript.words for c, a in parts.items()}, to_render,
+                       {c: a.transcript.language for c, a in parts.items()}, seed, file_key, rate_hz)
+
+
 def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tuple[Step, ...], seed: int,
                   paths: OutputPaths, models: tuple[ModelInfo, ...], timer: StageTimer,
                   verify: Verify | None = None, ids: tuple[str, ...] | None = None,
@@ -126,8 +141,10 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
     for warning in source.warnings():
         log.warning("%s: %s", shown(source.path), warning)
     waveform = EnvelopeBuilder(audio.n_samples, audio.n_channels) if config.output.html else None
+    resynthesis = _resynthesis(analysis, to_render, seed, source.sha256, audio.sample_rate_hz) \
+        if config.voice.synthetic else None
     rendered = render_blocks(audio, to_render, rc.method, rc.fade_ms, rc.tone_hz, chain, seed, source.sha256,
-                             timer.stage, blocks.render_s)
+                             timer.stage, blocks.render_s, resynthesis=resynthesis)
     # the blocks are rendered as the encoder asks for them: "write" is the rest (decoding, encoding)
     inner = timer.seconds("redact") + timer.seconds("voice")
     with timer.stage("write"):
@@ -186,7 +203,8 @@ def _report(source: Source, analysis: Analysis, config: Config, chain: tuple[Ste
         redactions=redactions,
         transcript_redacted=main.redacted_text,
         timings=timer.timings,
-        voice_transforms=tuple(step.transform for step in chain),
+        voice_transforms=("synthetic",) if config.voice.synthetic else tuple(step.transform for step in chain),
+        voice_level=voice_level(config.voice.chain, config.voice.synthetic),
         transcript_raw=main.transcript.text if include_text else None,
         redaction_texts=tuple(analysis.finding_text(r) for r in redactions) if include_text else None,
         warnings=(*source.warnings(), *analysis.warnings()),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,6 +30,9 @@ from anonymizer.stream import AudioSource, as_source
 from anonymizer.timing import Stage, untimed
 from anonymizer.types import Audio, TimeSpan
 from anonymizer.voice import Step, transform
+
+if TYPE_CHECKING:
+    from anonymizer.synthetic import Resynthesis
 
 RENDER_BLOCK_S = 60.0
 VOICE_MARGIN_S = 1.0  # each side of a block: the voice transforms' start-up lies outside what is kept
@@ -50,13 +54,15 @@ def render(source: Audio, to_render: Mapping[int | None, Sequence[TimeSpan]], me
 
 def render_blocks(source: AudioSource, to_render: Mapping[int | None, Sequence[TimeSpan]], method: str,
                   fade_ms: float, tone_hz: float, chain: Sequence[Step], seed: int, file_key: str,
-                  stage: Stage = untimed, block_s: float = RENDER_BLOCK_S) -> Iterator[np.ndarray]:
-    """``render`` block by block: the anonymized samples in order, float32 ``(n, n_channels)``."""
+                  stage: Stage = untimed, block_s: float = RENDER_BLOCK_S,
+                  resynthesis: Resynthesis | None = None) -> Iterator[np.ndarray]:
+    """``render`` block by block: the anonymized samples in order, float32 ``(n, n_channels)``. With
+    ``resynthesis`` the voices are the synthetic ones (the chain is not used)."""
     rate, total = source.sample_rate_hz, source.n_samples
     guard = seconds_to_sample(fade_ms / 1000 + CROSSFADE_S, rate) + 1
     cuts = block_cuts(total, [span for spans in to_render.values() for span in spans], rate, block_s, guard)
     last = len(cuts) - 2
-    voiced = bool(chain) and last > 0
+    voiced = (bool(chain) or resynthesis is not None) and last > 0
     margin = seconds_to_sample(VOICE_MARGIN_S, rate) if voiced else 0
     half = seconds_to_sample(CROSSFADE_S / 2, rate) if voiced else 0
     longest_shift = seconds_to_sample(MAX_SHIFT_S, rate) if voiced else 0
@@ -72,7 +78,8 @@ def render_blocks(source: AudioSource, to_render: Mapping[int | None, Sequence[T
         with stage("redact"):
             muted = redact_channels(block, spans, "silence", fade_ms, tone_hz)
         with stage("voice"):
-            voice = transform(muted, chain, seed, file_key).samples
+            voice = (resynthesis.block(original, lo) if resynthesis is not None
+                     else transform(muted, chain, seed, file_key).samples)
         shift = 0
         start, end = (a - half if pending is not None else a), (b - half if k < last else b)
         if pending is not None:  # (the block's samples must reach: at the recording's end it cannot move back)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from anonymizer import __version__
+from anonymizer.config import VOICE_LEVEL_EER_PCT
 from anonymizer.errors import ReportError
 from anonymizer.spans import total_duration_s
 from anonymizer.types import (
@@ -122,6 +123,7 @@ class Report:
     timings: tuple[StageTiming, ...]
     status: FileStatus = FileStatus.OK
     voice_transforms: tuple[str, ...] = ()
+    voice_level: str = ""  # disguise, strong, none or custom (config.VOICE_LEVELS)
     transcript_raw: str | None = None
     redaction_texts: tuple[str, ...] | None = None
     warnings: tuple[str, ...] = ()
@@ -157,6 +159,7 @@ class Report:
             "language": self.language,
             "language_probability": round(self.language_probability, 3),
             "voice_transforms": list(self.voice_transforms),
+            "voice_level": self.voice_level,
             "redactions": redactions,
             "redacted_seconds": round(total_duration_s(r.span for r in self.redactions), 3),
             "transcript_redacted": self.transcript_redacted,
@@ -166,6 +169,9 @@ class Report:
         if self.channels:
             data["channels"] = [{"channel": c.channel, "language": c.language,
                                  "transcript_redacted": c.transcript_redacted} for c in self.channels]
+        if self.voice_level in VOICE_LEVEL_EER_PCT:
+            low, high = VOICE_LEVEL_EER_PCT[self.voice_level]
+            data["voice_measured_eer_pct"] = {"low": low, "high": high, "see": "docs/VOICE.md"}
         if self.verification is not None:
             data["verification"] = self.verification.to_json()
         if self.review is not None:
@@ -204,6 +210,7 @@ class Report:
                 timings=tuple(StageTiming(stage, float(s)) for stage, s in data["timings_s"].items()),
                 status=FileStatus(data["status"]),
                 voice_transforms=tuple(data.get("voice_transforms", ())),
+                voice_level=str(data.get("voice_level", "")),
                 transcript_raw=data.get("transcript_raw"),
                 redaction_texts=(tuple(r["text"] for r in items) if items and all("text" in r for r in items)
                                  else None),

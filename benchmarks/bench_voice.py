@@ -1,7 +1,10 @@
-"""Speed of the voice stage on one core: x real time for 16 kHz mono, per transform and the default chain.
+"""Speed of the voice stage on one core: x real time for 16 kHz mono, per transform, the levels' chains
+and the synthetic voice.
 
 Pins the process to one CPU and one BLAS/OpenMP thread, then times each transform on the English sample
-(16 kHz mono) ``--runs`` times and prints the median. Target: the default chain >= 50x real time.
+(16 kHz mono) ``--runs`` times and prints the median. Targets: the default chain >= 50x real time, the
+synthetic voice >= 20x (its words come from one tiny.en transcription first, which is not timed; each run
+synthesizes every phrase anew).
 
 Run: .venv/bin/python benchmarks/bench_voice.py [--runs 5]
 """
@@ -23,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from anonymizer.audio import decode  # noqa: E402
-from anonymizer.config import Config  # noqa: E402
+from anonymizer.config import STRONG_CHAIN, Config  # noqa: E402
 from anonymizer.voice import Step, transform  # noqa: E402
 
 
@@ -36,7 +39,9 @@ def main() -> None:
     assert audio.sample_rate_hz == 16000 and audio.n_channels == 1
     default = tuple(Step(s.transform, s.range[0], s.range[1], s.either_sign) for s in Config().voice.chain)
     chains = {"pitch": (Step("pitch", 3.0, 3.0),), "mcadams": (Step("mcadams", 0.8, 0.8),),
-              "formant": (Step("formant", 1.15, 1.15),), "default chain": default}
+              "formant": (Step("formant", 1.15, 1.15),),
+              "strong": tuple(Step(s.transform, s.range[0], s.range[1], s.either_sign) for s in STRONG_CHAIN),
+              "default chain": default}
     transform(audio, chains["default chain"], 1, "warm-up")  # imports, plan caches
     print(f"{audio.duration_s:.1f} s of 16 kHz mono, one core (affinity {sorted(os.sched_getaffinity(0))}), "
           f"{args.runs} runs")
@@ -49,6 +54,26 @@ def main() -> None:
         median = statistics.median(times)
         print(f"  {name:<14} median {median:6.3f} s   {audio.duration_s / median:7.1f}x real time")
     print(f"default_chain_x_realtime={audio.duration_s / median:.1f}")
+    synthetic = synthetic_median_s(audio, args.runs)
+    print(f"  {'synthetic':<14} median {synthetic:6.3f} s   {audio.duration_s / synthetic:7.1f}x real time")
+    print(f"synthetic_x_realtime={audio.duration_s / synthetic:.1f}")
+
+
+def synthetic_median_s(audio, runs: int) -> float:  # type: ignore[no-untyped-def]
+    from anonymizer.audio import to_mono_16k
+    from anonymizer.models import locate_whisper
+    from anonymizer.synthetic import Resynthesis
+    from anonymizer.transcribe import FasterWhisperTranscriber
+    from anonymizer.types import TimeSpan
+
+    words = FasterWhisperTranscriber(locate_whisper("tiny.en"), cpu_threads=1).transcribe(
+        to_mono_16k(audio), [TimeSpan(0.0, audio.duration_s)], "en").words
+    times = []
+    for run in range(runs + 1):  # the first loads espeak-ng
+        start = time.perf_counter()
+        Resynthesis({0: words}, {}, {0: "en"}, run, "bench", audio.sample_rate_hz).block(audio.samples, 0)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[1:])
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@ the originals (so the original's own WER on that reference is 0: the number is t
 ../shared/data/clips/de), with the share of the original transcript's words lost ("ret-"), averaged over
 ``--draws`` parameter draws.
 
+Methods: the chains of ``METHODS``, ``default`` (the config's chain) and ``synthetic`` (the words of
+Whisper base's transcript of each utterance re-spoken by ``anonymizer.synthetic``, one voice per speaker).
+``pitch±0.05`` is the pitch shifter at a shift nobody hears: the WER any processing costs.
+
 Speakers are split by a seeded draw (``--split-seed``) into 3 tune and 3 held-out speakers; ``--speakers``
 says which the EERs are measured on (choose chains on ``tune``; ``heldout`` was never tuned on). A second
 attacker that is not resemblyzer (``mfcc``): per utterance the mean and standard deviation of 19 MFCCs
@@ -48,6 +52,8 @@ GERMAN_DIR = ROOT.parent / "shared" / "data" / "clips" / "de"
 
 METHODS: dict[str, list[Step]] = {
     "none": [],
+    "pitch±0.05": [Step("pitch", 0.05, 0.05, either_sign=True)],  # the shifter itself: the floor of any level
+    "pitch±0.5-1": [Step("pitch", 0.5, 1.0, either_sign=True)],
     "pitch±1-2": [Step("pitch", 1.0, 2.0, either_sign=True)],
     "pitch±1.5-3": [Step("pitch", 1.5, 3.0, either_sign=True)],
     "formant±1.04-1.08+pitch±1-2": [Step("formant", 1.04, 1.08, either_sign=True),
@@ -99,8 +105,14 @@ def split_speakers(speakers: list[str], seed: int) -> tuple[set[str], set[str]]:
     return set(names) - heldout, heldout
 
 
-def anonymize(wavs: list[np.ndarray], speakers: list[str], chain: list[Step], seed: int) -> list[np.ndarray]:
+SYNTHETIC = [Step("synthetic", 0.0, 0.0)]  # a marker: not a chain
+
+
+def anonymize(wavs: list[np.ndarray], speakers: list[str], chain: list[Step], seed: int,
+              language: str = "en") -> list[np.ndarray]:
     """Each speaker gets one parameter draw (as one channel of one file would)."""
+    if chain is SYNTHETIC:
+        return resynthesize(wavs, speakers, seed, language)
     return [apply_values(w, 16000, chain, speaker_parameters(chain, seed, s, 0))
             for w, s in zip(wavs, speakers, strict=True)]
 
@@ -187,14 +199,32 @@ class MfccAttacker:
 _TRANSCRIBER: list = []  # type: ignore[type-arg]
 
 
-def transcribe_all(wavs: list[np.ndarray], language: str = "en") -> list[str]:
+def transcripts_of(wavs: list[np.ndarray], language: str = "en") -> list:  # type: ignore[type-arg]
     from anonymizer.models import locate_whisper
     from anonymizer.transcribe import FasterWhisperTranscriber
     from anonymizer.types import TimeSpan
 
     if not _TRANSCRIBER:
         _TRANSCRIBER.append(FasterWhisperTranscriber(locate_whisper("base")))
-    return [_TRANSCRIBER[0].transcribe(w, [TimeSpan(0.0, len(w) / 16000)], language).text for w in wavs]
+    return [_TRANSCRIBER[0].transcribe(w, [TimeSpan(0.0, len(w) / 16000)], language) for w in wavs]
+
+
+def transcribe_all(wavs: list[np.ndarray], language: str = "en") -> list[str]:
+    return [t.text for t in transcripts_of(wavs, language)]
+
+
+_WORDS: dict[int, tuple] = {}  # type: ignore[type-arg]  # id of the utterance list -> its transcripts' words
+
+
+def resynthesize(wavs: list[np.ndarray], speakers: list[str], seed: int, language: str) -> list[np.ndarray]:
+    """The ``synthetic`` level: each utterance's words (Whisper base on the original) re-spoken, one synthetic
+    voice per speaker (the speaker is the "file" the voice is drawn for)."""
+    from anonymizer.synthetic import Resynthesis
+
+    if id(wavs) not in _WORDS:
+        _WORDS[id(wavs)] = tuple(t.words for t in transcripts_of(wavs, language))
+    return [Resynthesis({0: words}, {}, {0: language}, seed, speaker, 16000).block(w[:, None], 0)[:, 0]
+            for w, speaker, words in zip(wavs, speakers, _WORDS[id(wavs)], strict=True)]
 
 
 def words_lost(references: list[str], hypotheses: list[str]) -> float:
@@ -225,7 +255,8 @@ def main() -> None:
     args = parser.parse_args()
     import jiwer
 
-    methods = {name: (default_chain() if name == "default" else METHODS[name]) for name in args.methods.split(",")}
+    methods = {name: (default_chain() if name == "default" else SYNTHETIC if name == "synthetic" else METHODS[name])
+               for name in args.methods.split(",")}
     wavs, speakers = load_utterances()
     tune, heldout = split_speakers(speakers, args.split_seed)
     chosen = {"tune": tune, "heldout": heldout, "all": tune | heldout}[args.speakers]
@@ -261,7 +292,7 @@ def main() -> None:
             lazy = anonymize(eer_wavs, eer_speakers, chain, attacker_seed)
             lazy_enroll = embed(encoder, lazy)
             inverse_scores = []
-            for variant in inverse_variants(chain):
+            for variant in ([] if chain is SYNTHETIC else inverse_variants(chain)):
                 steps = [step for step, _ in variant]
                 inverted = [apply_values(w, 16000, steps, [v for _, v in variant]) for w in anonymized]
                 inverse_scores.append(original @ embed(encoder, inverted).T)
@@ -270,7 +301,7 @@ def main() -> None:
             # per trial, the attacker keeps the best of its sign hypotheses
             eers = [eer(original @ original.T, eer_speakers), eer(original @ anonymized_emb.T, eer_speakers),
                     eer(lazy_enroll @ anonymized_emb.T, eer_speakers),
-                    eer(np.max(np.stack(inverse_scores), axis=0), eer_speakers),
+                    eer(np.max(np.stack(inverse_scores), axis=0), eer_speakers) if inverse_scores else float("nan"),
                     eer(original_mfcc @ original_mfcc.T, eer_speakers),
                     eer(original_mfcc @ anonymized_mfcc.T, eer_speakers),
                     eer(lazy_mfcc @ anonymized_mfcc.T, eer_speakers)]
@@ -279,8 +310,8 @@ def main() -> None:
             audio, who = (wavs, speakers) if language == "en" else (german, german_speakers)
             draws = []
             for draw in range(args.draws):
-                hypotheses = [normalize(t) for t in transcribe_all(anonymize(audio, who, chain, run_seed + draw),
-                                                                   language)]
+                hypotheses = [normalize(t) for t in transcribe_all(
+                    anonymize(audio, who, chain, run_seed + draw, language), language)]
                 draws.append((jiwer.wer(refs, hypotheses) * 100, words_lost(refs, hypotheses)))
             costs[language] = [float(np.mean([d[0] for d in draws])), float(np.mean([d[1] for d in draws]))]
         chain_text = " -> ".join(f"{s.transform}[{s.low:g},{s.high:g}]{'±' if s.either_sign else ''}" for s in chain)

@@ -97,6 +97,15 @@ def test_flags_override_config(fake_engines, wav):
     assert config.detection.spacy_models["de"] is None  # from the de preset
 
 
+@pytest.mark.parametrize("name, level", [("disguise", "disguise"), ("strong", "strong"), ("none", "none"),
+                                          ("default", "disguise"), ("mcadams", "custom")])
+def test_voice_levels_by_name(fake_engines, wav, name, level):
+    from anonymizer.config import voice_level
+
+    invoke("run", "--voice", name, wav, engines=fake_engines)
+    assert voice_level(fake_engines[0].voice.chain) == level
+
+
 def test_missing_model_exit_1_with_instructions(wav):
     result = invoke("run", "--model", "large-v3", wav)
     assert result.exit_code == 1

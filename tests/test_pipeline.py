@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from anonymizer.audio import decode
-from anonymizer.config import load_config
+from anonymizer.config import DEFAULT_VOICE_CHAIN, load_config
 from anonymizer.pipeline import Pipeline
 from anonymizer.report import validate_report
 from tests.fakes import ExplodingDetector, FakeDetector, FakeTranscriber
@@ -195,7 +195,8 @@ def test_voice_parameters_are_secret_per_run_and_never_reported(tmp_path):
     second = Pipeline(cfg, FakeTranscriber(WORDS), FakeDetector()).run(wav, tmp_path / "b")
     assert sha256_of(first.output_path) != sha256_of(second.output_path)  # different secret, different voice
     report = json.loads(first.report_path.read_text())
-    assert report["voice_transforms"] == ["formant", "pitch"]
+    assert report["voice_transforms"] == [step.transform for step in DEFAULT_VOICE_CHAIN]
+    assert report["voice_level"] == "disguise" and report["voice_measured_eer_pct"]["see"] == "docs/VOICE.md"
     assert report["config"]["voice"]["seed"] == "secret, per run"
     assert report["config_hash"] == json.loads(second.report_path.read_text())["config_hash"]
     seeded = load_config(None, {"voice": {"seed": 1234567}})
