@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from anonymizer.spans import Intervals
 from anonymizer.types import TimeSpan, Word
 
 PHRASE_GAP_S = 0.35  # words closer than this are spoken together
@@ -66,13 +67,11 @@ def kept_words(words: Sequence[Word], redacted: Sequence[TimeSpan]) -> list[Word
     >>> [x.text for x in kept_words(w, [TimeSpan(1.3, 1.8)])]
     ['hallo']
     """
-    spans = sorted(redacted, key=lambda s: s.start_s)
-    starts = [s.start_s for s in spans]
-    reach: list[float] = list(np.maximum.accumulate([s.end_s for s in spans])) if spans else []
+    spans = Intervals(redacted)
     out = []
     for word in sorted(words, key=lambda w: w.start_s):
-        k = bisect.bisect_left(starts, word.end_s) - 1  # the spans starting before the word ends
-        if k >= 0 and reach[k] > word.start_s:
+        if any(s.end_s > word.start_s and s.start_s < word.end_s
+               for s in spans.overlapping(word.start_s, word.end_s)):
             continue
         if word.text.strip(" ,.;:!?-"):
             out.append(word)
