@@ -95,7 +95,7 @@ class PresidioDetector:
         # Only its errors show, whatever the application's logging says (its warnings are about spaCy
         # labels it does not map: "Entity WORK_OF_ART is not mapped …", on every call).
         logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer import RecognizerRegistry
 
         from anonymizer.detect.nlp_engine import OfflineSpacyNlpEngine
 
@@ -105,17 +105,17 @@ class PresidioDetector:
                 locate_spacy(name, allow_download)  # raises ModelUnavailableError; Presidio never downloads
         nlp_engine = OfflineSpacyNlpEngine(models)
         nlp_engine.load()
-        registry = RecognizerRegistry(supported_languages=list(SUPPORTED_LANGUAGES))
-        for lang in SUPPORTED_LANGUAGES:
-            for recognizer in _recognizers(lang, config, has_ner=models[lang] is not None):
-                registry.add_recognizer(recognizer)
-        self._engine: AnalyzerEngine = AnalyzerEngine(
-            registry=registry, nlp_engine=nlp_engine, supported_languages=list(SUPPORTED_LANGUAGES)
-        )
+        # a language's recognizers join the registry when the language is first needed (``prepare``):
+        # an English call never builds (or runs) the German ones
+        # (the engine is made with the first language's: an empty registry would make Presidio load all its own)
+        self._registry = RecognizerRegistry(supported_languages=list(SUPPORTED_LANGUAGES))
+        self._engine: AnalyzerEngine | None = None
         self._config = config
+        self._has_ner = {lang: name is not None for lang, name in models.items()}
         self._infos = tuple(nlp_engine.infos)
         self._nlp_engine = nlp_engine
         self._prepared: set[str] = set()
+        self._lock = threading.Lock()
         if language is not None:
             self.prepare(language)
 
@@ -124,12 +124,21 @@ class PresidioDetector:
         return self._infos
 
     def prepare(self, language: str) -> None:
-        """Load the language's spaCy pipeline and warm the recognizers (regexes, phone metadata)."""
-        for lang in self._languages_for(language):
-            if lang not in self._prepared:
-                self._nlp_engine.preload(lang)
-                self._engine.analyze("0151 2345 6789 anna@beispiel.de", language=lang)
-                self._prepared.add(lang)
+        """Build the language's recognizers, load its spaCy pipeline and warm them (regexes, phone metadata).
+        Idempotent and thread-safe; ``detect`` calls it for a language nobody prepared."""
+        with self._lock:
+            for lang in self._languages_for(language):
+                if lang not in self._prepared:
+                    for recognizer in _recognizers(lang, self._config, self._has_ner[lang]):
+                        self._registry.add_recognizer(recognizer)
+                    if self._engine is None:
+                        from presidio_analyzer import AnalyzerEngine
+
+                        self._engine = AnalyzerEngine(registry=self._registry, nlp_engine=self._nlp_engine,
+                                                      supported_languages=list(SUPPORTED_LANGUAGES))
+                    self._nlp_engine.preload(lang)
+                    self._engine.analyze("0151 2345 6789 anna@beispiel.de", language=lang)
+                    self._prepared.add(lang)
 
     @staticmethod
     def _languages_for(language: str) -> tuple[str, ...]:
@@ -138,10 +147,13 @@ class PresidioDetector:
     def detect(self, transcript: Transcript) -> list[PiiSpan]:
         if not transcript.text:
             return []
+        self.prepare(transcript.language)
         languages = self._languages_for(transcript.language)
         spans: set[PiiSpan] = set()
+        engine = self._engine
+        assert engine is not None  # made by prepare
         for language in languages:
-            results = self._engine.analyze(
+            results = engine.analyze(
                 transcript.text,
                 language=language,
                 entities=self._config.entities,
@@ -248,6 +260,10 @@ class DeferredDetector:
     @property
     def model_infos(self) -> tuple[ModelInfo, ...]:
         return self._get().model_infos
+
+    def start(self) -> None:
+        """Begin building now (imports, the empty registry), e.g. while Whisper loads; no language yet."""
+        self._detector_future()
 
     def prepare(self, language: str) -> None:
         built = self._detector_future()
