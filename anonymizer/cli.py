@@ -37,7 +37,7 @@ def _overrides(**options: Any) -> dict[str, Any]:
         "deny": ("detection", "deny"), "allow": ("detection", "allow"),
         "redact_uncertain": ("redaction", "uncertain"), "per_channel": ("transcription", "per_channel"),
         "all_channels": ("redaction", "all_channels"), "transcript": ("output", "transcript"),
-        "html": ("output", "html"),
+        "html": ("output", "html"), "speakers": ("voice", "speakers"),
     }
     out: dict[str, Any] = {}
     if options.pop("no_cache", False):
@@ -122,6 +122,9 @@ def pipeline_options(function: Any) -> Any:
                           "(harder to link, costs more words), synthetic (the words re-spoken by a synthetic "
                           "voice), none; or one transform alone (formant, pitch, "
                           "mcadams). 'default': the config's chain."),
+        click.option("--speakers", type=click.Choice(["auto", "one", "two"]),
+                     help="Speakers on a mono recording, each given their own voice: auto (two when their voices "
+                          "clearly differ; the default), one, or two (a mono call: always split in two)."),
         click.option("--pitch-semitones", type=float,
                      help="A fixed pitch shift instead of the voice chain (parameters drawn per speaker are safer)."),
         click.option("--deny", multiple=True, help="A word or phrase that must always be redacted (repeatable)."),

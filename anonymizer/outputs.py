@@ -34,6 +34,7 @@ from anonymizer.types import Audio, FileResult, FileStatus, ModelInfo, TimeSpan,
 from anonymizer.voice import Step
 
 if TYPE_CHECKING:
+    from anonymizer.diarize import SpeakerTurn
     from anonymizer.synthetic import Resynthesis
 
 log = logging.getLogger(__name__)
@@ -114,8 +115,22 @@ def extra_paths(paths: OutputPaths, config: Config) -> list[Path]:
     return [paths.report.with_name(name) for name in names]
 
 
+def speaker_turns_for(source: Source, analysis: Analysis, config: Config,
+                      chain: tuple[Step, ...]) -> tuple[SpeakerTurn, ...]:
+    """A mono recording's speaker turns when its voices are changed (``voice.speakers``); else ``()``."""
+    mode = config.voice.speakers
+    if source.audio.n_channels != 1 or mode == "one" or not (chain or config.voice.synthetic):
+        return ()
+    from anonymizer.diarize import speaker_turns
+
+    speech = analysis.channels[0].speech
+    turns = speaker_turns(source.audio, speech, two=mode == "two")
+    log.info("%s: %d speaker(s) on the mono channel", shown(source.path), len({t.speaker for t in turns}) or 1)
+    return turns
+
+
 def _resynthesis(analysis: Analysis, to_render: Mapping[int | None, Sequence[TimeSpan]], seed: int, file_key: str,
-                 rate_hz: int) -> Resynthesis:
+                 rate_hz: int, turns: Sequence[SpeakerTurn] = ()) -> Resynthesis:
     """The synthetic voice of every channel: a channel's own transcript, else the one of the mix."""
     from anonymizer.synthetic import Resynthesis
 
@@ -123,7 +138,7 @@ def _resynthesis(analysis: Analysis, to_render: Mapping[int | None, Sequence[Tim
     mix = next((a for a in analysis.channels if a.channel is None), analysis.main)
     parts = {c: own.get(c, mix) for c in range(analysis.n_channels)}
     return Resynthesis({c: a.transcript.words for c, a in parts.items()}, to_render,
-                       {c: a.transcript.language for c, a in parts.items()}, seed, file_key, rate_hz)
+                       {c: a.transcript.language for c, a in parts.items()}, seed, file_key, rate_hz, turns=turns)
 
 
 def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tuple[Step, ...], seed: int,
@@ -141,10 +156,12 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
     for warning in source.warnings():
         log.warning("%s: %s", shown(source.path), warning)
     waveform = EnvelopeBuilder(audio.n_samples, audio.n_channels) if config.output.html else None
-    resynthesis = _resynthesis(analysis, to_render, seed, source.sha256, audio.sample_rate_hz) \
+    with timer.stage("voice"):
+        turns = speaker_turns_for(source, analysis, config, chain)
+    resynthesis = _resynthesis(analysis, to_render, seed, source.sha256, audio.sample_rate_hz, turns) \
         if config.voice.synthetic else None
     rendered = render_blocks(audio, to_render, rc.method, rc.fade_ms, rc.tone_hz, chain, seed, source.sha256,
-                             timer.stage, blocks.render_s, resynthesis=resynthesis)
+                             timer.stage, blocks.render_s, resynthesis=resynthesis, turns=turns)
     # the blocks are rendered as the encoder asks for them: "write" is the rest (decoding, encoding)
     inner = timer.seconds("redact") + timer.seconds("voice")
     with timer.stage("write"):
@@ -156,6 +173,9 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
     extras = extra_paths(paths, config)
     try:
         report = _report(source, analysis, config, chain, paths.audio, models, timer)
+        voiced = bool(chain) or config.voice.synthetic
+        report = dataclasses.replace(report, voice_speakers=(len({t.speaker for t in turns}) if turns
+                                                             else audio.n_channels) if voiced else 0)
         report = dataclasses.replace(report, redaction_ids=ids, review=review)
         if verify is not None:
             verdict = verify(source.path, paths.audio, report)

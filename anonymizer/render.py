@@ -32,6 +32,7 @@ from anonymizer.types import Audio, TimeSpan
 from anonymizer.voice import Step, transform
 
 if TYPE_CHECKING:
+    from anonymizer.diarize import SpeakerTurn
     from anonymizer.synthetic import Resynthesis
 
 RENDER_BLOCK_S = 60.0
@@ -43,11 +44,13 @@ MAX_SHIFT_S = 0.0125  # a block's voice moves at most this far to meet the one b
 
 
 def render(source: Audio, to_render: Mapping[int | None, Sequence[TimeSpan]], method: str, fade_ms: float,
-           tone_hz: float, chain: Sequence[Step], seed: int, file_key: str, stage: Stage = untimed) -> Audio:
-    """Mute ``to_render`` (per channel; None: every channel), transform the voices (each channel with its
-    own parameters drawn from ``seed`` and ``file_key``), then fill the spans with ``method``."""
+           tone_hz: float, chain: Sequence[Step], seed: int, file_key: str, stage: Stage = untimed,
+           turns: Sequence[SpeakerTurn] = ()) -> Audio:
+    """Mute ``to_render`` (per channel; None: every channel), transform the voices (each channel — or each
+    speaker of a mono recording's ``turns`` — with its own parameters drawn from ``seed`` and
+    ``file_key``), then fill the spans with ``method``."""
     blocks = list(render_blocks(as_source(source), to_render, method, fade_ms, tone_hz, chain, seed, file_key,
-                                stage))
+                                stage, turns=turns))
     samples = np.concatenate(blocks) if blocks else np.zeros((0, source.n_channels), np.float32)
     return source.with_samples(samples)
 
@@ -55,7 +58,7 @@ def render(source: Audio, to_render: Mapping[int | None, Sequence[TimeSpan]], me
 def render_blocks(source: AudioSource, to_render: Mapping[int | None, Sequence[TimeSpan]], method: str,
                   fade_ms: float, tone_hz: float, chain: Sequence[Step], seed: int, file_key: str,
                   stage: Stage = untimed, block_s: float = RENDER_BLOCK_S,
-                  resynthesis: Resynthesis | None = None) -> Iterator[np.ndarray]:
+                  resynthesis: Resynthesis | None = None, turns: Sequence[SpeakerTurn] = ()) -> Iterator[np.ndarray]:
     """``render`` block by block: the anonymized samples in order, float32 ``(n, n_channels)``. With
     ``resynthesis`` the voices are the synthetic ones (the chain is not used)."""
     rate, total = source.sample_rate_hz, source.n_samples
@@ -79,7 +82,7 @@ def render_blocks(source: AudioSource, to_render: Mapping[int | None, Sequence[T
             muted = redact_channels(block, spans, "silence", fade_ms, tone_hz)
         with stage("voice"):
             voice = (resynthesis.block(original, lo) if resynthesis is not None
-                     else transform(muted, chain, seed, file_key).samples)
+                     else transform(muted, chain, seed, file_key, turns, lo / rate).samples)
         shift = 0
         start, end = (a - half if pending is not None else a), (b - half if k < last else b)
         if pending is not None:  # (the block's samples must reach: at the recording's end it cannot move back)

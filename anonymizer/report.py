@@ -124,6 +124,7 @@ class Report:
     status: FileStatus = FileStatus.OK
     voice_transforms: tuple[str, ...] = ()
     voice_level: str = ""  # disguise, strong, none or custom (config.VOICE_LEVELS)
+    voice_speakers: int = 0  # voices given: one per channel, or per speaker a mono recording's turns found (0: none)
     transcript_raw: str | None = None
     redaction_texts: tuple[str, ...] | None = None
     warnings: tuple[str, ...] = ()
@@ -160,6 +161,7 @@ class Report:
             "language_probability": round(self.language_probability, 3),
             "voice_transforms": list(self.voice_transforms),
             "voice_level": self.voice_level,
+            "voice_speakers": self.voice_speakers,
             "redactions": redactions,
             "redacted_seconds": round(total_duration_s(r.span for r in self.redactions), 3),
             "transcript_redacted": self.transcript_redacted,
@@ -211,6 +213,7 @@ class Report:
                 status=FileStatus(data["status"]),
                 voice_transforms=tuple(data.get("voice_transforms", ())),
                 voice_level=str(data.get("voice_level", "")),
+                voice_speakers=int(data.get("voice_speakers", 0)),
                 transcript_raw=data.get("transcript_raw"),
                 redaction_texts=(tuple(r["text"] for r in items) if items and all("text" in r for r in items)
                                  else None),

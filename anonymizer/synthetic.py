@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from anonymizer.diarize import SpeakerTurn, speaker_at
 from anonymizer.spans import Intervals
 from anonymizer.types import TimeSpan, Word
 
@@ -213,24 +214,43 @@ def _rms(samples: np.ndarray) -> float:
 
 
 class Resynthesis:
-    """The synthetic voice of every channel of a file."""
+    """The synthetic voice of every channel of a file; a mono recording with speaker ``turns`` (``diarize``)
+    gets a voice per speaker, each different from the others."""
 
     def __init__(self, words: Mapping[int, Sequence[Word]], redacted: Mapping[int | None, Sequence[TimeSpan]],
                  languages: Mapping[int, str], seed: int, file_key: str, rate_hz: int,
-                 tts: object | None = None) -> None:
+                 tts: object | None = None, turns: Sequence[SpeakerTurn] = ()) -> None:
         everywhere = list(redacted.get(None, ()))
-        self.speakers = {
-            channel: ChannelSpeaker(kept_words(channel_words, [*everywhere, *redacted.get(channel, ())]),
-                                    SyntheticVoice.draw(seed, file_key, channel, languages.get(channel, "en")),
-                                    rate_hz, tts)
-            for channel, channel_words in words.items()
-        }
+        self.speakers: dict[int, list[ChannelSpeaker]] = {}
+        for channel, channel_words in words.items():
+            kept = kept_words(channel_words, [*everywhere, *redacted.get(channel, ())])
+            language = languages.get(channel, "en")
+            if not turns or len(words) > 1:
+                self.speakers[channel] = [ChannelSpeaker(kept, SyntheticVoice.draw(seed, file_key, channel, language),
+                                                         rate_hz, tts)]
+                continue
+            by_speaker: dict[int, list[Word]] = {}
+            for word in kept:
+                by_speaker.setdefault(speaker_at(turns, (word.start_s + word.end_s) / 2), []).append(word)
+            voices: list[SyntheticVoice] = []
+            for speaker in sorted({t.speaker for t in turns}):
+                voices.append(_distinct(SyntheticVoice.draw(seed, file_key, speaker, language), voices))
+            self.speakers[channel] = [ChannelSpeaker(by_speaker.get(k, []), voice, rate_hz, tts)
+                                      for k, voice in enumerate(voices)]
 
     def block(self, original: np.ndarray, start_sample: int) -> np.ndarray:
         """The synthetic speech of a block ``(n, n_channels)`` of the original starting at ``start_sample``."""
         out = np.zeros_like(original, dtype=np.float32)
         for channel in range(original.shape[1]):
-            speaker = self.speakers.get(channel)
-            if speaker is not None:
-                out[:, channel] = speaker.render(len(original), start_sample, original[:, channel])
+            for speaker in self.speakers.get(channel, ()):
+                out[:, channel] += speaker.render(len(original), start_sample, original[:, channel])
         return out
+
+
+def _distinct(voice: SyntheticVoice, taken: Sequence[SyntheticVoice]) -> SyntheticVoice:
+    """``voice``, or the next variant not yet taken (two speakers of one call never share a voice)."""
+    name, variant = voice.voice.split("+")
+    k = VARIANTS.index(variant)
+    while any(t.voice == f"{name}+{VARIANTS[k]}" for t in taken) and len(taken) < len(VARIANTS):
+        k = (k + 1) % len(VARIANTS)
+    return SyntheticVoice(f"{name}+{VARIANTS[k]}", voice.pitch)

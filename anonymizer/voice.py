@@ -13,10 +13,16 @@ import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from anonymizer.types import Audio
+
+if TYPE_CHECKING:
+    from anonymizer.diarize import SpeakerTurn
+
+TURN_FADE_S = 0.05  # voices of a mono call's two speakers cross-fade over this where a turn changes
 
 
 def _pitch(samples: np.ndarray, sample_rate_hz: int, semitones: float) -> np.ndarray:
@@ -106,13 +112,58 @@ def apply_values(
     return np.clip(out, -1.0, 1.0).astype(np.float32)
 
 
-def transform(audio: Audio, chain: Sequence[Step], seed: int, file_key: str) -> Audio:
-    """Apply the chain to every channel, each channel (speaker) with its own drawn parameters."""
+def transform(audio: Audio, chain: Sequence[Step], seed: int, file_key: str,
+              turns: Sequence[SpeakerTurn] = (), offset_s: float = 0.0) -> Audio:
+    """Apply the chain to every channel, each channel (speaker) with its own drawn parameters. A mono
+    recording with speaker ``turns`` (``diarize``; times from ``offset_s`` before ``audio``'s start) gives
+    each speaker their own parameters, cross-faded over ``TURN_FADE_S`` where a turn ends."""
     if not chain:
         return audio
+    if turns and audio.n_channels == 1:
+        return audio.with_samples(_by_turns(audio, chain, seed, file_key, turns, offset_s)[:, None])
     channels = [
         apply_values(audio.samples[:, c], audio.sample_rate_hz, chain,
                      speaker_parameters(chain, seed, file_key, c))
         for c in range(audio.n_channels)
     ]
     return audio.with_samples(np.stack(channels, axis=1))
+
+
+def _by_turns(audio: Audio, chain: Sequence[Step], seed: int, file_key: str, turns: Sequence[SpeakerTurn],
+              offset_s: float) -> np.ndarray:
+    """One mono channel, each speaker's turns with that speaker's parameters (speaker k draws as channel k
+    would: one speaker alone sounds exactly as without turns)."""
+    weights = turn_weights(turns, audio.sample_rate_hz, len(audio.samples), offset_s)
+    out = np.zeros(len(audio.samples), np.float32)
+    for speaker, weight in weights.items():
+        out += weight * apply_values(audio.samples[:, 0], audio.sample_rate_hz, chain,
+                                     speaker_parameters(chain, seed, file_key, speaker))
+    return out
+
+
+def turn_weights(turns: Sequence[SpeakerTurn], rate_hz: int, n_samples: int,
+                 offset_s: float = 0.0) -> dict[int, np.ndarray]:
+    """Per speaker heard in ``[offset_s, offset_s + n_samples / rate_hz)``, a gain per sample: 1 in their
+    turns, 0 elsewhere, linear over ``TURN_FADE_S`` around each change (the gains add up to 1).
+
+    >>> from anonymizer.diarize import SpeakerTurn
+    >>> w = turn_weights([SpeakerTurn(0.0, 1.0, 0), SpeakerTurn(1.0, 2.0, 1)], 100, 200)
+    >>> sorted(w), float(w[0][50]), float(w[1][150]), float(w[0][100] + w[1][100])
+    ([0, 1], 1.0, 1.0, 1.0)
+    """
+    times_s = offset_s + np.arange(n_samples) / rate_hz
+    end_s = offset_s + n_samples / rate_hz
+    half = TURN_FADE_S / 2
+    weights: dict[int, np.ndarray] = {}
+    for k, turn in enumerate(turns):
+        if turn.end_s + half < offset_s or turn.start_s - half > end_s:
+            continue
+        rise = np.ones(n_samples) if k == 0 else np.clip((times_s - turn.start_s + half) / TURN_FADE_S, 0, 1)
+        fall = np.ones(n_samples) if k + 1 == len(turns) else np.clip((turn.end_s + half - times_s) / TURN_FADE_S,
+                                                                      0, 1)
+        gain = np.minimum(rise, fall).astype(np.float32)
+        if turn.speaker in weights:
+            weights[turn.speaker] += gain
+        else:
+            weights[turn.speaker] = gain
+    return {speaker: gain for speaker, gain in weights.items() if float(gain.max()) > 0}
