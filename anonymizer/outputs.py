@@ -130,7 +130,7 @@ def speaker_turns_for(source: Source, analysis: Analysis, config: Config,
 
 
 def _resynthesis(analysis: Analysis, to_render: Mapping[int | None, Sequence[TimeSpan]], seed: int, file_key: str,
-                 rate_hz: int, turns: Sequence[SpeakerTurn] = ()) -> Resynthesis:
+                 rate_hz: int, turns: Sequence[SpeakerTurn] = (), engine: str = "espeak") -> Resynthesis:
     """The synthetic voice of every channel: a channel's own transcript, else the one of the mix."""
     from anonymizer.synthetic import Resynthesis
 
@@ -138,7 +138,8 @@ def _resynthesis(analysis: Analysis, to_render: Mapping[int | None, Sequence[Tim
     mix = next((a for a in analysis.channels if a.channel is None), analysis.main)
     parts = {c: own.get(c, mix) for c in range(analysis.n_channels)}
     return Resynthesis({c: a.transcript.words for c, a in parts.items()}, to_render,
-                       {c: a.transcript.language for c, a in parts.items()}, seed, file_key, rate_hz, turns=turns)
+                       {c: a.transcript.language for c, a in parts.items()}, seed, file_key, rate_hz, turns=turns,
+                       engine=engine)
 
 
 def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tuple[Step, ...], seed: int,
@@ -158,7 +159,8 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
     waveform = EnvelopeBuilder(audio.n_samples, audio.n_channels) if config.output.html else None
     with timer.stage("voice"):
         turns = speaker_turns_for(source, analysis, config, chain)
-    resynthesis = _resynthesis(analysis, to_render, seed, source.sha256, audio.sample_rate_hz, turns) \
+    resynthesis = _resynthesis(analysis, to_render, seed, source.sha256, audio.sample_rate_hz, turns,
+                               config.voice.tts) \
         if config.voice.synthetic else None
     rendered = render_blocks(audio, to_render, rc.method, rc.fade_ms, rc.tone_hz, chain, seed, source.sha256,
                              timer.stage, blocks.render_s, resynthesis=resynthesis, turns=turns)

@@ -72,7 +72,6 @@ class Pipeline:
         located = locate_whisper(tc.model, tc.allow_download)
         # Presidio + spaCy load on a thread while Whisper loads and the first file is transcribed.
         detector = DeferredDetector(lambda: PresidioDetector(config.detection, tc.allow_download, tc.forced_language))
-        detector.start()  # Presidio's and spaCy's imports overlap Whisper's load; the language's parts wait for it
         transcriber = FasterWhisperTranscriber(located, tc.compute_type, tc.cpu_threads, tc.beam_size, tc.device)
         return cls(config, transcriber, detector)
 

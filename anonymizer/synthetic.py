@@ -35,7 +35,8 @@ FADE_S = 0.005
 SILENT_RMS = 1e-4
 ESPEAK_LANGUAGES = {"de": "de", "en": "en-us"}  # Whisper's code -> espeak-ng's voice
 VARIANTS = ("m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5")
-PITCH_RANGE = (35, 65)  # espeak-ng's pitch parameter, 0-99
+PITCH_RANGE = (35, 65)  # espeak-ng's pitch parameter, 0-99 (Piper: 50 +- 15 is +- 3 semitones)
+MIN_PITCH_STEP = 10  # two speakers of one call in the same Piper voice: at least 2 semitones apart
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,10 @@ class SyntheticVoice:
     pitch: int
 
     @staticmethod
-    def draw(seed: int, file_key: str, channel: int, language: str) -> SyntheticVoice:
-        """The voice of one speaker (a channel of a file), from the run's secret seed.
+    def draw(seed: int, file_key: str, channel: int, language: str, engine: str = "espeak") -> SyntheticVoice:
+        """The voice of one speaker (a channel of a file), from the run's secret seed. ``engine``: espeak
+        (espeak-ng, a variant and a pitch), piper (a Piper voice of the language, when one is installed,
+        at a drawn pitch; else espeak) or auto (piper where it can, else espeak).
 
         >>> SyntheticVoice.draw(7, "abc", 0, "de") == SyntheticVoice.draw(7, "abc", 0, "de")
         True
@@ -57,8 +60,15 @@ class SyntheticVoice:
         digest = hashlib.sha256(f"synthetic:{seed}:{file_key}:{channel}".encode()).digest()
         rng = np.random.default_rng(np.frombuffer(digest, dtype=np.uint32))
         base = ESPEAK_LANGUAGES.get(language.split("-")[0], "en-us")
-        return SyntheticVoice(f"{base}+{VARIANTS[int(rng.integers(len(VARIANTS)))]}",
-                              int(rng.integers(PITCH_RANGE[0], PITCH_RANGE[1] + 1)))
+        variant = VARIANTS[int(rng.integers(len(VARIANTS)))]
+        pitch = int(rng.integers(PITCH_RANGE[0], PITCH_RANGE[1] + 1))
+        if engine != "espeak":
+            from anonymizer.tts import piper_voice_for
+
+            piper = piper_voice_for(language)
+            if piper is not None:
+                return SyntheticVoice(piper, pitch)
+        return SyntheticVoice(f"{base}+{variant}", pitch)
 
 
 def kept_words(words: Sequence[Word], redacted: Sequence[TimeSpan]) -> list[Word]:
@@ -112,9 +122,10 @@ class ChannelSpeaker:
 
     def _speak(self, text: str, rate_wpm: int) -> Any:
         if self._tts is None:
-            from anonymizer.tts import Espeak
+            from anonymizer.tts import Espeak, Piper
 
-            self._tts = Espeak.shared()
+            name = self.voice.voice
+            self._tts = Piper.shared(name[len("piper:"):]) if name.startswith("piper:") else Espeak.shared()
         return self._tts.speak(text, self.voice.voice, rate_wpm=rate_wpm,
                                pitch=self.voice.pitch)
 
@@ -219,22 +230,22 @@ class Resynthesis:
 
     def __init__(self, words: Mapping[int, Sequence[Word]], redacted: Mapping[int | None, Sequence[TimeSpan]],
                  languages: Mapping[int, str], seed: int, file_key: str, rate_hz: int,
-                 tts: object | None = None, turns: Sequence[SpeakerTurn] = ()) -> None:
+                 tts: object | None = None, turns: Sequence[SpeakerTurn] = (), engine: str = "espeak") -> None:
         everywhere = list(redacted.get(None, ()))
         self.speakers: dict[int, list[ChannelSpeaker]] = {}
         for channel, channel_words in words.items():
             kept = kept_words(channel_words, [*everywhere, *redacted.get(channel, ())])
             language = languages.get(channel, "en")
             if not turns or len(words) > 1:
-                self.speakers[channel] = [ChannelSpeaker(kept, SyntheticVoice.draw(seed, file_key, channel, language),
-                                                         rate_hz, tts)]
+                voice = SyntheticVoice.draw(seed, file_key, channel, language, engine)
+                self.speakers[channel] = [ChannelSpeaker(kept, voice, rate_hz, tts)]
                 continue
             by_speaker: dict[int, list[Word]] = {}
             for word in kept:
                 by_speaker.setdefault(speaker_at(turns, (word.start_s + word.end_s) / 2), []).append(word)
             voices: list[SyntheticVoice] = []
             for speaker in sorted({t.speaker for t in turns}):
-                voices.append(_distinct(SyntheticVoice.draw(seed, file_key, speaker, language), voices))
+                voices.append(_distinct(SyntheticVoice.draw(seed, file_key, speaker, language, engine), voices))
             self.speakers[channel] = [ChannelSpeaker(by_speaker.get(k, []), voice, rate_hz, tts)
                                       for k, voice in enumerate(voices)]
 
@@ -248,7 +259,13 @@ class Resynthesis:
 
 
 def _distinct(voice: SyntheticVoice, taken: Sequence[SyntheticVoice]) -> SyntheticVoice:
-    """``voice``, or the next variant not yet taken (two speakers of one call never share a voice)."""
+    """``voice``, or the next variant not yet taken (two speakers of one call never share a voice); a
+    Piper voice (one per language) at a pitch at least ``MIN_PITCH_STEP`` from the others'."""
+    if voice.voice.startswith("piper:"):
+        same = [t.pitch for t in taken if t.voice == voice.voice]
+        free = [p for p in (voice.pitch, *range(PITCH_RANGE[0], PITCH_RANGE[1] + 1, MIN_PITCH_STEP // 2))
+                if all(abs(p - q) >= MIN_PITCH_STEP for q in same)]
+        return SyntheticVoice(voice.voice, free[0] if free else voice.pitch)
     name, variant = voice.voice.split("+")
     k = VARIANTS.index(variant)
     while any(t.voice == f"{name}+{VARIANTS[k]}" for t in taken) and len(taken) < len(VARIANTS):

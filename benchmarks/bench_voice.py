@@ -3,8 +3,8 @@ and the synthetic voice.
 
 Pins the process to one CPU and one BLAS/OpenMP thread, then times each transform on the English sample
 (16 kHz mono) ``--runs`` times and prints the median. Targets: the default chain >= 50x real time, the
-synthetic voice >= 20x (its words come from one tiny.en transcription first, which is not timed; each run
-synthesizes every phrase anew).
+synthetic voice (espeak-ng, and Piper's English voice) >= 20x (its words come from one tiny.en
+transcription first, which is not timed; each run synthesizes every phrase anew).
 
 Run: .venv/bin/python benchmarks/bench_voice.py [--runs 5]
 """
@@ -54,12 +54,14 @@ def main() -> None:
         median = statistics.median(times)
         print(f"  {name:<14} median {median:6.3f} s   {audio.duration_s / median:7.1f}x real time")
     print(f"default_chain_x_realtime={audio.duration_s / median:.1f}")
-    synthetic = synthetic_median_s(audio, args.runs)
-    print(f"  {'synthetic':<14} median {synthetic:6.3f} s   {audio.duration_s / synthetic:7.1f}x real time")
-    print(f"synthetic_x_realtime={audio.duration_s / synthetic:.1f}")
+    for engine in ("espeak", "piper"):
+        synthetic = synthetic_median_s(audio, args.runs, engine)
+        print(f"  {'synthetic ' + engine:<17} median {synthetic:6.3f} s   "
+              f"{audio.duration_s / synthetic:7.1f}x real time")
+        print(f"synthetic_{engine}_x_realtime={audio.duration_s / synthetic:.1f}")
 
 
-def synthetic_median_s(audio, runs: int) -> float:  # type: ignore[no-untyped-def]
+def synthetic_median_s(audio, runs: int, engine: str) -> float:  # type: ignore[no-untyped-def]
     from anonymizer.audio import to_mono_16k
     from anonymizer.models import locate_whisper
     from anonymizer.synthetic import Resynthesis
@@ -69,9 +71,10 @@ def synthetic_median_s(audio, runs: int) -> float:  # type: ignore[no-untyped-de
     words = FasterWhisperTranscriber(locate_whisper("tiny.en"), cpu_threads=1).transcribe(
         to_mono_16k(audio), [TimeSpan(0.0, audio.duration_s)], "en").words
     times = []
-    for run in range(runs + 1):  # the first loads espeak-ng
+    for run in range(runs + 1):  # the first loads the synthesizer
         start = time.perf_counter()
-        Resynthesis({0: words}, {}, {0: "en"}, run, "bench", audio.sample_rate_hz).block(audio.samples, 0)
+        Resynthesis({0: words}, {}, {0: "en"}, run, "bench", audio.sample_rate_hz, engine=engine).block(audio.samples,
+                                                                                                         0)
         times.append(time.perf_counter() - start)
     return statistics.median(times[1:])
 

@@ -105,14 +105,17 @@ def split_speakers(speakers: list[str], seed: int) -> tuple[set[str], set[str]]:
     return set(names) - heldout, heldout
 
 
-SYNTHETIC = [Step("synthetic", 0.0, 0.0)]  # a marker: not a chain
+SYNTHETIC = [Step("synthetic", 0.0, 0.0)]  # markers: not chains (the config's synthesizer, or the one named)
+SYNTHETIC_ESPEAK = [Step("synthetic", 0.0, 0.0)]
+SYNTHETIC_PIPER = [Step("synthetic", 0.0, 0.0)]
+SYNTHESIZERS = {id(SYNTHETIC): "auto", id(SYNTHETIC_ESPEAK): "espeak", id(SYNTHETIC_PIPER): "piper"}
 
 
 def anonymize(wavs: list[np.ndarray], speakers: list[str], chain: list[Step], seed: int,
               language: str = "en") -> list[np.ndarray]:
     """Each speaker gets one parameter draw (as one channel of one file would)."""
-    if chain is SYNTHETIC:
-        return resynthesize(wavs, speakers, seed, language)
+    if id(chain) in SYNTHESIZERS:
+        return resynthesize(wavs, speakers, seed, language, SYNTHESIZERS[id(chain)])
     return [apply_values(w, 16000, chain, speaker_parameters(chain, seed, s, 0))
             for w, s in zip(wavs, speakers, strict=True)]
 
@@ -216,14 +219,15 @@ def transcribe_all(wavs: list[np.ndarray], language: str = "en") -> list[str]:
 _WORDS: dict[int, tuple] = {}  # type: ignore[type-arg]  # id of the utterance list -> its transcripts' words
 
 
-def resynthesize(wavs: list[np.ndarray], speakers: list[str], seed: int, language: str) -> list[np.ndarray]:
+def resynthesize(wavs: list[np.ndarray], speakers: list[str], seed: int, language: str,
+                 engine: str = "auto") -> list[np.ndarray]:
     """The ``synthetic`` level: each utterance's words (Whisper base on the original) re-spoken, one synthetic
     voice per speaker (the speaker is the "file" the voice is drawn for)."""
     from anonymizer.synthetic import Resynthesis
 
     if id(wavs) not in _WORDS:
         _WORDS[id(wavs)] = tuple(t.words for t in transcripts_of(wavs, language))
-    return [Resynthesis({0: words}, {}, {0: language}, seed, speaker, 16000).block(w[:, None], 0)[:, 0]
+    return [Resynthesis({0: words}, {}, {0: language}, seed, speaker, 16000, engine=engine).block(w[:, None], 0)[:, 0]
             for w, speaker, words in zip(wavs, speakers, _WORDS[id(wavs)], strict=True)]
 
 
@@ -255,7 +259,9 @@ def main() -> None:
     args = parser.parse_args()
     import jiwer
 
-    methods = {name: (default_chain() if name == "default" else SYNTHETIC if name == "synthetic" else METHODS[name])
+    methods = {name: (default_chain() if name == "default"
+                    else {"synthetic": SYNTHETIC, "synthetic-espeak": SYNTHETIC_ESPEAK,
+                          "synthetic-piper": SYNTHETIC_PIPER}.get(name) or METHODS[name])
                for name in args.methods.split(",")}
     wavs, speakers = load_utterances()
     tune, heldout = split_speakers(speakers, args.split_seed)
@@ -292,7 +298,7 @@ def main() -> None:
             lazy = anonymize(eer_wavs, eer_speakers, chain, attacker_seed)
             lazy_enroll = embed(encoder, lazy)
             inverse_scores = []
-            for variant in ([] if chain is SYNTHETIC else inverse_variants(chain)):
+            for variant in ([] if id(chain) in SYNTHESIZERS else inverse_variants(chain)):
                 steps = [step for step, _ in variant]
                 inverted = [apply_values(w, 16000, steps, [v for _, v in variant]) for w in anonymized]
                 inverse_scores.append(original @ embed(encoder, inverted).T)

