@@ -39,6 +39,7 @@ MIN_SHARE = 0.1
 MIN_TURN_S = 1.0
 MIN_WINDOWS = 8  # fewer windows of speech (about 6 s): one speaker
 RESEGMENT_ROUNDS = 3
+CHUNK_FRAMES = 60_000  # 10 minutes of frames at a time in the statistics
 BORDER_S = 0.5  # the last resegmentation looks this far around a frame (earlier rounds: WINDOW_S)
 
 
@@ -84,11 +85,12 @@ def frame_labels(frames: np.ndarray, speech: Sequence[TimeSpan]) -> tuple[np.nda
     window_labels, _ = split_in_two(np.asarray(vectors))
     if window_labels is None:
         return None, 0.0
-    votes = np.zeros((len(frames), 2))
+    votes = np.zeros((len(frames), 2), np.int16)
     step = int(round(WINDOW_S / HOP_FRAME_S))
     for start, label in zip(starts, window_labels, strict=True):
         votes[start : start + step, label] += 1
-    labels = np.where(in_speech & (votes.sum(axis=1) > 0), np.argmax(votes, axis=1), -1)
+    labels = np.where(in_speech & (votes.sum(axis=1) > 0), np.argmax(votes, axis=1), -1).astype(np.int8)
+    del votes
     for _ in range(RESEGMENT_ROUNDS):
         labels = _resegmented(frames, labels, in_speech, step)
     if min(np.sum(labels == 0), np.sum(labels == 1)) <= frames.shape[1]:
@@ -102,21 +104,24 @@ def frame_labels(frames: np.ndarray, speech: Sequence[TimeSpan]) -> tuple[np.nda
 
 def _resegmented(frames: np.ndarray, labels: np.ndarray, in_speech: np.ndarray, smooth: int) -> np.ndarray:
     """Each speech frame to the side whose Gaussian explains the ``smooth`` frames around it better."""
-    sides = [frames[labels == k] for k in (0, 1)]
-    if min(len(side) for side in sides) <= 4 * frames.shape[1]:
+    sides = [_gaussian(frames, labels == k) for k in (0, 1)]
+    if any(g is None or g[0] <= 4 * frames.shape[1] for g in sides):
         return labels
-    ratio = np.where(in_speech, _log_likelihood(frames, sides[0]) - _log_likelihood(frames, sides[1]), 0.0)
-    smoothed = np.convolve(ratio, np.ones(smooth), mode="same")
-    return np.where(labels >= 0, (smoothed < 0).astype(int), -1)
+    ratio = np.zeros(len(frames), np.float32)
+    for a in range(0, len(frames), CHUNK_FRAMES):
+        chunk = frames[a : a + CHUNK_FRAMES]
+        ratio[a : a + len(chunk)] = _log_likelihood(chunk, sides[0]) - _log_likelihood(chunk, sides[1])  # type: ignore[arg-type]
+    ratio[~in_speech] = 0.0
+    smoothed = np.convolve(ratio, np.ones(smooth, np.float32), mode="same")
+    return np.where(labels >= 0, (smoothed < 0).astype(np.int8), -1).astype(np.int8)
 
 
-def _log_likelihood(frames: np.ndarray, side: np.ndarray) -> np.ndarray:
-    """Each frame's log density under a full-covariance Gaussian fitted to ``side`` (constants dropped)."""
-    mean = side.mean(axis=0)
-    cov = np.cov(side.T) + 1e-6 * np.eye(side.shape[1])
-    inverse = np.linalg.inv(cov)
+def _log_likelihood(frames: np.ndarray, gaussian: tuple[int, np.ndarray, np.ndarray]) -> np.ndarray:
+    """Each frame's log density under ``gaussian`` (count, mean, covariance; constants dropped)."""
+    _, mean, cov = gaussian
+    cov = cov + 1e-6 * np.eye(len(mean))
     centred = frames - mean
-    return -0.5 * (np.einsum("ij,jk,ik->i", centred, inverse, centred) + np.linalg.slogdet(cov)[1])
+    return -0.5 * (np.einsum("ij,jk,ik->i", centred, np.linalg.inv(cov), centred) + np.linalg.slogdet(cov)[1])
 
 
 def _mfcc_frames(source: AudioSource) -> np.ndarray:
@@ -183,14 +188,32 @@ def likelihood_gain(frames: np.ndarray, labels: np.ndarray) -> float:
     """How much better two full-covariance Gaussians describe the labelled frames than one, in nats per
     frame (the BIC of speaker change detection without its penalty): one voice split by what it says
     gains little, two voices much more."""
-    def weighted_logdet(x: np.ndarray) -> float:
-        return len(x) * float(np.linalg.slogdet(np.cov(x.T))[1])
-
-    ones, twos = frames[labels == 0], frames[labels == 1]
-    both = frames[labels >= 0]
-    if min(len(ones), len(twos)) <= frames.shape[1]:
+    sides = [_gaussian(frames, labels == k) for k in (0, 1)]
+    if any(g is None for g in sides):
         return 0.0
-    return (weighted_logdet(both) - weighted_logdet(ones) - weighted_logdet(twos)) / (2 * len(both))
+    both = _gaussian(frames, labels >= 0)
+    assert both is not None
+    return (_weighted_logdet(both) - sum(_weighted_logdet(g) for g in sides if g is not None)) / (2 * both[0])
+
+
+def _weighted_logdet(gaussian: tuple[int, np.ndarray, np.ndarray]) -> float:
+    n, _, cov = gaussian
+    return n * float(np.linalg.slogdet(cov)[1])
+
+
+def _gaussian(frames: np.ndarray, chosen: np.ndarray) -> tuple[int, np.ndarray, np.ndarray] | None:
+    """Count, mean and covariance of the chosen frames, summed in chunks (memory stays small for hours);
+    None for fewer frames than a covariance needs."""
+    n, dims = int(np.sum(chosen)), frames.shape[1]
+    if n <= dims:
+        return None
+    total, outer = np.zeros(dims), np.zeros((dims, dims))
+    for a in range(0, len(frames), CHUNK_FRAMES):
+        x = frames[a : a + CHUNK_FRAMES][chosen[a : a + CHUNK_FRAMES]].astype(np.float64)
+        total += x.sum(axis=0)
+        outer += x.T @ x
+    mean = total / n
+    return n, mean, (outer - n * np.outer(mean, mean)) / (n - 1)
 
 
 def split_in_two(vectors: np.ndarray) -> tuple[np.ndarray | None, float]:
