@@ -145,8 +145,15 @@ def evaluate_call(pipeline: Pipeline, path: Path, out_dir: Path, captured: dict,
     rc = pipeline.config.redaction
     source = audio_io.decode(path)
     spans = merge(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
+    turns: tuple = ()
+    speakers = pipeline.config.voice.speakers
+    if source.n_channels == 1 and pipeline._voice_chain and speakers != "one":  # the same voices as the run
+        from anonymizer.diarize import speaker_turns
+        from anonymizer.stream import MemorySource
+
+        turns = speaker_turns(MemorySource(source), analyses[0].speech, two=speakers == "two")
     exact = render(source, {None: spans}, rc.method, rc.fade_ms, rc.tone_hz, pipeline._voice_chain,
-                   pipeline._voice_seed, sha256_file(path))
+                   pipeline._voice_seed, sha256_file(path), turns=turns)
     oracle_path = Path(out_dir) / f"oracle{result.output_path.suffix}"
     audio_io.write_atomic(exact, oracle_path, audio_io.output_format_for(source, pipeline.config.output.format))
     redactions = tuple(Redaction(s.start_s, s.end_s, "ORACLE", 1.0, "truth") for s in spans)
