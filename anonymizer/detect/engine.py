@@ -105,9 +105,9 @@ class PresidioDetector:
                 locate_spacy(name, allow_download)  # raises ModelUnavailableError; Presidio never downloads
         nlp_engine = OfflineSpacyNlpEngine(models)
         nlp_engine.load()
-        # a language's recognizers join the registry when the language is first needed (``prepare``):
-        # an English call never builds (or runs) the German ones
-        # (the engine is made with the first language's: an empty registry would make Presidio load all its own)
+        # a language's recognizers join the registry when the language is first needed (``prepare``): an
+        # English call never builds (or runs) the German ones. The engine is made there too, with the first
+        # language's recognizers (given an empty registry, Presidio would load all of its own).
         self._registry = RecognizerRegistry(supported_languages=list(SUPPORTED_LANGUAGES))
         self._engine: AnalyzerEngine | None = None
         self._config = config
@@ -260,10 +260,6 @@ class DeferredDetector:
     @property
     def model_infos(self) -> tuple[ModelInfo, ...]:
         return self._get().model_infos
-
-    def start(self) -> None:
-        """Begin building now (imports, the empty registry), e.g. while Whisper loads; no language yet."""
-        self._detector_future()
 
     def prepare(self, language: str) -> None:
         built = self._detector_future()
