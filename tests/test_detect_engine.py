@@ -106,3 +106,11 @@ def test_german_ner_model_is_used_when_configured(tmp_path):
     detector = PresidioDetector(DetectionConfig(spacy_models={"en": None, "de": str(tmp_path / "de_test")}))
     text = "Gestern rief Quirin an."
     assert covered(text, detector.detect(Transcript(text, (), "de")), "Quirin")
+
+
+def test_a_company_named_by_its_form_is_no_person(detector):
+    # the opening was misheard, so only the form word ("Mutual") tells that "Ashford" is the company
+    text = "Ash, the new jewels, good morning. Thanks for choosing Ashford Mutual. Goodbye, Mr Parker."
+    spans = detector.detect(Transcript(text, (), "en"))
+    assert not covered(text, spans, "Ashford")
+    assert covered(text, spans, "Parker")

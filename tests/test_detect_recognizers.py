@@ -613,8 +613,20 @@ def test_a_statement_about_data_is_no_request():
         ("en", "You used 4200 units last year.", []),
         ("en", "It's the model X7590 router.", []),
         ("en", "I've been with you since 2015.", []),
+        # a year too recent to be a customer's birth year, without a cue
+        ("de", "Das ist die Kollektion 2023.", []),
+        ("en", "The car's a 2016, the estate.", []),
+        # numbers ASR's homophones joined ("to", "for" read as 2 and 4), each with a reading or too short
+        ("en", "so up to $1,000 overdraft.", []),
+        ("en", "from January 13th to $1.30 a month.", []),
+        ("en", "At 1.6 for 18 months.", []),
+        ("en", "It is 4711 to 8 8 3 2.", [("NUMBER_SEQUENCE", "4711 to 8 8 3 2")]),  # no reading: a dictation
+        # a cue only counts near the number: ASR leaves sentences unpunctuated
+        ("en", "we've got a mobile we can't pay you have premium book up from January to $12.40 a month", []),
         # personal data, whatever its neighbours: a cue before it in its sentence or its question
         ("de", "Meine PIN ist 4711.", [("NUMBER_SEQUENCE", "4711")]),
+        ("en", "My son was born in 2015.", [("NUMBER_SEQUENCE", "2015")]),
+        ("de", "Geboren bin ich 1994.", [("NUMBER_SEQUENCE", "1994")]),
         ("de", "Ich bin geboren 1985 in Köln.", [("NUMBER_SEQUENCE", "1985")]),
         ("de", "Ihre PIN? 1 2 3 4 Euro", [("NUMBER_SEQUENCE", "1 2 3 4")]),
         ("en", "my number is 0151 2345 6789 at home", [("NUMBER_SEQUENCE", "0151 2345 6789")]),
@@ -674,6 +686,23 @@ def test_the_company_name_comes_from_how_the_call_opens(language, text, expected
 
 
 @pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "You'll get a letter from Ashford Mutual by Friday.", {"ashford", "mutual"}),
+        ("de", "Bei der Volkskasse Hohenlinden hieß es anders.", {"volkskasse", "hohenlinden"}),
+        ("de", "Ich war bei Stadtwerke Ellerbrück, sagt Herr Rose.", {"stadtwerke", "ellerbrück"}),
+        ("en", "I spoke to Jane Fairbank yesterday.", set()),  # English forms count whole, never as an ending
+        ("en", "My bank is closed, Mr Smith said.", set()),  # a lower-case form word names nothing
+    ],
+)
+def test_company_names_by_their_form_anywhere_in_the_call(language, text, expected):
+    from anonymizer.detect.meaning import company_form_words
+    from anonymizer.detect.tokens import tokenize
+
+    assert company_form_words(tuple(tokenize(text)), language) == expected
+
+
+@pytest.mark.parametrize(
     ("language", "text", "name", "product"),
     [
         ("en", "You have Fiber Max 500 at the moment.", "Max", True),
@@ -698,3 +727,38 @@ def test_name_like_words_in_the_strict_setting():
     assert found(strict, "Herr Koch hat angerufen") == [("PERSON", "Koch")]
     assert ("PERSON", "Brightwater") in found(GazetteerNameRecognizer("en", name_like=True),
                                               "I spoke to Brightwater yesterday")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # a number said on its own right after talk of a code, digits or a number: a statement or a request
+        ("en", "I need access code from the welcome letter. 250. Right, last time it took long.", ["250"]),
+        ("en", "Can you give me your account? It's four digits. Two, two, two. Your contract runs on.",
+         ["Two, two, two"]),
+        ("de", "Ich brauche noch die PIN aus dem Brief. Ja, 4 7 1. Danke.", ["4 7 1"]),
+        # no cue, or more than a number in its sentence: kept
+        ("en", "How many boxes do you need? Two. Great.", []),
+        ("en", "I need the code from the letter. It costs 250 euros.", []),
+        ("de", "Sie bekommen zwei Router. Zwei. Genau.", []),
+    ],
+)
+def test_a_bare_number_after_a_cue_is_redacted(language, text, expected):
+    from anonymizer.detect.answers import bare_numbers
+
+    assert [text[s.char_start:s.char_end] for s in bare_numbers(text, language, [])] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "answer"),
+    [
+        ("en", "And where are you living now? Yeah, so 32mm away then the Colorado 80260. That's it.",
+         "32mm away then the Colorado 80260"),
+        ("de", "Und wo sind Sie wohnhaft? In der Lindenallee 4 in Kassel. Genau.", "Lindenallee 4 in Kassel"),
+    ],
+)
+def test_address_questions_in_other_words(language, text, answer):
+    from anonymizer.detect.answers import unanswered
+
+    spans = unanswered(text, language, [])
+    assert any(answer in text[s.char_start:s.char_end] for s in spans if s.entity_type == "ADDRESS"), spans

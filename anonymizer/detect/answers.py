@@ -250,3 +250,51 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
         if asked[0] in ALWAYS_WHOLE or not any(inside & SATISFIED_BY.get(entity, {entity}) for entity in asked):
             out.append(PiiSpan(start, end, asked[0], SCORE, "AnswerToQuestion"))
     return out
+
+
+# kinds of data whose cue makes a number said on its own right after it that data ("I need the access code
+# from the letter. 250.", "It's four digits. Two, two, two.")
+BARE_NUMBER_KINDS = ("ID_NUMBER", "PHONE_NUMBER", "CREDIT_CARD", "ADDRESS", "DATE_OF_BIRTH")
+BARE_NUMBER_CUE_SENTENCES = 2  # the cue stands in one of the sentences this close before the number
+
+
+def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
+    """Numbers said on their own (a sentence of nothing but the number and lead-in words) right after a cue
+    for a code, a number, digits or an address in one of the two sentences before — a statement or a request
+    as much as a question ("Ich brauche noch die PIN aus dem Brief. 4 7 1.") — that no finding covers:
+    redacted whatever their length, as ``ID_NUMBER`` (score 0.5).
+
+    >>> text = "I need the access code from the letter. 250. Right, last time it took long."
+    >>> [text[s.char_start:s.char_end] for s in bare_numbers(text, "en", [])]
+    ['250']
+    >>> bare_numbers("We have two offers for you. Two. The first one is cheaper.", "en", [])
+    []
+    >>> bare_numbers("What is happening with my shopping? 2.", "en", [])
+    []
+    """
+    from anonymizer.detect.digits import digit_runs
+
+    language = rules_language(language)
+    lex = lexicon(language)
+    cues = [cue for kind in BARE_NUMBER_KINDS for cue in lex.questions.get(kind, ())]
+    tokens, runs = digit_runs(text, language)
+    fillers = lex.answer_lead_in | lex.answer_closing
+    starts = [0] + [k + 1 for k, t in enumerate(tokens) if t.ends_sentence]
+    out = []
+    for run in runs:
+        first = max(s for s in starts if s <= run.first)
+        last = sentence_last(tokens, first)
+        if last > run.last and not all(tokens[k].text.lower().strip(",.;:!?") in fillers
+                                       for k in range(run.last + 1, last + 1)):
+            continue
+        if not all(tokens[k].text.lower().strip(",.;:!?") in fillers for k in range(first, run.first)):
+            continue
+        if any(s.char_start <= run.start and run.end <= s.char_end for s in found):
+            continue
+        earlier = [s for s in starts if s < first][-BARE_NUMBER_CUE_SENTENCES:]
+        if not earlier:
+            continue
+        before = " " + " ".join(t.text.lower() for t in tokens[earlier[0] : first])
+        if any(f" {cue}" in before for cue in cues):  # at a word's start: "pin", not "shopping"
+            out.append(PiiSpan(run.start, run.end, "ID_NUMBER", SCORE, "BareNumberAfterCue"))
+    return out

@@ -10,6 +10,7 @@ the phone, IBAN, card, ID and number-sequence recognizers share one reading of t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -114,6 +115,63 @@ def _kind(token: Token, lex: Lexicon) -> str:
     return ""
 
 
+def _read(tokens: Sequence[Token], kinds: list[str], first: int, last: int, lex: Lexicon) -> tuple[str, int]:
+    """The digits tokens ``first..last`` say and how many numbers they are (``kinds`` from ``_kind``)."""
+    parts: list[str] = []
+    groups = 0
+    words: list[str] = []
+    for k in range(first, last + 1):
+        if kinds[k] == "word":
+            words.append(tokens[k].text + ("," if tokens[k].raw.endswith(",") else ""))
+            continue
+        if words:
+            digits, n = _words_to_digits(words, lex)
+            parts.append(digits)
+            groups += n
+            words = []
+        if kinds[k] == "digits":
+            parts.append("".join(ch for ch in tokens[k].text if ch.isdigit()))
+            groups += 1
+        elif kinds[k] == "homophone":
+            parts.append(str(lex.homophones[tokens[k].text.lower()]))
+            groups += 1
+    if words:
+        digits, n = _words_to_digits(words, lex)
+        parts.append(digits)
+        groups += n
+    return "".join(parts), groups
+
+
+def split_at_homophones(tokens: tuple[Token, ...], run: DigitRun, language: str) -> tuple[DigitRun, ...]:
+    """The numbers of ``run`` between the homophones it read as digits ("up to $1,000": "to" read as 2,
+    "13th to $1.30", "1.6 for 18 months"); () when it holds none. A homophone between numbers is mostly the
+    preposition: the pieces let each number be read on its own (``meaning.harmless``).
+
+    >>> tokens, runs = digit_runs("It went up to $1,000 overdraft.", "en")
+    >>> runs[0].digits, [p.digits for p in split_at_homophones(tokens, runs[0], "en")]
+    ('21000', ['1000'])
+    """
+    lex = lexicon(rules_language(language))
+    kinds = [_kind(tokens[k], lex) if k >= run.first else "" for k in range(run.last + 1)]
+    cuts = [k for k in range(run.first, run.last + 1) if not kinds[k] and tokens[k].text.lower() in lex.homophones]
+    if not cuts:
+        return ()
+    pieces = []
+    for a, b in zip([run.first - 1, *cuts], [*cuts, run.last + 1], strict=True):
+        first = a + 1
+        while first < b and kinds[first] == "sep":
+            first += 1
+        last = b - 1
+        while last >= first and kinds[last] == "sep":
+            last -= 1
+        if first > last:
+            continue
+        digits, groups = _read(tokens, kinds, first, last, lex)
+        if digits:
+            pieces.append(DigitRun(first, last, tokens[first].start, tokens[last].end, digits, False, groups))
+    return tuple(pieces)
+
+
 def digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[DigitRun, ...]]:
     """The tokens of ``text`` and its digit runs (cached: several recognizers ask for the same text).
 
@@ -150,28 +208,7 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
             if tokens[j].raw.endswith(("?", "!")):
                 break
             j += 1
-        parts: list[str] = []
-        groups = 0
-        words: list[str] = []
-        for k in range(i, last + 1):
-            if kinds[k] == "word":
-                words.append(tokens[k].text + ("," if tokens[k].raw.endswith(",") else ""))
-                continue
-            if words:
-                digits, n = _words_to_digits(words, lex)
-                parts.append(digits)
-                groups += n
-                words = []
-            if kinds[k] == "digits":
-                parts.append("".join(ch for ch in tokens[k].text if ch.isdigit()))
-                groups += 1
-            elif kinds[k] == "homophone":
-                parts.append(str(lex.homophones[tokens[k].text.lower()]))
-                groups += 1
-        if words:
-            digits, n = _words_to_digits(words, lex)
-            parts.append(digits)
-            groups += n
+        digits, groups = _read(tokens, kinds, i, last, lex)
         start = i
         plus = tokens[i].text.startswith("+")
         if i > 0 and tokens[i - 1].text.lower() in lex.plus_words:
@@ -182,7 +219,6 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
         while head > 0 and start - head < MAX_LETTER_HEADS and _LETTER_HEAD.match(tokens[head - 1].text) \
                 and not tokens[head - 1].ends_sentence:
             head -= 1
-        digits = "".join(parts)
         if digits:
             runs.append(DigitRun(start, last, tokens[head].start, tokens[last].end, digits, plus, groups))
         i = last + 1

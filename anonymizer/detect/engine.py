@@ -170,7 +170,7 @@ class PresidioDetector:
         if self._config.by_meaning:
             spans = _without_company_and_products(spans, transcript.text, languages[0])
         if self._config.answers:
-            from anonymizer.detect.answers import unanswered
+            from anonymizer.detect.answers import bare_numbers, unanswered
 
             language = languages[0]
             words = transcript.words
@@ -180,22 +180,27 @@ class PresidioDetector:
             spans.update(span for span in unanswered(transcript.text, language, sorted(spans, key=_order), channels,
                                                      times_s)
                          if self._config.entities is None or span.entity_type in self._config.entities)
+            spans.update(span for span in bare_numbers(transcript.text, language, sorted(spans, key=_order))
+                         if self._config.entities is None or span.entity_type in self._config.entities)
         return sorted(spans, key=_order)
 
 
 def _without_company_and_products(spans: set[PiiSpan], text: str, language: str) -> set[PiiSpan]:
     """Name findings that are the company's own name (from how the call opens) or part of a product or
     tariff name ("Fiber Max 500") are nobody's name."""
-    from anonymizer.detect.meaning import NAME_RECOGNIZERS, company_words, product_name
+    from anonymizer.detect.meaning import NAME_RECOGNIZERS, company_form_words, company_words, product_name
     from anonymizer.detect.tokens import tokenize
 
     tokens = tuple(tokenize(text))
     company = company_words(tokens, language)
+    # by form, a name anywhere in the call; for PERSON only ("Sparkasse Köln" does not make Köln nobody's city)
+    by_form = company | company_form_words(tokens, language)
     kept = set()
     for span in spans:
         if span.entity_type in ("PERSON", "LOCATION") and span.recognizer in NAME_RECOGNIZERS:
             inside = [i for i, t in enumerate(tokens) if t.start < span.char_end and span.char_start < t.end]
-            if inside and all(tokens[i].text.lower() in company for i in inside):
+            names = by_form if span.entity_type == "PERSON" else company
+            if inside and all(tokens[i].text.lower().strip(",.;:!?") in names for i in inside):
                 continue
             if inside and span.recognizer != "CueNameRecognizer" and product_name(tokens, inside[0], inside[-1],
                                                                                   language):

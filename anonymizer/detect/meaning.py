@@ -57,11 +57,18 @@ def _sentence_start(tokens: tuple[Token, ...], index: int) -> int:
     return index
 
 
+# how far back a cue still speaks for a number: ASR leaves many sentences unpunctuated, and a "mobile" twenty
+# words earlier in a run-on "sentence" is about something else
+CONTEXT_WORDS = 8
+
+
 def personal_context(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
-    """A personal-data cue before ``run`` in its sentence, or in the question before it ("Ihre PIN? 4 7 1 1")."""
+    """A personal-data cue before ``run`` in its sentence, or in the question before it ("Ihre PIN? 4 7 1 1"),
+    at most ``CONTEXT_WORDS`` tokens back."""
     start = _sentence_start(tokens, run.first)
     if start > 0 and tokens[start - 1].raw.endswith("?"):
         start = _sentence_start(tokens, start - 1)
+    start = max(start, run.first - CONTEXT_WORDS)
     return _has(_words(tokens, start, run.first), meaning_lexicon(language).pii_cues)
 
 
@@ -97,6 +104,8 @@ def reading(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str | No
         return "price"
     if any(_MIXED.search(w) for w in written) and run.first == run.last and _fits("model", tokens, run):
         return "model"  # "X7590", "S23": letters and digits in one token next to nothing personal
+    if run.first == run.last and recent_year(written[0]):
+        return "year"  # "seit 2021", "Kollektion 2023": a year too recent to be a customer's birth year
     for name in ("price", "speed", "quantity", "duration", "time", "model", "year"):
         cues = readings.get(name, ())
         near = after[:1] + before[-1:] if name in ("quantity", "duration", "speed") else after + before
@@ -105,9 +114,51 @@ def reading(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str | No
     return None
 
 
+# a piece of a run split at a homophone that has no reading of its own is still harmless this short ("January
+# 13th to $1.30": "13th"); as long as a dictated number's group it is not
+MAX_UNREAD_PIECE_DIGITS = 3
+
+
+_YEAR_TOKEN = re.compile(r"^((?:19|20)\d\d)[.,;:!?]?$")
+YEARS_AHEAD = 5  # a contract's or a tariff's year may lie this far ahead
+
+
+def recent_year(word: str, this_year: int | None = None) -> bool:
+    """One written year too recent for a customer of age to be born in (``BIRTH_YEAR_MIN_AGE``) and not
+    far ahead: a contract's, a model's, a collection's year, never a birth year.
+
+    >>> recent_year("2021", 2026), recent_year("2023.", 2026), recent_year("1994", 2026), recent_year("2040", 2026)
+    (True, True, False, False)
+    """
+    import datetime
+
+    match = _YEAR_TOKEN.match(word)
+    if match is None:
+        return False
+    this_year = this_year or datetime.date.today().year
+    return this_year - BIRTH_YEAR_MIN_AGE < int(match.group(1)) <= this_year + YEARS_AHEAD
+
+
 def harmless(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
-    """A number with a harmless reading and no personal-data cue before it: not redacted."""
-    return reading(tokens, run, language) is not None and not personal_context(tokens, run, language)
+    """A number with a harmless reading and no personal-data cue before it: not redacted. A run ASR's
+    homophones joined ("up to $1,000", "1.6 for 18 months") is harmless when its numbers read so one by one:
+    at least one with a reading, the others with one or too short to be a dictated group.
+
+    >>> from anonymizer.detect.digits import digit_runs
+    >>> [harmless(*r) for r in [(t, run, "en") for t, runs in [digit_runs(x, "en") for x in (
+    ...     "We can go up to $1,000 overdraft.", "At 1.6 for 18 months.", "It is 4711 to 8 8 3 2.")] for run in runs]]
+    [True, True, False]
+    """
+    if personal_context(tokens, run, language):
+        return False
+    if reading(tokens, run, language) is not None:
+        return True
+    from anonymizer.detect.digits import split_at_homophones
+
+    pieces = split_at_homophones(tokens, run, language)
+    readings = [reading(tokens, piece, language) for piece in pieces]
+    return any(readings) and all(r is not None or piece.n_digits <= MAX_UNREAD_PIECE_DIGITS
+                                 for piece, r in zip(pieces, readings, strict=True))
 
 
 # a full date whose year is this long ago or longer may be a birth date (a customer of age)
@@ -184,6 +235,54 @@ def company_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
         if token.ends_sentence:
             sentences += 1
     return frozenset(found)
+
+
+# in German a form this long also ends a compound ("Volksbank", "Sparkasse"); shorter ones ("AG") count whole, and
+# English ones always ("Fairbank" is a surname)
+MIN_SUFFIX_FORM = 4
+COMPOUNDING = frozenset({"de"})
+_PUNCTUATION = ",.;:!?"
+_ENDS = tuple(_PUNCTUATION)
+
+
+def company_form_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
+    """The words of company names anywhere in the call, by their legal or trade form (the lexicon's
+    ``company_forms``): a capitalized form word and the capitalized words right before and after it in its
+    phrase ("Ashford Mutual", "Stadtwerke Ellerbrück", "Volkskasse Hohenlinden").
+
+    >>> from anonymizer.detect.tokens import tokenize
+    >>> sorted(company_form_words(tuple(tokenize("Thanks for choosing Ashford Mutual. Bye, Anna.")), "en"))
+    ['ashford', 'mutual']
+    >>> sorted(company_form_words(tuple(tokenize("Bei der Volkskasse Hohenlinden, sagt Frau Rose.")), "de"))
+    ['hohenlinden', 'volkskasse']
+    """
+    rules = rules_language(language)
+    forms = lexicon(rules).company_forms
+    suffixes = tuple(f for f in forms if len(f) >= MIN_SUFFIX_FORM) if rules in COMPOUNDING else ()
+
+    def is_form(word: str) -> bool:
+        word = word.lower().strip(_PUNCTUATION)
+        return word in forms or word.endswith(suffixes)
+
+    def joins(k: int, neighbour: int) -> bool:  # a capitalized word in the same phrase, not a person's title
+        first, second = sorted((k, neighbour))
+        return 0 <= neighbour < len(tokens) and bool(_CAPITAL.match(tokens[neighbour].text)) \
+            and not tokens[first].raw.endswith(_ENDS) and tokens[neighbour].text.lower() not in _NOT_COMPANY
+
+    found: set[str] = set()
+    for i, token in enumerate(tokens):
+        if not _CAPITAL.match(token.text) or not is_form(token.text):
+            continue
+        found.add(token.text.lower().strip(_PUNCTUATION))
+        for step in (-1, 1):
+            k = i
+            while abs(k - i) < MAX_COMPANY_WORDS - 1 and joins(k, k + step):
+                k += step
+                found.add(tokens[k].text.lower().strip(_PUNCTUATION))
+    return frozenset(found)
+
+
+_NOT_COMPANY = frozenset({"i", "ich", "sie", "mr", "mrs", "ms", "miss", "dr", "herr", "herrn", "frau"})
 
 
 def product_name(tokens: tuple[Token, ...], first: int, last: int, language: str) -> bool:
