@@ -164,44 +164,11 @@ def _analyze_channel(heard: Heard, duration_s: float, config: Config, settings: 
             # the transcript too, so that it stays aligned with the audio
             found += [PiiSpan(w.char_start, w.char_end, r.entity_type, r.score, r.recognizer)
                       for w in transcript.words if span.start_s <= (w.start_s + w.end_s) / 2 <= span.end_s]
-        redactions = [dataclasses.replace(r, channel=channel) for r in within_speech(redactions, speech)]
+        redactions = [dataclasses.replace(r, channel=channel) for r in redactions]
     log.debug("channel %s: %d speech region(s), %d words, language %s (%.2f), %d finding(s), %d redaction(s)",
               "mix" if channel is None else channel, len(speech), len(transcript.words), transcript.language,
               transcript.language_probability, len(found), len(redactions))
     return ChannelAnalysis(channel, tuple(speech), transcript, tuple(found), tuple(redactions), tuple(found))
-
-
-# a stretch of a redaction this long outside every speech region of its channel is not redacted: the words
-# Whisper stretched over pauses ("…katelyn" over 5.5 s, a loop it hallucinated over 20 s) held only silence
-# there (Whisper hears nothing but the speech regions, padded by VAD's ``speech_pad_ms``)
-MIN_SILENT_GAP_S = 1.0
-
-
-def within_speech(redactions: list[Redaction], speech: list[TimeSpan] | tuple[TimeSpan, ...],
-                  min_gap_s: float = MIN_SILENT_GAP_S) -> list[Redaction]:
-    """``redactions`` without their stretches of at least ``min_gap_s`` outside ``speech``; one with no
-    speech under it at all is kept whole (fail closed).
-
-    >>> r = Redaction(1.0, 9.0, "EMAIL_ADDRESS", 0.9, "r")
-    >>> speech = [TimeSpan(0.5, 2.0), TimeSpan(2.5, 3.0), TimeSpan(8.0, 10.0)]
-    >>> [(x.start_s, x.end_s) for x in within_speech([r], speech)]
-    [(1.0, 3.0), (8.0, 9.0)]
-    >>> [(x.start_s, x.end_s) for x in within_speech([r], [TimeSpan(10.0, 11.0)])]
-    [(1.0, 9.0)]
-    """
-    if not speech:
-        return redactions
-    regions = Intervals(merge(speech, collar_s=min_gap_s))
-    out = []
-    for r in redactions:
-        pieces = [TimeSpan(max(r.start_s, s.start_s), min(r.end_s, s.end_s))
-                  for s in regions.overlapping(r.start_s, r.end_s)]
-        pieces = [p for p in pieces if p.end_s > p.start_s]
-        if not pieces or (len(pieces) == 1 and pieces[0] == r.span):
-            out.append(r)
-            continue
-        out += [dataclasses.replace(r, start_s=round(p.start_s, 3), end_s=round(p.end_s, 3)) for p in pieces]
-    return out
 
 
 def _analyze_dialogue(duration_s: float, parts: list[ChannelAnalysis], settings: AlignSettings, detector: Detector,
@@ -225,8 +192,6 @@ def _analyze_dialogue(duration_s: float, parts: list[ChannelAnalysis], settings:
         channels = {w.channel for w in dialogue.words[slice(*dialogue.word_range(r.char_start, r.char_end))]}
         new.append(dataclasses.replace(r, channel=channels.pop() if len(channels) == 1 else None,
                                        recognizer=f"{r.recognizer}+dialogue"))
-    speech = {a.channel: a.speech for a in parts}
-    new = [x for r in new for x in (within_speech([r], speech[r.channel]) if r.channel in speech else [r])]
     # the dialogue text marks the per-channel findings too
     by_word: dict[tuple[int | None, float, str], Word] = {(w.channel, w.start_s, w.text): w for w in dialogue.words}
     marked = list(pii)
