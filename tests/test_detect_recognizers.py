@@ -621,8 +621,12 @@ def test_a_statement_about_data_is_no_request():
         ("en", "from January 13th to $1.30 a month.", []),
         ("en", "At 1.6 for 18 months.", []),
         ("en", "It is 4711 to 8 8 3 2.", [("NUMBER_SEQUENCE", "4711 to 8 8 3 2")]),  # no reading: a dictation
-        # a cue only counts near the number: ASR leaves sentences unpunctuated
-        ("en", "we've got a mobile we can't pay you have premium book up from January to $12.40 a month", []),
+        # a cue a few sentences back (a customer who hesitates) keeps those two readings off
+        ("de", "Ihre Vertragsnummer bitte. Ja, Moment, die habe ich irgendwo notiert, das war 2021.",
+         [("NUMBER_SEQUENCE", "2021")]),
+        ("en", "Your account number please. Sure, hang on, I have it in my emails somewhere here, 4 8 to 12 months.",
+         [("NUMBER_SEQUENCE", "4 8 to 12")]),
+        ("en", "What's your customer ID? Oh, I think it's on the bill, it is 2020.", [("NUMBER_SEQUENCE", "2020")]),
         # personal data, whatever its neighbours: a cue before it in its sentence or its question
         ("de", "Meine PIN ist 4711.", [("NUMBER_SEQUENCE", "4711")]),
         ("en", "My son was born in 2015.", [("NUMBER_SEQUENCE", "2015")]),

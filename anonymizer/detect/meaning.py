@@ -57,19 +57,23 @@ def _sentence_start(tokens: tuple[Token, ...], index: int) -> int:
     return index
 
 
-# how far back a cue still speaks for a number: ASR leaves many sentences unpunctuated, and a "mobile" twenty
-# words earlier in a run-on "sentence" is about something else
-CONTEXT_WORDS = 8
-
-
 def personal_context(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
-    """A personal-data cue before ``run`` in its sentence, or in the question before it ("Ihre PIN? 4 7 1 1"),
-    at most ``CONTEXT_WORDS`` tokens back."""
+    """A personal-data cue before ``run`` in its sentence, or in the question before it ("Ihre PIN? 4 7 1 1")."""
     start = _sentence_start(tokens, run.first)
     if start > 0 and tokens[start - 1].raw.endswith("?"):
         start = _sentence_start(tokens, start - 1)
-    start = max(start, run.first - CONTEXT_WORDS)
     return _has(_words(tokens, start, run.first), meaning_lexicon(language).pii_cues)
+
+
+# the readings that only ASR's habits suggest (a year with no cue word, numbers a homophone joined) hold only
+# when no personal-data cue is among this many words before the number, whatever the sentences: a customer
+# who hesitates ("Ihre Vertragsnummer bitte. Ja, Moment, die habe ich irgendwo notiert, das war 2021.")
+WIDE_CONTEXT_WORDS = 25
+
+
+def cue_nearby(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
+    """A personal-data cue among the ``WIDE_CONTEXT_WORDS`` words before ``run``."""
+    return _has(_words(tokens, run.first - WIDE_CONTEXT_WORDS, run.first), meaning_lexicon(language).pii_cues)
 
 
 def _fits(reading: str, tokens: tuple[Token, ...], run: DigitRun) -> bool:
@@ -104,7 +108,7 @@ def reading(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str | No
         return "price"
     if any(_MIXED.search(w) for w in written) and run.first == run.last and _fits("model", tokens, run):
         return "model"  # "X7590", "S23": letters and digits in one token next to nothing personal
-    if run.first == run.last and recent_year(written[0]):
+    if run.first == run.last and recent_year(written[0]) and not cue_nearby(tokens, run, language):
         return "year"  # "seit 2021", "Kollektion 2023": a year too recent to be a customer's birth year
     for name in ("price", "speed", "quantity", "duration", "time", "model", "year"):
         cues = readings.get(name, ())
@@ -141,8 +145,9 @@ def recent_year(word: str, this_year: int | None = None) -> bool:
 
 def harmless(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
     """A number with a harmless reading and no personal-data cue before it: not redacted. A run ASR's
-    homophones joined ("up to $1,000", "1.6 for 18 months") is harmless when its numbers read so one by one:
-    at least one with a reading, the others with one or too short to be a dictated group.
+    homophones joined ("up to $1,000", "1.6 for 18 months") is harmless when its numbers read so one by one,
+    at least one with a reading, the others with one or too short to be a dictated group, and no personal-data
+    cue among the ``WIDE_CONTEXT_WORDS`` before it.
 
     >>> from anonymizer.detect.digits import digit_runs
     >>> [harmless(*r) for r in [(t, run, "en") for t, runs in [digit_runs(x, "en") for x in (
@@ -155,7 +160,7 @@ def harmless(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
         return True
     from anonymizer.detect.digits import split_at_homophones
 
-    pieces = split_at_homophones(tokens, run, language)
+    pieces = split_at_homophones(tokens, run, language) if not cue_nearby(tokens, run, language) else ()
     readings = [reading(tokens, piece, language) for piece in pieces]
     return any(readings) and all(r is not None or piece.n_digits <= MAX_UNREAD_PIECE_DIGITS
                                  for piece, r in zip(pieces, readings, strict=True))
