@@ -16,6 +16,9 @@ it works on the dialogue transcript, where the agent's question and the customer
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
+from anonymizer.detect.digits import digit_runs
 from anonymizer.detect.lexicon import lexicon, reads_as_talk, rules_language
 from anonymizer.detect.tokens import Token, sentence_last, tokenize
 from anonymizer.types import PiiSpan, Word
@@ -272,29 +275,27 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
     >>> bare_numbers("What is happening with my shopping? 2.", "en", [])
     []
     """
-    from anonymizer.detect.digits import digit_runs
-
     language = rules_language(language)
     lex = lexicon(language)
     cues = [cue for kind in BARE_NUMBER_KINDS for cue in lex.questions.get(kind, ())]
     tokens, runs = digit_runs(text, language)
     fillers = lex.answer_lead_in | lex.answer_closing
+
+    def only_fillers(first: int, end: int) -> bool:
+        return all(tokens[k].text.lower().strip(",.;:!?") in fillers for k in range(first, end))
+
     starts = [0] + [k + 1 for k, t in enumerate(tokens) if t.ends_sentence]
     out = []
     for run in runs:
-        first = max(s for s in starts if s <= run.first)
-        last = sentence_last(tokens, first)
-        if last > run.last and not all(tokens[k].text.lower().strip(",.;:!?") in fillers
-                                       for k in range(run.last + 1, last + 1)):
-            continue
-        if not all(tokens[k].text.lower().strip(",.;:!?") in fillers for k in range(first, run.first)):
+        sentence = bisect_right(starts, run.first) - 1  # the run's sentence
+        first = starts[sentence]
+        if sentence == 0 or not only_fillers(first, run.first) \
+                or not only_fillers(run.last + 1, sentence_last(tokens, first) + 1):
             continue
         if any(s.char_start <= run.start and run.end <= s.char_end for s in found):
             continue
-        earlier = [s for s in starts if s < first][-BARE_NUMBER_CUE_SENTENCES:]
-        if not earlier:
-            continue
-        before = " " + " ".join(t.text.lower() for t in tokens[earlier[0] : first])
+        earlier = starts[max(0, sentence - BARE_NUMBER_CUE_SENTENCES)]
+        before = " " + " ".join(t.text.lower() for t in tokens[earlier:first])
         if any(f" {cue}" in before for cue in cues):  # at a word's start: "pin", not "shopping"
             out.append(PiiSpan(run.start, run.end, "ID_NUMBER", SCORE, "BareNumberAfterCue"))
     return out

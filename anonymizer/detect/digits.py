@@ -10,7 +10,7 @@ the phone, IBAN, card, ID and number-sequence recognizers share one reading of t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,7 +115,8 @@ def _kind(token: Token, lex: Lexicon) -> str:
     return ""
 
 
-def _read(tokens: Sequence[Token], kinds: list[str], first: int, last: int, lex: Lexicon) -> tuple[str, int]:
+def _read(tokens: Sequence[Token], kinds: Sequence[str] | Mapping[int, str], first: int, last: int,
+          lex: Lexicon) -> tuple[str, int]:
     """The digits tokens ``first..last`` say and how many numbers they are (``kinds`` from ``_kind``)."""
     parts: list[str] = []
     groups = 0
@@ -152,7 +153,7 @@ def split_at_homophones(tokens: tuple[Token, ...], run: DigitRun, language: str)
     ('21000', ['1000'])
     """
     lex = lexicon(rules_language(language))
-    kinds = [_kind(tokens[k], lex) if k >= run.first else "" for k in range(run.last + 1)]
+    kinds = {k: _kind(tokens[k], lex) for k in range(run.first, run.last + 1)}  # the run's tokens only
     cuts = [k for k in range(run.first, run.last + 1) if not kinds[k] and tokens[k].text.lower() in lex.homophones]
     if not cuts:
         return ()

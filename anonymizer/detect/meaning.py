@@ -160,7 +160,9 @@ def harmless(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
         return True
     from anonymizer.detect.digits import split_at_homophones
 
-    pieces = split_at_homophones(tokens, run, language) if not cue_nearby(tokens, run, language) else ()
+    pieces = split_at_homophones(tokens, run, language)
+    if not pieces or cue_nearby(tokens, run, language):
+        return False
     readings = [reading(tokens, piece, language) for piece in pieces]
     return any(readings) and all(r is not None or piece.n_digits <= MAX_UNREAD_PIECE_DIGITS
                                  for piece, r in zip(pieces, readings, strict=True))
@@ -248,6 +250,7 @@ MIN_SUFFIX_FORM = 4
 COMPOUNDING = frozenset({"de"})
 _PUNCTUATION = ",.;:!?"
 _ENDS = tuple(_PUNCTUATION)
+_NOT_COMPANY = frozenset({"i", "ich", "sie", "mr", "mrs", "ms", "miss", "dr", "herr", "herrn", "frau"})
 
 
 def company_form_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
@@ -270,7 +273,7 @@ def company_form_words(tokens: tuple[Token, ...], language: str) -> frozenset[st
         return word in forms or word.endswith(suffixes)
 
     def joins(k: int, neighbour: int) -> bool:  # a capitalized word in the same phrase, not a person's title
-        first, second = sorted((k, neighbour))
+        first = min(k, neighbour)
         return 0 <= neighbour < len(tokens) and bool(_CAPITAL.match(tokens[neighbour].text)) \
             and not tokens[first].raw.endswith(_ENDS) and tokens[neighbour].text.lower() not in _NOT_COMPANY
 
@@ -285,9 +288,6 @@ def company_form_words(tokens: tuple[Token, ...], language: str) -> frozenset[st
                 k += step
                 found.add(tokens[k].text.lower().strip(_PUNCTUATION))
     return frozenset(found)
-
-
-_NOT_COMPANY = frozenset({"i", "ich", "sie", "mr", "mrs", "ms", "miss", "dr", "herr", "herrn", "frau"})
 
 
 def product_name(tokens: tuple[Token, ...], first: int, last: int, language: str) -> bool:
