@@ -117,9 +117,11 @@ def extra_paths(paths: OutputPaths, config: Config) -> list[Path]:
 
 def speaker_turns_for(source: Source, analysis: Analysis, config: Config,
                       chain: tuple[Step, ...]) -> tuple[SpeakerTurn, ...]:
-    """A mono recording's speaker turns when its voices are changed (``voice.speakers``); else ``()``."""
+    """A mono (or dual-mono) recording's speaker turns when its voices are changed (``voice.speakers``);
+    else ``()``."""
     mode = config.voice.speakers
-    if source.audio.n_channels != 1 or mode == "one" or not (chain or config.voice.synthetic):
+    mono = source.audio.n_channels == 1 or source.audio.one_signal
+    if not mono or mode == "one" or not (chain or config.voice.synthetic):
         return ()
     from anonymizer.diarize import speaker_turns
 
@@ -225,7 +227,8 @@ def _report(source: Source, analysis: Analysis, config: Config, chain: tuple[Ste
         timings=timer.timings,
         voice_transforms=("synthetic",) if config.voice.synthetic else tuple(step.transform for step in chain),
         voice_level=voice_level(config.voice.chain, config.voice.synthetic),
-        voice_speakers=(len({t.speaker for t in turns}) if turns else audio.n_channels) if voiced else 0,
+        voice_speakers=(len({t.speaker for t in turns}) if turns else 1 if audio.one_signal else audio.n_channels)
+        if voiced else 0,
         transcript_raw=main.transcript.text if include_text else None,
         redaction_texts=tuple(analysis.finding_text(r) for r in redactions) if include_text else None,
         warnings=(*source.warnings(), *analysis.warnings()),

@@ -82,7 +82,7 @@ def render_blocks(source: AudioSource, to_render: Mapping[int | None, Sequence[T
             muted = redact_channels(block, spans, "silence", fade_ms, tone_hz)
         with stage("voice"):
             voice = (resynthesis.block(original, lo) if resynthesis is not None
-                     else transform(muted, chain, seed, file_key, turns, lo / rate).samples)
+                     else transform(muted, chain, seed, file_key, turns, lo / rate, source.one_signal).samples)
         shift = 0
         start, end = (a - half if pending is not None else a), (b - half if k < last else b)
         if pending is not None:  # (the block's samples must reach: at the recording's end it cannot move back)

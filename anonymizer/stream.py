@@ -95,6 +95,12 @@ class AudioSource:
                 joined = np.concatenate(held) if len(held) > 1 else held[0]
                 held, held_from = [joined[keep_from - held_from :]], keep_from
 
+    @property
+    def one_signal(self) -> bool:
+        """Two channels that carry one signal (dual mono: their difference is within
+        ``audio.DUAL_MONO_RATIO`` of their sum); it is heard, and voiced, as one."""
+        return self.n_channels == 2 and self.transcribed_channels("auto") == [None]
+
     def transcribed_channels(self, mode: str) -> list[int | None]:
         """``audio.channels_by_mode`` for this recording."""
         return audio_io.channels_for(self.n_channels, mode, self.scan.difference_rms, self.scan.total_rms)

@@ -10,8 +10,10 @@ and no published constant inverts a run. Reports name the transforms, never thei
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -113,32 +115,47 @@ def apply_values(
 
 
 def transform(audio: Audio, chain: Sequence[Step], seed: int, file_key: str,
-              turns: Sequence[SpeakerTurn] = (), offset_s: float = 0.0) -> Audio:
+              turns: Sequence[SpeakerTurn] = (), offset_s: float = 0.0, one_signal: bool = False) -> Audio:
     """Apply the chain to every channel, each channel (speaker) with its own drawn parameters. A mono
     recording with speaker ``turns`` (``diarize``; times from ``offset_s`` before ``audio``'s start) gives
-    each speaker their own parameters, cross-faded over ``TURN_FADE_S`` where a turn ends."""
+    each speaker their own parameters, cross-faded over ``TURN_FADE_S`` where a turn ends. ``one_signal``:
+    the channels carry one recording (dual mono): their mix is voiced once, as a mono recording would be,
+    and put on every channel."""
     if not chain:
         return audio
-    if turns and audio.n_channels == 1:
-        return audio.with_samples(_by_turns(audio, chain, seed, file_key, turns, offset_s)[:, None])
-    channels = [
-        apply_values(audio.samples[:, c], audio.sample_rate_hz, chain,
-                     speaker_parameters(chain, seed, file_key, c))
-        for c in range(audio.n_channels)
-    ]
+    if audio.n_channels == 1 or one_signal:
+        mono = audio.samples[:, 0] if audio.n_channels == 1 else audio.samples.mean(axis=1, dtype=np.float32)
+        voiced = (_by_turns(mono, audio.sample_rate_hz, chain, seed, file_key, turns, offset_s) if turns
+                  else apply_values(mono, audio.sample_rate_hz, chain, speaker_parameters(chain, seed, file_key, 0)))
+        return audio.with_samples(np.repeat(voiced[:, None], audio.n_channels, axis=1))
+    channels = _each(lambda c: apply_values(audio.samples[:, c], audio.sample_rate_hz, chain,
+                                            speaker_parameters(chain, seed, file_key, c)), range(audio.n_channels))
     return audio.with_samples(np.stack(channels, axis=1))
 
 
-def _by_turns(audio: Audio, chain: Sequence[Step], seed: int, file_key: str, turns: Sequence[SpeakerTurn],
-              offset_s: float) -> np.ndarray:
+def _by_turns(mono: np.ndarray, rate_hz: int, chain: Sequence[Step], seed: int, file_key: str,
+              turns: Sequence[SpeakerTurn], offset_s: float) -> np.ndarray:
     """One mono channel, each speaker's turns with that speaker's parameters (speaker k draws as channel k
     would: one speaker alone sounds exactly as without turns)."""
-    weights = turn_weights(turns, audio.sample_rate_hz, len(audio.samples), offset_s)
-    out = np.zeros(len(audio.samples), np.float32)
-    for speaker, weight in weights.items():
-        out += weight * apply_values(audio.samples[:, 0], audio.sample_rate_hz, chain,
-                                     speaker_parameters(chain, seed, file_key, speaker))
+    weights = turn_weights(turns, rate_hz, len(mono), offset_s)
+    voices = _each(lambda speaker: apply_values(mono, rate_hz, chain, speaker_parameters(chain, seed, file_key,
+                                                                                          speaker)), weights)
+    out = np.zeros(len(mono), np.float32)
+    for weight, voice in zip(weights.values(), voices, strict=True):
+        out += weight * voice
     return out
+
+
+def _each(render: Callable[[int], np.ndarray], speakers: Iterable[int]) -> list[np.ndarray]:
+    """``render`` for each speaker, in order; on as many threads as there are speakers and cores (the
+    transforms run in C++ without the GIL: a stereo call's two voices take the time of one)."""
+    speakers = list(speakers)
+    threads = min(len(speakers), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                  else os.cpu_count() or 1)
+    if threads < 2:
+        return [render(speaker) for speaker in speakers]
+    with ThreadPoolExecutor(threads, "voice") as pool:
+        return list(pool.map(render, speakers))
 
 
 def turn_weights(turns: Sequence[SpeakerTurn], rate_hz: int, n_samples: int,

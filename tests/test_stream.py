@@ -45,6 +45,14 @@ def test_a_file_source_gives_the_decoded_samples_and_facts():
     assert np.array_equal(source.noise_floor, noise_floor(whole.samples, 8000))
     # read twice: every pass decodes anew
     assert sum(len(b) for b in source.blocks()) == whole.n_samples
+    assert not source.one_signal  # agent and customer on their own channels
+
+
+def test_one_signal_is_two_channels_of_one_recording():
+    tone = sine(220.0, 1.0, 8000, amplitude=0.3).samples[:, 0]
+    assert MemorySource(Audio(np.stack([tone, 0.98 * tone], axis=1), 8000)).one_signal
+    assert not MemorySource(Audio(np.stack([tone, np.zeros_like(tone)], axis=1), 8000)).one_signal
+    assert not MemorySource(Audio(tone[:, None], 8000)).one_signal
 
 
 @pytest.mark.parametrize("block", [1000, 4096, 77_777])

@@ -107,6 +107,25 @@ def test_transform_is_deterministic_for_a_seed_and_different_otherwise():
     assert first.samples.shape == audio.samples.shape and first.sample_rate_hz == RATE
 
 
+def test_one_signal_is_voiced_once_as_mono_on_every_channel():
+    """Dual mono (two channels, one recording): the mix is voiced as a mono recording's one speaker would be."""
+    audio = Audio(np.stack([VOWEL, 0.97 * VOWEL], axis=1), RATE)
+    chain = [Step("pitch", 2.0, 4.0, either_sign=True)]
+    out = transform(audio, chain, 42, "k", one_signal=True)
+    np.testing.assert_array_equal(out.samples[:, 0], out.samples[:, 1])
+    mono = transform(Audio(audio.samples.mean(axis=1, dtype=np.float32)[:, None], RATE), chain, 42, "k")
+    np.testing.assert_array_equal(out.samples[:, 0], mono.samples[:, 0])
+
+
+def test_channels_voiced_on_threads_are_those_voiced_alone():
+    audio = Audio(np.stack([VOWEL, vowel(f0_hz=210.0)], axis=1), RATE)
+    chain = [Step("formant", 1.1, 1.2, either_sign=True), Step("pitch", 2.0, 4.0, either_sign=True)]
+    out = transform(audio, chain, 42, "k")
+    for c in range(2):
+        alone = apply_values(audio.samples[:, c], RATE, chain, speaker_parameters(chain, 42, "k", c))
+        np.testing.assert_array_equal(out.samples[:, c], alone)
+
+
 def test_level_is_kept():
     out = apply_values(VOWEL, RATE, [Step("formant", 1.2, 1.2)], [1.2])
     assert np.sqrt(np.mean(out**2)) == pytest.approx(np.sqrt(np.mean(VOWEL**2)), rel=0.02)
