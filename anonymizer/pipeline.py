@@ -61,7 +61,7 @@ class Pipeline:
     @classmethod
     def from_config(cls, config: Config) -> Pipeline:
         """Load the real engines (faster-whisper, Presidio) offline, as the config says."""
-        from anonymizer.detect.engine import DeferredDetector, PresidioDetector, check_spacy_models
+        from anonymizer.detect.engine import DeferredDetector, PresidioDetector, check_spacy_models, import_presidio
         from anonymizer.models import locate_whisper
         from anonymizer.transcribe import FasterWhisperTranscriber
 
@@ -70,9 +70,12 @@ class Pipeline:
             _offline_environment()
         check_spacy_models(config.detection, tc.allow_download)
         located = locate_whisper(tc.model, tc.allow_download)
-        # Presidio + spaCy load on a thread while Whisper loads and the first file is transcribed.
-        detector = DeferredDetector(lambda: PresidioDetector(config.detection, tc.allow_download, tc.forced_language))
-        transcriber = FasterWhisperTranscriber(located, tc.compute_type, tc.cpu_threads, tc.beam_size, tc.device)
+        # Presidio + spaCy load on a thread while Whisper loads and the first file is transcribed: their
+        # imports from the moment Whisper's model starts loading, the language's part once it is known.
+        detector = DeferredDetector(lambda: PresidioDetector(config.detection, tc.allow_download, tc.forced_language),
+                                    imports=import_presidio)
+        transcriber = FasterWhisperTranscriber(located, tc.compute_type, tc.cpu_threads, tc.beam_size, tc.device,
+                                               on_load=detector.start)
         return cls(config, transcriber, detector)
 
     def config_with_seed(self) -> Config:

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from anonymizer.audio import ASR_SAMPLE_RATE_HZ as SAMPLE_RATE_HZ
-from anonymizer.errors import ConfigError, LanguageMismatchError
+from anonymizer.errors import ConfigError, LanguageMismatchError, ModelUnavailableError
 from anonymizer.models import LocatedModel
 from anonymizer.types import ModelInfo, TimeSpan, Transcript
 
@@ -156,26 +156,51 @@ def concat_speech(mono_16k: np.ndarray, speech: list[TimeSpan]) -> tuple[np.ndar
 
 
 class FasterWhisperTranscriber:
-    """faster-whisper with word timestamps. Load once, transcribe many files."""
+    """faster-whisper with word timestamps. Load once, transcribe many files.
+
+    The model loads when the first file is transcribed (after that file's decoding and VAD), and
+    ``on_load`` is called just before: CTranslate2 reads and sets up the weights mostly without the GIL,
+    so the pipeline starts the detector's imports there (``DeferredDetector.start``). A model that fails
+    to load fails each file with ``ModelUnavailableError``.
+    """
 
     def __init__(
         self, located: LocatedModel, compute_type: str = "int8", cpu_threads: int = 0, beam_size: int = 5,
-        device: str = "auto",
+        device: str = "auto", on_load: Callable[[], None] | None = None,
     ) -> None:
-        from faster_whisper import WhisperModel
-
         self._info = located.info
         self._beam_size = beam_size
-        threads = cpu_threads or (os.cpu_count() or 1)
-        files = dict(located.files) if located.files else None
-        self._model = WhisperModel(
-            located.path, device=device, compute_type=compute_type, cpu_threads=threads, files=files
-        )
+        self._located = located
+        self._settings = (device, compute_type, cpu_threads or (os.cpu_count() or 1))
+        self._on_load = on_load
+        self._model: Any = None
+        self._load_error: ModelUnavailableError | None = None
         self.encoder_calls = 0  # how often the encoder really ran (benchmarks and tests read it)
         self.model_reloads = 0  # how often a fresh sampler was needed (benchmarks and tests read it)
-        self._load_args = (located.path, device, compute_type, threads, files)
-        self._model.model = _SamplingWatch(self._model.model)
+
+    def _whisper(self) -> Any:
+        """The faster-whisper model, loaded on first use."""
+        if self._model is not None:
+            return self._model
+        if self._load_error is not None:  # tried once: every later file fails the same way, at once
+            raise ModelUnavailableError(str(self._load_error))
+        if self._on_load is not None:
+            self._on_load()
+        from faster_whisper import WhisperModel
+
+        device, compute_type, threads = self._settings
+        try:
+            files = self._located.files
+            model = WhisperModel(self._located.path, device=device, compute_type=compute_type, cpu_threads=threads,
+                                 files=files)
+        except (OSError, RuntimeError, ValueError) as exc:
+            self._load_error = ModelUnavailableError(f"whisper model {self._info.name!r} could not be loaded: {exc}")
+            raise self._load_error from exc
+        self._load_args = (self._located.path, device, compute_type, threads, files)
+        model.model = _SamplingWatch(model.model)
+        self._model = model
         self._reuse_last_encoding()
+        return model
 
     def _fresh_sampler(self) -> None:
         """Make the next transcription independent of what this process decoded before.
@@ -241,7 +266,7 @@ class FasterWhisperTranscriber:
 
     @property
     def is_multilingual(self) -> bool:
-        return bool(self._model.model.is_multilingual)
+        return bool(self._whisper().model.is_multilingual)
 
     def transcribe(
         self,
@@ -260,6 +285,7 @@ class FasterWhisperTranscriber:
         if not speech:
             return Transcript("", (), language or "unknown", 0.0)
         audio, chunk_map = concat_speech(mono_16k, speech)
+        self._whisper()
         self._fresh_sampler()  # the fallback's samples depend on this file alone
         if language is not None and self.is_multilingual and check_language:
             self._check_spoken_language(audio, language)

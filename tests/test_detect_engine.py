@@ -114,3 +114,29 @@ def test_a_company_named_by_its_form_is_no_person(detector):
     spans = detector.detect(Transcript(text, (), "en"))
     assert not covered(text, spans, "Ashford")
     assert covered(text, spans, "Parker")
+
+
+def test_a_deferred_detector_imports_first_then_builds_on_one_worker():
+    """``start`` runs the imports on the worker thread; ``prepare`` builds after them, on the same thread."""
+    import threading
+
+    from anonymizer.detect.engine import DeferredDetector
+    from tests.fakes import FakeDetector
+
+    order: list[tuple[str, str]] = []
+
+    def imports():
+        order.append(("imports", threading.current_thread().name))
+
+    def build():
+        order.append(("build", threading.current_thread().name))
+        return FakeDetector()
+
+    deferred = DeferredDetector(build, imports=imports)
+    assert order == []
+    deferred.start()
+    deferred.start()  # once
+    deferred.prepare("en")
+    assert deferred.detect(Transcript("", (), "en", 1.0)) == []
+    assert [what for what, _ in order] == ["imports", "build"]
+    assert {thread for _, thread in order} == {order[0][1]} and order[0][1].startswith("detector-load")

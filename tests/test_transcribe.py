@@ -71,3 +71,24 @@ def test_the_sampling_watch_notes_sampling_and_passes_everything_through():
     assert not watch.sampled  # beam search at temperature 0 draws no random numbers
     watch.generate("features", beam_size=1, sampling_temperature=0.2)
     assert watch.sampled
+
+
+def test_the_model_loads_at_the_first_transcription_after_on_load(tmp_path):
+    """Nothing loads when the transcriber is made; the first transcription calls ``on_load`` (the
+    pipeline starts the detector's imports there) and then loads; a model that cannot load fails the
+    file with one clear error, not a traceback."""
+    from anonymizer.errors import ModelUnavailableError
+    from anonymizer.models import LocatedModel
+    from anonymizer.transcribe import FasterWhisperTranscriber
+    from anonymizer.types import ModelInfo
+
+    (tmp_path / "model.bin").write_bytes(b"not a model")
+    calls = []
+    transcriber = FasterWhisperTranscriber(LocatedModel(ModelInfo("broken", "path", str(tmp_path)), str(tmp_path)),
+                                           cpu_threads=1, device="cpu", on_load=lambda: calls.append("on_load"))
+    assert calls == [] and transcriber.model_info.name == "broken"
+    with pytest.raises(ModelUnavailableError, match="whisper model 'broken' could not be loaded"):
+        transcriber.transcribe(np.zeros(16000, np.float32), [TimeSpan(0.0, 1.0)], None)
+    with pytest.raises(ModelUnavailableError, match="could not be loaded"):  # the next file: not tried again
+        transcriber.transcribe(np.zeros(16000, np.float32), [TimeSpan(0.0, 1.0)], None)
+    assert calls == ["on_load"]

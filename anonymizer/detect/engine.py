@@ -137,7 +137,9 @@ class PresidioDetector:
                         self._engine = AnalyzerEngine(registry=self._registry, nlp_engine=self._nlp_engine,
                                                       supported_languages=list(SUPPORTED_LANGUAGES))
                     self._nlp_engine.preload(lang)
-                    self._engine.analyze("0151 2345 6789 anna@beispiel.de", language=lang)
+                    # every pattern compiles on a first call (an e-mail address would also build tldextract's
+                    # suffix list, ~0.05 s: left to the first call that finds one)
+                    self._engine.analyze("0151 2345 6789", language=lang)
                     self._prepared.add(lang)
 
     @staticmethod
@@ -227,6 +229,12 @@ def check_spacy_models(config: DetectionConfig, allow_download: bool = False) ->
             )
 
 
+def import_presidio() -> None:
+    """Import what every ``PresidioDetector`` needs, whatever the language (``DeferredDetector.start``)."""
+    import presidio_analyzer  # noqa: F401 - imports spaCy too
+    import presidio_analyzer.predefined_recognizers  # noqa: F401
+
+
 def _lower_thread_priority() -> None:
     """Run this thread at nice 10 (Linux: per thread), so loading uses cycles Whisper leaves idle."""
     with contextlib.suppress(AttributeError, OSError):
@@ -234,24 +242,36 @@ def _lower_thread_priority() -> None:
 
 
 class DeferredDetector:
-    """Builds a detector on one low-priority worker thread, started by the first ``prepare``.
+    """Builds a detector on one low-priority worker thread, in the background of transcription.
 
-    The pipeline calls ``prepare(language)`` once Whisper has detected the language and is decoding
-    (CTranslate2 releases the GIL then), so Presidio and spaCy load on cycles Whisper leaves idle
-    instead of slowing decoding and VAD. ``detect`` and ``model_infos`` wait for the work; an error
-    while building is raised there.
+    ``start`` (the pipeline calls it just before Whisper's model loads, which leaves the GIL mostly
+    free) begins importing Presidio and spaCy, ~0.7 CPU-seconds that need no language yet.
+    ``prepare(language)`` (called once Whisper has detected the language and is decoding: CTranslate2
+    releases the GIL then) builds the detector and that language's recognizers and spaCy pipeline
+    after the imports. ``detect`` and ``model_infos`` wait for the work; an error while building is
+    raised there.
     """
 
-    def __init__(self, factory: Callable[[], Detector]) -> None:
+    def __init__(self, factory: Callable[[], Detector], imports: Callable[[], None] | None = None) -> None:
         self._factory = factory
+        self._imports = imports
         self._executor: ThreadPoolExecutor | None = None
         self._built: Future[Detector] | None = None
         self._pending: list[Future[None]] = []
 
+    def _worker(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, "detector-load", initializer=_lower_thread_priority)
+        return self._executor
+
+    def start(self) -> None:
+        """Begin the language-independent imports on the worker thread (once; a no-op without ``imports``)."""
+        if self._imports is not None and self._executor is None:
+            self._pending.append(self._worker().submit(self._imports))
+
     def _detector_future(self) -> Future[Detector]:
         if self._built is None:
-            self._executor = ThreadPoolExecutor(1, "detector-load", initializer=_lower_thread_priority)
-            self._built = self._executor.submit(self._factory)
+            self._built = self._worker().submit(self._factory)
         return self._built
 
     def _get(self) -> Detector:
@@ -268,8 +288,7 @@ class DeferredDetector:
 
     def prepare(self, language: str) -> None:
         built = self._detector_future()
-        assert self._executor is not None
-        self._pending.append(self._executor.submit(lambda: built.result().prepare(language)))
+        self._pending.append(self._worker().submit(lambda: built.result().prepare(language)))
 
     def detect(self, transcript: Transcript) -> list[PiiSpan]:
         return self._get().detect(transcript)
