@@ -167,6 +167,8 @@ def run(inputs: tuple[Path, ...], output_dir: Path | None, config: str | None, o
     from anonymizer.errors import AnonymizerError
     from anonymizer.files import check_writable
 
+    _ENDS_AT_ONCE.append(True)  # nothing a run leaves behind needs the teardown (see ``_exit_at_once``)
+
     cfg = _load_config(config, _overrides(**options))
     if open_review and (len(inputs) != 1 or not cfg.output.keep_analysis):
         _usage_error("--review takes one input, and the analysis must be kept (no --no-cache)")
@@ -354,8 +356,33 @@ def _register() -> None:
 _register()
 
 
+_ENDS_AT_ONCE: list[bool] = []  # set by a command whose process may skip the interpreter's teardown
+
+
 def main() -> None:
-    cli(prog_name="anonymizer")
+    try:
+        cli(prog_name="anonymizer")
+    except SystemExit as exc:
+        if not _ENDS_AT_ONCE:
+            raise
+        _exit_at_once(exc.code)
+
+
+def _exit_at_once(code: int | str | None) -> NoReturn:
+    """End a ``run`` process without the interpreter's teardown (mypy's ``fast_exit`` does the same).
+
+    Every output is written, renamed and closed by then; tearing down spaCy's, Presidio's and Whisper's
+    objects one by one took ~0.3 s more than the run's whole write stage. Log handlers and the standard
+    streams are flushed first. Only from the command line (``main``), never inside another program.
+    """
+    import os
+
+    if isinstance(code, str):
+        click.echo(code, err=True)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else EXIT_FAILED if code else EXIT_OK)
 
 
 if __name__ == "__main__":

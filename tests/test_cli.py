@@ -127,3 +127,29 @@ def test_config_command_prints_effective_preset():
 
 def test_main_entry_point_is_wired():
     assert callable(cli_module.main)
+
+
+def test_run_from_the_command_line_ends_at_once_with_its_output_flushed(tmp_path):
+    """``main`` ends a ``run`` with ``os._exit`` (no interpreter teardown): the lines printed into a pipe,
+    the files written and the exit code must all be there."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    wav = write_audio(tmp_path / "call.wav", sine(220.0, 1.0, 16000))
+    script = ("import atexit, functools, sys; from anonymizer import cli; from tests.fakes import FakeWorkers; "
+              "atexit.register(print, 'teardown'); "
+              "cli.cli.main = functools.partial(cli.cli.main, obj=FakeWorkers()); "
+              "sys.argv = ['anonymizer', *sys.argv[1:]]; cli.main(); print('not reached')")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", script, "run", str(wav), str(tmp_path / "missing.wav"), "-o",
+                           str(tmp_path / "out"), "--voice", "none"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith(f"ok: {wav} -> ") and "not reached" not in done.stdout
+    assert "teardown" not in done.stdout  # ended at once
+    assert "1 of 2 input(s) failed" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["call.anon.json", "call.anon.wav"]
+    ok = subprocess.run([sys.executable, "-c", script, "run", str(wav), "-o", str(tmp_path / "out"), "--overwrite",
+                         "--voice", "none"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0 and ok.stdout.startswith("ok: "), ok.stderr
