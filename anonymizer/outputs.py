@@ -120,7 +120,8 @@ def speaker_turns_for(source: Source, analysis: Analysis, config: Config,
     """A mono (or dual-mono) recording's speaker turns when its voices are changed (``voice.speakers``);
     else ``()``."""
     mode = config.voice.speakers
-    mono = source.audio.n_channels == 1 or source.audio.one_signal
+    # dual mono is voiced as mono by the transforms; the synthetic voice still speaks each channel's words
+    mono = source.audio.n_channels == 1 or (source.audio.one_signal and not config.voice.synthetic)
     if not mono or mode == "one" or not (chain or config.voice.synthetic):
         return ()
     from anonymizer.diarize import speaker_turns
@@ -227,7 +228,8 @@ def _report(source: Source, analysis: Analysis, config: Config, chain: tuple[Ste
         timings=timer.timings,
         voice_transforms=("synthetic",) if config.voice.synthetic else tuple(step.transform for step in chain),
         voice_level=voice_level(config.voice.chain, config.voice.synthetic),
-        voice_speakers=(len({t.speaker for t in turns}) if turns else 1 if audio.one_signal else audio.n_channels)
+        voice_speakers=(len({t.speaker for t in turns}) if turns
+                        else 1 if audio.one_signal and not config.voice.synthetic else audio.n_channels)
         if voiced else 0,
         transcript_raw=main.transcript.text if include_text else None,
         redaction_texts=tuple(analysis.finding_text(r) for r in redactions) if include_text else None,

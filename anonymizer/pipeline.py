@@ -17,7 +17,7 @@ from anonymizer.analysis import Analysis, analyze
 from anonymizer.config import Config
 from anonymizer.console import describe_bug, shown
 from anonymizer.detect import Detector
-from anonymizer.errors import AnonymizerError, LanguageMismatchError
+from anonymizer.errors import AnonymizerError, LanguageMismatchError, ModelUnavailableError
 from anonymizer.hearing import DEFAULT_BLOCKS
 from anonymizer.keep import Kept, keep, now_s
 from anonymizer.outputs import OutputPaths, Source, write_outputs
@@ -60,7 +60,8 @@ class Pipeline:
 
     @classmethod
     def from_config(cls, config: Config) -> Pipeline:
-        """Load the real engines (faster-whisper, Presidio) offline, as the config says."""
+        """The real engines (faster-whisper, Presidio), offline, as the config says: the models are found
+        now (a missing one raises here) and loaded when first needed (``load`` for at once)."""
         from anonymizer.detect.engine import DeferredDetector, PresidioDetector, check_spacy_models, import_presidio
         from anonymizer.models import locate_whisper
         from anonymizer.transcribe import FasterWhisperTranscriber
@@ -77,6 +78,13 @@ class Pipeline:
         transcriber = FasterWhisperTranscriber(located, tc.compute_type, tc.cpu_threads, tc.beam_size, tc.device,
                                                on_load=detector.start)
         return cls(config, transcriber, detector)
+
+    def load(self) -> None:
+        """Load Whisper's model now instead of at the first file (batch workers; a no-op for engines
+        that load nothing)."""
+        load = getattr(self.transcriber, "load", None)
+        if load is not None:
+            load()
 
     def config_with_seed(self) -> Config:
         """The config with this run's secret voice seed (for the private kept analysis only)."""
@@ -101,6 +109,9 @@ class Pipeline:
             with one_blas_thread():
                 return self._run(input_path, paths, overwrite, verify)
         except LanguageMismatchError as exc:  # the transcriber does not know the file's name
+            log.info("%s: failed: %s", shown(input_path), exc)
+            return FileResult(input_path, FileStatus.FAILED, error=f"{input_path}: {exc}")
+        except ModelUnavailableError as exc:  # the model's failure, not the file's: name the file
             log.info("%s: failed: %s", shown(input_path), exc)
             return FileResult(input_path, FileStatus.FAILED, error=f"{input_path}: {exc}")
         except AnonymizerError as exc:

@@ -124,7 +124,7 @@ class Report:
     status: FileStatus = FileStatus.OK
     voice_transforms: tuple[str, ...] = ()
     voice_level: str = ""  # disguise, strong, none or custom (config.VOICE_LEVELS)
-    voice_speakers: int = 0  # voices given: one per channel, or per speaker a mono recording's turns found (0: none)
+    voice_speakers: int = 0  # voices given: per channel, or per speaker a (dual-)mono recording's turns found (0: none)
     transcript_raw: str | None = None
     redaction_texts: tuple[str, ...] | None = None
     warnings: tuple[str, ...] = ()

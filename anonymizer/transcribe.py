@@ -178,6 +178,10 @@ class FasterWhisperTranscriber:
         self.encoder_calls = 0  # how often the encoder really ran (benchmarks and tests read it)
         self.model_reloads = 0  # how often a fresh sampler was needed (benchmarks and tests read it)
 
+    def load(self) -> None:
+        """Load the model now (``Pipeline.load``)."""
+        self._whisper()
+
     def _whisper(self) -> Any:
         """The faster-whisper model, loaded on first use."""
         if self._model is not None:

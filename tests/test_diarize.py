@@ -150,7 +150,9 @@ def test_a_run_gives_a_mono_calls_speakers_their_own_voices(tmp_path, speakers, 
     assert json.loads(result.report_path.read_text())["voice_speakers"] == given
 
 
-def test_a_dual_mono_recording_is_voiced_as_one_mono_call(tmp_path):
+@pytest.mark.parametrize(("voice", "speakers", "given"), [("disguise", "auto", 2), ("disguise", "one", 1),
+                                                         ("synthetic", "one", 2)])
+def test_a_dual_mono_recording_is_voiced_as_one_mono_call(tmp_path, voice, speakers, given):
     """Two channels that carry one recording (a mono call saved as stereo) are heard as one, so they are
     voiced as one: the call's two speakers get their own voices, the same on both channels."""
     import json
@@ -163,12 +165,15 @@ def test_a_dual_mono_recording_is_voiced_as_one_mono_call(tmp_path):
     signal, truth = _call([("en-us+m3", 35), ("en-us+f4", 70)], rounds=1)
     path = tmp_path / "call.wav"
     write_atomic(Audio(np.stack([signal, 0.98 * signal], axis=1), RATE), path, FORMATS["wav"])
-    chain = [step.model_dump(mode="json") for step in VOICE_LEVELS["disguise"]]
-    config = load_config(None, {"voice": {"chain": chain}})
+    chain = [step.model_dump(mode="json") for step in VOICE_LEVELS.get(voice, ())]
+    config = load_config(None, {"voice": {"chain": chain, "synthetic": voice == "synthetic", "speakers": speakers}})
     words = [(f"w{k}", start + 0.2, start + 0.6) for k, (start, _, _) in enumerate(truth)]
     result = Pipeline(config, FakeTranscriber(words), FakeDetector()).run(path, tmp_path / "out")
     assert result.status.value == "ok", result.error
-    assert json.loads(result.report_path.read_text())["voice_speakers"] == 2
+    # one voice for the one recording; the synthetic voice still speaks each channel's words in its own
+    assert json.loads(result.report_path.read_text())["voice_speakers"] == given
+    if voice == "synthetic":
+        return
     out = decode(result.output_path).samples
     assert out.shape[1] == 2 and float(np.abs(out).max()) > 0.05
     # one voice on both channels (each channel's bleeps and fill follow its own level; two voices would

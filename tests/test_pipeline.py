@@ -1,6 +1,8 @@
 """The pipeline with fake engines: naming, fail-closed, no overwrite, input untouched, report."""
 
 import json
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -226,3 +228,28 @@ def test_a_word_a_skipped_stretch_takes_in_is_redacted_in_the_transcript_too(tmp
     assert skipped.start_s <= 0.6 and skipped.end_s >= 2.9  # the stretch took in "19." (a digit at its edge)
     text = seen["analysis"].main.redacted_text
     assert "19" not in text and "born" in text and "thanks" in text
+
+
+def test_a_batch_worker_loads_the_model_before_any_file_and_run_names_the_file_a_model_failed():
+    from anonymizer.batch.executors import build_pipeline
+    from anonymizer.errors import ModelUnavailableError
+
+    loaded = []
+
+    class Unloadable(FakeTranscriber):
+        def load(self):
+            loaded.append(True)
+            raise ModelUnavailableError("whisper model 'fake' could not be loaded: broken")
+
+        def transcribe(self, *args, **kwargs):
+            self.load()
+
+    config = load_config(None, {"voice": {"chain": []}})
+    with pytest.raises(ModelUnavailableError):  # a batch stops before marking any file failed
+        build_pipeline(lambda cfg: Pipeline(cfg, Unloadable(WORDS), FakeDetector()), config.model_dump_json())
+    assert loaded == [True]
+    wav = write_audio(Path(tempfile.mkdtemp()) / "call.wav", voiced(2.0))
+    result = Pipeline(config, Unloadable(WORDS), FakeDetector()).run(wav)  # `run` loads at its first file
+    assert result.status == "failed"
+    assert result.error == f"{wav}: whisper model 'fake' could not be loaded: broken"
+    assert not wav.with_name("call.anon.wav").exists()

@@ -55,7 +55,11 @@ def _with_threads(config: Config, threads: int) -> Config:
 
 
 def build_pipeline(factory: PipelineFactory, config_json: str) -> Pipeline:
-    return factory(Config.model_validate(json.loads(config_json)))
+    """A worker's pipeline with its models loaded now: a model that cannot load stops the batch before
+    any file is marked failed (``run`` loads at its first file instead)."""
+    pipeline = factory(Config.model_validate(json.loads(config_json)))
+    pipeline.load()
+    return pipeline
 
 
 def process(pipeline: Pipeline, job: Job) -> FileResult:
