@@ -380,8 +380,12 @@ def _exit_at_once(code: int | str | None) -> NoReturn:
     if isinstance(code, str):
         click.echo(code, err=True)
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # a reader that went away (`| head`), a closed stream
+            pass
     os._exit(code if isinstance(code, int) else EXIT_FAILED if code else EXIT_OK)
 
 
