@@ -22,16 +22,15 @@ WHISPER_FILES = ("config.json", "vocabulary.txt", "tokenizer.json")
 
 @dataclass(frozen=True)
 class LocatedModel:
-    """A model ready to load: a directory, or files given to CTranslate2 in memory (``files``: each name's
-    parts on disk, read and joined only when the model is loaded)."""
+    """A model ready to load: a directory, or files given to CTranslate2 in memory (``parts``: each name's
+    parts on disk, read and joined by ``read_files`` when the model is loaded)."""
 
     info: ModelInfo
     path: str
     parts: dict[str, tuple[Path, ...]] | None = field(default=None, repr=False)
 
-    @property
-    def files(self) -> dict[str, bytes] | None:
-        """The in-memory files, read now (``base``: 140 MB, ~0.2 s); None for a directory."""
+    def read_files(self) -> dict[str, bytes] | None:
+        """The in-memory files, read now (``base``: 140 MB, ~0.2 s, at every call); None for a directory."""
         if self.parts is None:
             return None
         return {name: b"".join(path.read_bytes() for path in paths) for name, paths in self.parts.items()}

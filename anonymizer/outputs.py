@@ -120,9 +120,7 @@ def speaker_turns_for(source: Source, analysis: Analysis, config: Config,
     """A mono (or dual-mono) recording's speaker turns when its voices are changed (``voice.speakers``);
     else ``()``."""
     mode = config.voice.speakers
-    # dual mono is voiced as mono by the transforms; the synthetic voice still speaks each channel's words
-    mono = source.audio.n_channels == 1 or (source.audio.one_signal and not config.voice.synthetic)
-    if not mono or mode == "one" or not (chain or config.voice.synthetic):
+    if not _voiced_as_mono(source.audio, config) or mode == "one" or not (chain or config.voice.synthetic):
         return ()
     from anonymizer.diarize import speaker_turns
 
@@ -130,6 +128,12 @@ def speaker_turns_for(source: Source, analysis: Analysis, config: Config,
     turns = speaker_turns(source.audio, speech, two=mode == "two")
     log.info("%s: %d speaker(s) on the mono channel", shown(source.path), len({t.speaker for t in turns}) or 1)
     return turns
+
+
+def _voiced_as_mono(audio: AudioSource, config: Config) -> bool:
+    """Mono, or dual mono voiced by the transforms as its mix (the synthetic voice speaks each channel's
+    own words in its own voice)."""
+    return audio.n_channels == 1 or (audio.one_signal and not config.voice.synthetic)
 
 
 def _resynthesis(analysis: Analysis, to_render: Mapping[int | None, Sequence[TimeSpan]], seed: int, file_key: str,
@@ -228,9 +232,8 @@ def _report(source: Source, analysis: Analysis, config: Config, chain: tuple[Ste
         timings=timer.timings,
         voice_transforms=("synthetic",) if config.voice.synthetic else tuple(step.transform for step in chain),
         voice_level=voice_level(config.voice.chain, config.voice.synthetic),
-        voice_speakers=(len({t.speaker for t in turns}) if turns
-                        else 1 if audio.one_signal and not config.voice.synthetic else audio.n_channels)
-        if voiced else 0,
+        voice_speakers=(len({t.speaker for t in turns}) if turns else 1 if _voiced_as_mono(audio, config)
+                        else audio.n_channels) if voiced else 0,
         transcript_raw=main.transcript.text if include_text else None,
         redaction_texts=tuple(analysis.finding_text(r) for r in redactions) if include_text else None,
         warnings=(*source.warnings(), *analysis.warnings()),

@@ -108,10 +108,7 @@ class Pipeline:
         try:
             with one_blas_thread():
                 return self._run(input_path, paths, overwrite, verify)
-        except LanguageMismatchError as exc:  # the transcriber does not know the file's name
-            log.info("%s: failed: %s", shown(input_path), exc)
-            return FileResult(input_path, FileStatus.FAILED, error=f"{input_path}: {exc}")
-        except ModelUnavailableError as exc:  # the model's failure, not the file's: name the file
+        except (LanguageMismatchError, ModelUnavailableError) as exc:  # raised where the file's name is unknown
             log.info("%s: failed: %s", shown(input_path), exc)
             return FileResult(input_path, FileStatus.FAILED, error=f"{input_path}: {exc}")
         except AnonymizerError as exc:

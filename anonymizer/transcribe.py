@@ -194,7 +194,7 @@ class FasterWhisperTranscriber:
 
         device, compute_type, threads = self._settings
         try:
-            files = self._located.files
+            files = self._located.read_files()
             model = WhisperModel(self._located.path, device=device, compute_type=compute_type, cpu_threads=threads,
                                  files=files)
         except (OSError, RuntimeError, ValueError) as exc:

@@ -150,8 +150,7 @@ def _each(render: Callable[[int], np.ndarray], speakers: Iterable[int]) -> list[
     """``render`` for each speaker, in order; on as many threads as there are speakers and cores (the
     transforms run in C++ without the GIL: a stereo call's two voices take the time of one)."""
     speakers = list(speakers)
-    threads = min(len(speakers), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                  else os.cpu_count() or 1)
+    threads = min(len(speakers), os.cpu_count() or 1)
     if threads < 2:
         return [render(speaker) for speaker in speakers]
     with ThreadPoolExecutor(threads, "voice") as pool:

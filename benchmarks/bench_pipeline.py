@@ -34,7 +34,7 @@ import sys
 from anonymizer.models import locate_whisper
 from faster_whisper import WhisperModel
 located = locate_whisper(sys.argv[2])
-files = located.files  # read once, as the run does
+files = located.read_files()  # once, as the run does
 model = WhisperModel(located.path, device="cpu", compute_type="int8", cpu_threads=int(sys.argv[3]), files=files)
 segments, info = model.transcribe(sys.argv[1], word_timestamps=True, beam_size=5, condition_on_previous_text=False)
 words = [w for s in segments for w in s.words]

@@ -22,9 +22,10 @@ def test_base_joined_in_memory_from_two_packages(no_network):
     assert located.parts is not None and len(located.parts["model.bin"]) == 2  # read only when loaded
     sizes = [(Path(p.__file__).parent / "data" / f"model.bin.part{i}").stat().st_size
              for i, p in ((1, part1), (2, part2))]
-    assert located.files is not None
-    assert len(located.files["model.bin"]) == sum(sizes)
-    assert set(located.files) == {"model.bin", "config.json", "vocabulary.txt", "tokenizer.json"}
+    files = located.read_files()
+    assert files is not None
+    assert len(files["model.bin"]) == sum(sizes)
+    assert set(files) == {"model.bin", "config.json", "vocabulary.txt", "tokenizer.json"}
     assert located.info.source == "package"
 
 
