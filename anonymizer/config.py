@@ -131,26 +131,29 @@ class RedactionConfig(_Strict):
 class VoiceStep(_Strict):
     """One transform of the voice chain; its value is drawn per speaker from ``range``."""
 
-    transform: Literal["pitch", "mcadams", "formant"]
-    range: tuple[float, float] = Field(description="[low, high]; pitch: semitones, mcadams: alpha, formant: ratio")
+    transform: Literal["pitch", "psola", "mcadams", "formant"]
+    range: tuple[float, float] = Field(
+        description="[low, high]; pitch, psola: semitones, mcadams: alpha, formant: ratio")
     either_sign: bool = Field(False, description="draw the direction too: pitch up or down, a ratio v or 1/v")
 
     @model_validator(mode="after")
     def _check_range(self) -> VoiceStep:
         low, high = self.range
-        limits = {"pitch": (-12.0, 12.0), "mcadams": (0.5, 1.5), "formant": (0.6, 1.6)}[self.transform]
+        limits = {"pitch": (-12.0, 12.0), "psola": (-12.0, 12.0), "mcadams": (0.5, 1.5),
+                  "formant": (0.6, 1.6)}[self.transform]
         if not (limits[0] <= low <= high <= limits[1]):
             raise ValueError(f"{self.transform} range must satisfy {limits[0]} <= low <= high <= {limits[1]}")
         return self
 
 
 # Voice levels, named by what they give (benchmarks/eval_voice.py, docs/VOICE.md): ``disguise`` (the default)
-# is the mildest pitch shift that changes the voice for a listener and costs Whisper the fewest words of the
-# chains measured (~4-8 points of WER); a speaker-verification system still links it. ``strong`` is the
-# chain a lazy-informed attacker links least at ~10 points of WER. ``synthetic`` re-speaks the words with a
-# synthetic voice (anonymizer/synthetic.py; ``voice.synthetic``). ``none`` keeps the voices.
+# moves each speaker's pitch 2-4 semitones up or down with Praat's PSOLA, which keeps the formants and the
+# timing: of the shifts measured the one that costs Whisper the fewest words (~6-7 points of WER in English,
+# 0-2 in German, of which ~2.5 any inaudible change costs); a speaker-verification system still links it.
+# ``strong`` is the chain a lazy-informed attacker links least at ~10 points of WER. ``synthetic`` re-speaks
+# the words with a synthetic voice (anonymizer/synthetic.py; ``voice.synthetic``). ``none`` keeps the voices.
 DISGUISE_CHAIN = (
-    VoiceStep(transform="pitch", range=(1.0, 2.0), either_sign=True),
+    VoiceStep(transform="psola", range=(2.0, 4.0), either_sign=True),
 )
 STRONG_CHAIN = (
     VoiceStep(transform="formant", range=(1.04, 1.08), either_sign=True),
@@ -158,9 +161,10 @@ STRONG_CHAIN = (
 )
 DEFAULT_VOICE_CHAIN = DISGUISE_CHAIN
 VOICE_LEVELS: dict[str, tuple[VoiceStep, ...]] = {"disguise": DISGUISE_CHAIN, "strong": STRONG_CHAIN, "none": ()}
-# The measured equal error rates of each level, in % (docs/VOICE.md, 2026-12-03): the lowest and highest of
-# resemblyzer's, ignorant and lazy-informed, on the tune and the held-out speakers. The report quotes them.
-VOICE_LEVEL_EER_PCT: dict[str, tuple[float, float]] = {"disguise": (0.0, 14.1), "strong": (0.8, 28.9),
+# The measured equal error rates of each level, in % (docs/VOICE.md, 2026-12-03; disguise 2026-12-04): the
+# lowest and highest of resemblyzer's, ignorant and lazy-informed, on the tune and the held-out speakers. The
+# report quotes them.
+VOICE_LEVEL_EER_PCT: dict[str, tuple[float, float]] = {"disguise": (0.4, 4.0), "strong": (0.8, 28.9),
                                                        "synthetic": (35.5, 66.2), "none": (0.0, 0.7)}
 
 # ``--voice NAME``: a level, or (for experiments) one transform alone as the previous default used it

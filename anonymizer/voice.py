@@ -1,7 +1,9 @@
 """Voice transforms (a registry by name) and chains of them with per-speaker secret parameters.
 
 Each transform is ``transform(samples, sample_rate_hz, value) -> samples`` on one channel and keeps
-duration and sample rate: ``pitch`` (pedalboard PitchShift, semitones), ``mcadams`` (LPC pole angles
+duration and sample rate: ``pitch`` (pedalboard PitchShift, semitones: pitch and formants move together),
+``psola`` (Praat's pitch-synchronous overlap-add via parselmouth, semitones: the pitch moves, the
+formants and timing stay), ``mcadams`` (LPC pole angles
 φ -> φ^α) and ``formant`` (pole angles φ -> r·φ). A chain's parameters are drawn for each speaker — each
 channel of each file — from a secret per-run seed, so one speaker sounds consistent within a file,
 and no published constant inverts a run. Reports name the transforms, never their parameters.
@@ -38,6 +40,30 @@ def _pitch(samples: np.ndarray, sample_rate_hz: int, semitones: float) -> np.nda
     return out
 
 
+PSOLA_PITCH_FLOOR_HZ, PSOLA_PITCH_CEILING_HZ = 75.0, 600.0  # Praat's pitch range for speech
+
+
+def _psola(samples: np.ndarray, sample_rate_hz: int, semitones: float) -> np.ndarray:
+    """Every pitch point multiplied by ``2 ** (semitones / 12)``, resynthesized by overlap-add; unvoiced
+    sounds and silence are copied as they are."""
+    if semitones == 0 or not len(samples):
+        return samples
+    import parselmouth
+    from parselmouth.praat import call
+
+    sound = parselmouth.Sound(samples.astype(np.float64), sampling_frequency=sample_rate_hz)
+    if sound.duration < 3 / PSOLA_PITCH_FLOOR_HZ:  # too short for one pitch analysis window
+        return samples
+    manipulation = call(sound, "To Manipulation", 0.01, PSOLA_PITCH_FLOOR_HZ, PSOLA_PITCH_CEILING_HZ)
+    tier = call(manipulation, "Extract pitch tier")
+    call(tier, "Multiply frequencies", sound.xmin, sound.xmax, 2 ** (semitones / 12))
+    call([tier, manipulation], "Replace pitch tier")
+    shifted = call(manipulation, "Get resynthesis (overlap-add)").values[0]
+    out = np.zeros(len(samples), np.float32)
+    out[: min(len(out), len(shifted))] = shifted[: len(out)]
+    return out
+
+
 def _mcadams(samples: np.ndarray, sample_rate_hz: int, alpha: float) -> np.ndarray:
     from anonymizer.lpc import mcadams
 
@@ -52,6 +78,7 @@ def _formant(samples: np.ndarray, sample_rate_hz: int, ratio: float) -> np.ndarr
 
 TRANSFORMS: dict[str, Callable[[np.ndarray, int, float], np.ndarray]] = {
     "pitch": _pitch,
+    "psola": _psola,
     "mcadams": _mcadams,
     "formant": _formant,
 }
@@ -147,8 +174,9 @@ def _by_turns(mono: np.ndarray, rate_hz: int, chain: Sequence[Step], seed: int, 
 
 
 def _each(render: Callable[[int], np.ndarray], speakers: Iterable[int]) -> list[np.ndarray]:
-    """``render`` for each speaker, in order; on as many threads as there are speakers and cores (the
-    transforms run in C++ without the GIL: a stereo call's two voices take the time of one)."""
+    """``render`` for each speaker, in order; on as many threads as there are speakers and cores (pedalboard
+    and numpy run without the GIL: a stereo call's two voices take the time of one; Praat's PSOLA holds
+    it, so its voices take turns — safely, at ~100x real time each)."""
     speakers = list(speakers)
     threads = min(len(speakers), os.cpu_count() or 1)
     if threads < 2:

@@ -38,7 +38,8 @@ def main() -> None:
     audio = decode(ROOT / "samples" / "call_en.wav")
     assert audio.sample_rate_hz == 16000 and audio.n_channels == 1
     default = tuple(Step(s.transform, s.range[0], s.range[1], s.either_sign) for s in Config().voice.chain)
-    chains = {"pitch": (Step("pitch", 3.0, 3.0),), "mcadams": (Step("mcadams", 0.8, 0.8),),
+    chains = {"pitch": (Step("pitch", 3.0, 3.0),), "psola": (Step("psola", 3.0, 3.0),),
+              "mcadams": (Step("mcadams", 0.8, 0.8),),
               "formant": (Step("formant", 1.15, 1.15),),
               "strong": tuple(Step(s.transform, s.range[0], s.range[1], s.either_sign) for s in STRONG_CHAIN),
               "default chain": default}

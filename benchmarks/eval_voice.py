@@ -17,7 +17,9 @@ the originals (so the original's own WER on that reference is 0: the number is t
 
 Methods: the chains of ``METHODS``, ``default`` (the config's chain) and ``synthetic`` (the words of
 Whisper base's transcript of each utterance re-spoken by ``anonymizer.synthetic``, one voice per speaker).
-``pitch±0.05`` is the pitch shifter at a shift nobody hears: the WER any processing costs.
+``pitch±0.05`` and ``psola±0.05`` are the two pitch shifters at a shift nobody hears, and ``noise-floor``
+adds white noise at -80 dBFS: how far Whisper's transcript moves when nothing audible changes (it is not
+zero: decoding is deterministic, but any change of the samples can flip a beam).
 
 Speakers are split by a seeded draw (``--split-seed``) into 3 tune and 3 held-out speakers; ``--speakers``
 says which the EERs are measured on (choose chains on ``tune``; ``heldout`` was never tuned on). A second
@@ -61,6 +63,16 @@ METHODS: dict[str, list[Step]] = {
     "formant±1.06-1.12+pitch±1.5-3": [Step("formant", 1.06, 1.12, either_sign=True),
                                      Step("pitch", 1.5, 3.0, either_sign=True)],
     "pitch": [Step("pitch", 2.0, 4.0, either_sign=True)],
+    "psola±0.05": [Step("psola", 0.05, 0.05, either_sign=True)],  # the PSOLA shifter's own floor
+    "psola±1-2": [Step("psola", 1.0, 2.0, either_sign=True)],
+    "psola±1.5-3": [Step("psola", 1.5, 3.0, either_sign=True)],
+    "psola±2-4": [Step("psola", 2.0, 4.0, either_sign=True)],
+    "formant±1.04-1.08+psola±1-2": [Step("formant", 1.04, 1.08, either_sign=True),
+                                   Step("psola", 1.0, 2.0, either_sign=True)],
+    "formant±1.06-1.12+psola±1.5-3": [Step("formant", 1.06, 1.12, either_sign=True),
+                                     Step("psola", 1.5, 3.0, either_sign=True)],
+    "formant±1.12-1.22+psola±2-4": [Step("formant", 1.12, 1.22, either_sign=True),
+                                   Step("psola", 2.0, 4.0, either_sign=True)],
     "formant": [Step("formant", 1.12, 1.22)],
     "mcadams": [Step("mcadams", 0.7, 0.85)],
     "mcadams+pitch": [Step("mcadams", 0.7, 0.85), Step("pitch", 2.0, 4.0, either_sign=True)],
@@ -109,11 +121,22 @@ SYNTHETIC = [Step("synthetic", 0.0, 0.0)]  # markers: not chains (the config's s
 SYNTHETIC_ESPEAK = [Step("synthetic", 0.0, 0.0)]
 SYNTHETIC_PIPER = [Step("synthetic", 0.0, 0.0)]
 SYNTHESIZERS = {id(SYNTHETIC): "auto", id(SYNTHETIC_ESPEAK): "espeak", id(SYNTHETIC_PIPER): "piper"}
+NOISE_FLOOR = [Step("noise", 0.0, 0.0)]  # marker: white noise at NOISE_FLOOR_DBFS, a change nobody hears
+NOISE_FLOOR_DBFS = -80.0
+
+
+def with_noise_floor(wavs: list[np.ndarray], seed: int) -> list[np.ndarray]:
+    """Each utterance plus white noise at ``NOISE_FLOOR_DBFS`` (about three steps of 16-bit audio): what
+    Whisper's transcript moves by when nothing audible changes."""
+    rng = np.random.default_rng(seed % 2**32)
+    return [(w + rng.normal(0.0, 10 ** (NOISE_FLOOR_DBFS / 20), len(w))).astype(np.float32) for w in wavs]
 
 
 def anonymize(wavs: list[np.ndarray], speakers: list[str], chain: list[Step], seed: int,
               language: str = "en") -> list[np.ndarray]:
     """Each speaker gets one parameter draw (as one channel of one file would)."""
+    if chain is NOISE_FLOOR:
+        return with_noise_floor(wavs, seed)
     if id(chain) in SYNTHESIZERS:
         return resynthesize(wavs, speakers, seed, language, SYNTHESIZERS[id(chain)])
     return [apply_values(w, 16000, chain, speaker_parameters(chain, seed, s, 0))
@@ -126,8 +149,9 @@ def inverse_variants(chain: list[Step]) -> list[list[tuple[Step, float]]]:
     for step in reversed(chain):
         mid = (step.low + step.high) / 2
         # pitch: shift back; mcadams: (φ^α)^(1/α) = φ; formant: (r·φ)/r = φ — both directions when drawn
-        inverse = -mid if step.transform == "pitch" else 1.0 / mid
-        options = [inverse, -inverse if step.transform == "pitch" else mid] if step.either_sign else [inverse]
+        inverse = -mid if step.transform in ("pitch", "psola") else 1.0 / mid
+        shift = step.transform in ("pitch", "psola")
+        options = [inverse, -inverse if shift else mid] if step.either_sign else [inverse]
         variants = [v + [(Step(step.transform, value, value), value)] for v in variants for value in options]
     return variants
 
@@ -260,7 +284,7 @@ def main() -> None:
     import jiwer
 
     methods = {name: (default_chain() if name == "default"
-                    else {"synthetic": SYNTHETIC, "synthetic-espeak": SYNTHETIC_ESPEAK,
+                    else {"noise-floor": NOISE_FLOOR, "synthetic": SYNTHETIC, "synthetic-espeak": SYNTHETIC_ESPEAK,
                           "synthetic-piper": SYNTHETIC_PIPER}.get(name) or METHODS[name])
                for name in args.methods.split(",")}
     wavs, speakers = load_utterances()
@@ -298,7 +322,7 @@ def main() -> None:
             lazy = anonymize(eer_wavs, eer_speakers, chain, attacker_seed)
             lazy_enroll = embed(encoder, lazy)
             inverse_scores = []
-            for variant in ([] if id(chain) in SYNTHESIZERS else inverse_variants(chain)):
+            for variant in ([] if id(chain) in SYNTHESIZERS or chain is NOISE_FLOOR else inverse_variants(chain)):
                 steps = [step for step, _ in variant]
                 inverted = [apply_values(w, 16000, steps, [v for _, v in variant]) for w in anonymized]
                 inverse_scores.append(original @ embed(encoder, inverted).T)

@@ -37,8 +37,8 @@ def spectral_peak_hz(signal: np.ndarray, low_hz: float, high_hz: float) -> float
     return float(freqs[band][np.argmax(smooth[band])])
 
 
-@pytest.mark.parametrize(("name", "value"), [("pitch", 3.0), ("pitch", -4.0), ("mcadams", 0.8), ("formant", 1.15),
-                                             ("formant", 1 / 1.15)])
+@pytest.mark.parametrize(("name", "value"), [("pitch", 3.0), ("pitch", -4.0), ("psola", 2.0), ("psola", -2.0),
+                                             ("mcadams", 0.8), ("formant", 1.15), ("formant", 1 / 1.15)])
 def test_length_rate_and_finite(name, value):
     out = TRANSFORMS[name](VOWEL, RATE, value)
     assert out.shape == VOWEL.shape
@@ -70,6 +70,31 @@ def test_formant_shift_moves_the_envelope_not_the_pitch():
         lag = np.argmax(ac[RATE // 400 : RATE // 60]) + RATE // 400
         return RATE / lag
     assert f0(shifted) == pytest.approx(f0(VOWEL), rel=0.03)
+
+
+def _f0_hz(x: np.ndarray) -> float:
+    """The shortest lag whose autocorrelation peak is within 20 % of the highest (no octave errors)."""
+    ac = np.correlate(x, x, "full")[len(x) - 1 :]
+    lo, hi = RATE // 400, RATE // 60
+    band = ac[lo:hi]
+    peaks = [k for k in range(1, len(band) - 1) if band[k] >= band[k - 1] and band[k] >= band[k + 1]]
+    lag = next(k for k in peaks if band[k] >= 0.8 * band.max()) + lo
+    return RATE / lag
+
+
+@pytest.mark.parametrize("semitones", [2.0, -2.0])
+def test_psola_moves_the_pitch_not_the_envelope(semitones):
+    shifted = TRANSFORMS["psola"](VOWEL, RATE, semitones)
+    middle = slice(RATE // 4, 3 * RATE // 4)  # away from the analysis edges
+    assert _f0_hz(shifted[middle]) == pytest.approx(_f0_hz(VOWEL[middle]) * 2 ** (semitones / 12), rel=0.03)
+    # the formants stay where they were (pedalboard's pitch shifter moves them with the pitch)
+    assert spectral_peak_hz(shifted, 1000, 1800) == pytest.approx(spectral_peak_hz(VOWEL, 1000, 1800), rel=0.08)
+
+
+def test_psola_keeps_silence_and_too_short_input():
+    assert not TRANSFORMS["psola"](np.zeros(RATE, np.float32), RATE, 2.0).any()
+    short = VOWEL[:400]  # 25 ms: shorter than one pitch analysis window
+    np.testing.assert_array_equal(TRANSFORMS["psola"](short, RATE, 2.0), short)
 
 
 def test_silence_passes_through():
