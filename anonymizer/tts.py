@@ -190,10 +190,10 @@ class Piper:
             position += len(word) + 1
         word_starts = tuple(zip(offsets, starts, strict=True)) if len(starts) == len(offsets) else ((0, 0),)
         semitones = (pitch - 50) * PIPER_SEMITONES_PER_PITCH
-        if semitones and len(samples):
-            from pedalboard import PitchShift
+        if semitones and len(samples):  # PSOLA: the formants stay (Whisper hears it better than PitchShift)
+            from anonymizer.voice import TRANSFORMS
 
-            samples = PitchShift(semitones=semitones)(samples[None, :], self.sample_rate_hz)[0][: len(samples)]
+            samples = TRANSFORMS["psola"](samples, self.sample_rate_hz, semitones)
         return Speech(samples.astype(np.float32), self.sample_rate_hz, word_starts)
 
 
