@@ -34,9 +34,14 @@ def _pitch(samples: np.ndarray, sample_rate_hz: int, semitones: float) -> np.nda
         return samples
     from pedalboard import PitchShift
 
-    shifted = PitchShift(semitones=semitones)(samples[None, :].astype(np.float32), sample_rate_hz)[0]
-    out = np.zeros(len(samples), np.float32)
-    out[: min(len(out), len(shifted))] = shifted[: len(out)]
+    return _fitted(PitchShift(semitones=semitones)(samples[None, :].astype(np.float32), sample_rate_hz)[0],
+                   len(samples))
+
+
+def _fitted(shifted: np.ndarray, n_samples: int) -> np.ndarray:
+    """``shifted`` cut or zero-padded to ``n_samples`` (float32): a transform keeps its input's length."""
+    out = np.zeros(n_samples, np.float32)
+    out[: min(n_samples, len(shifted))] = shifted[:n_samples]
     return out
 
 
@@ -58,10 +63,7 @@ def _psola(samples: np.ndarray, sample_rate_hz: int, semitones: float) -> np.nda
     tier = call(manipulation, "Extract pitch tier")
     call(tier, "Multiply frequencies", sound.xmin, sound.xmax, 2 ** (semitones / 12))
     call([tier, manipulation], "Replace pitch tier")
-    shifted = call(manipulation, "Get resynthesis (overlap-add)").values[0]
-    out = np.zeros(len(samples), np.float32)
-    out[: min(len(out), len(shifted))] = shifted[: len(out)]
-    return out
+    return _fitted(call(manipulation, "Get resynthesis (overlap-add)").values[0], len(samples))
 
 
 def _mcadams(samples: np.ndarray, sample_rate_hz: int, alpha: float) -> np.ndarray:

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from anonymizer.audio import decode, to_mono_16k  # noqa: E402
-from anonymizer.voice import Step, apply_values, speaker_parameters  # noqa: E402
+from anonymizer.voice import RATIO_TRANSFORMS, Step, apply_values, speaker_parameters  # noqa: E402
 
 SPEAKERS_DIR = ROOT.parent / "shared" / "data" / "speakers" / "librispeech_test-other"
 GERMAN_DIR = ROOT.parent / "shared" / "data" / "clips" / "de"
@@ -148,10 +148,11 @@ def inverse_variants(chain: list[Step]) -> list[list[tuple[Step, float]]]:
     variants: list[list[tuple[Step, float]]] = [[]]
     for step in reversed(chain):
         mid = (step.low + step.high) / 2
-        # pitch: shift back; mcadams: (φ^α)^(1/α) = φ; formant: (r·φ)/r = φ — both directions when drawn
-        inverse = -mid if step.transform in ("pitch", "psola") else 1.0 / mid
-        shift = step.transform in ("pitch", "psola")
-        options = [inverse, -inverse if shift else mid] if step.either_sign else [inverse]
+        # a shift (pitch, psola): shift back; mcadams: (φ^α)^(1/α) = φ; formant: (r·φ)/r = φ — both
+        # directions when drawn (as Step.draw does)
+        ratio = step.transform in RATIO_TRANSFORMS
+        inverse = 1.0 / mid if ratio else -mid
+        options = [inverse, mid if ratio else -inverse] if step.either_sign else [inverse]
         variants = [v + [(Step(step.transform, value, value), value)] for v in variants for value in options]
     return variants
 
