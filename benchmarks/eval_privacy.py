@@ -236,11 +236,31 @@ def score_call(pipeline: Pipeline, path: Path, truth: dict, analyses: list[Chann
                             "kept": heard_again(d["text"], window(heard[channel], span), language)})
     pii_s = total_duration_s(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
     redacted_s = total_duration_s(r.span for r in redactions)
+    over_by = over_redaction_by_cause(redactions, truth["pii"])
     return {"file": path.name, "language": language, "items": items, "findings": findings, "kept": kept,
             "total": total, "audio_kept": audio_kept, "kept_right": kept_right,
             "total_right": total_right, "pii_s": pii_s, "redacted_s": redacted_s, "stereo": stereo,
             "rate_hz": truth["sample_rate_hz"], "verify": None, "lost_by": dict(lost_by),
-            "lost_words": lost_words, "distractors": distractors, "split": truth.get("split", "all")}
+            "lost_words": lost_words, "distractors": distractors, "split": truth.get("split", "all"),
+            "over_by": over_by}
+
+
+def over_redaction_by_cause(redactions: tuple[Redaction, ...], pii: list[dict]) -> dict[str, float]:
+    """Where the redacted seconds go: "item" (inside a true item: needed), "margin" (beside an item, in a
+    redaction that reaches one: padding, snapping, a sentence's reach) and, for redactions that touch no
+    item, their finding types ("false:PERSON", "false:UNCERTAIN+UNTRANSCRIBED_SPEECH"). The parts add up
+    to the call's redacted seconds."""
+    items = merge(TimeSpan(i["start_s"], i["end_s"]) for i in pii)
+    out: Counter = Counter()
+    for piece in merge(r.span for r in redactions):
+        inside = total_duration_s([piece & i for i in items if piece.overlaps(i)])
+        out["item"] += inside
+        if inside > 0:
+            out["margin"] += piece.duration_s - inside
+        else:
+            types = sorted({r.entity_type for r in redactions if r.span.overlaps(piece)}) or ["?"]
+            out["false:" + "+".join(types)] += piece.duration_s
+    return {k: round(v, 3) for k, v in out.items()}
 
 
 def heard_again(text: str, heard: str, language: str) -> bool:
@@ -340,6 +360,12 @@ def print_table(calls: list[dict]) -> dict:
     for call in calls:
         lost.update(call["lost_by"])
     all_words = sum(c["total"] for c in calls)
+    over: Counter = Counter()
+    for call in calls:
+        over.update(call.get("over_by", {}))
+    pii_total_s = sum(c["pii_s"] for c in calls)
+    print(f"\nredacted seconds per PII second, by where they are ({pii_total_s:.0f} s of PII):")
+    print("  " + ", ".join(f"{cause} {s / pii_total_s:.3f}" for cause, s in over.most_common()))
     print(f"\nnon-PII words under a redaction, by its type ({sum(lost.values())} of {all_words}):")
     print("  " + ", ".join(f"{cause} {n}" for cause, n in lost.most_common()))
     summary = {}
