@@ -52,6 +52,10 @@ def found(recognizer, text):
         ("en", "My iPhone is GP90QHPP48867775675844. And", [("NUMBER_SEQUENCE", "GP90QHPP48867775675844")]),
         ("en", "My iPhone is GB42 via CT9970966491H791. And", [("NUMBER_SEQUENCE", "CT9970966491H791")]),
         ("en", "an MP3 on 4G, an A4 page", []),
+        # a short code with capital letters glued to it is a reference; next to a product word, a model
+        ("de", "Ja, Andy Nordkohl, ZN901. Ich bin seit 2012 Kunde", [("NUMBER_SEQUENCE", "ZN901")]),
+        ("de", "Der neue Router GT500 kostet 29,99 Euro", []),
+        ("en", "I have the S23 and the X7590", []),
         # negatives: short numbers, prices, times, a run cut by a question
         ("en", "it arrives in 5 days for $19.99", []),
         ("en", "that is 1234.50 dollars", []),
@@ -88,6 +92,10 @@ def test_number_sequence_threshold_and_allow_list():
         # the top-level domain cut short: an at word, a domain and a dot word still say e-mail
         ("de", "Gertpunkt Wilsen at Beispiel Punkt D. Ich bin",
          [("EMAIL_ADDRESS", "Gertpunkt Wilsen at Beispiel Punkt D")]),
+        # German "ät" written "et", the top-level domain misheard ("ok" for "org"), no e-mail cue
+        ("de", "schicken? Utte punkt kochwebe et mailbox punkt ok also",
+         [("EMAIL_ADDRESS", "Utte punkt kochwebe et mailbox punkt ok")]),
+        ("fr", "Paris et Lyon. Et puis", []),
         ("en", "I was at home. Then at work.", []),
         ("en", "meet at 5.30 at the office", []),
         ("en", "That is the end. Goodbye.", []),

@@ -23,6 +23,10 @@ NEIGHBOURS = 2  # words either side that say what a number is
 _WORD = re.compile(r"[^\W\d_]+|[€$£%]")
 _CENTS = re.compile(r"\d[.,]\d{2}$")
 _MIXED = re.compile(r"[A-Za-z]")
+# a code ASR wrote as one token, two to four capital letters glued to its digits ("ZN901", "KD4711"): a
+# reference, read as a model number only next to a product word ("GT500 Router"); one letter ("X7590", "S23")
+# is a model's
+GLUED_CODE = re.compile(r"^[A-ZÄÖÜ]{2,4}\d|\d[A-ZÄÖÜ]{2,4}$")
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,8 @@ def reading(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str | No
     written = [tokens[i].text for i in range(run.first, run.last + 1)]
     if (any(ch in signs for ch in "€$£") or any(_CENTS.search(w) for w in written)) and _fits("price", tokens, run):
         return "price"
-    if any(_MIXED.search(w) for w in written) and run.first == run.last and _fits("model", tokens, run):
+    if any(_MIXED.search(w) for w in written) and run.first == run.last and _fits("model", tokens, run) \
+            and not GLUED_CODE.search(written[0]):
         return "model"  # "X7590", "S23": letters and digits in one token next to nothing personal
     if run.first == run.last and recent_year(written[0]) and not cue_nearby(tokens, run, language):
         return "year"  # "seit 2021", "Kollektion 2023": a year too recent to be a customer's birth year
@@ -171,6 +176,9 @@ def harmless(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
 # a full date whose year is this long ago or longer may be a birth date (a customer of age)
 BIRTH_YEAR_MIN_AGE = 14
 _DIGIT_YEAR = re.compile(r"\b((?:19|20)(?:\.?\s)?\d\d)\b")  # "1985", and split: "19. 85"
+# a date's last number 32-99 is no day of a month: a two-digit year, and one a person of age is born in
+# ("the 11th of October, 59", "3. März 85"); never a clock time's minutes ("14.45", "14:45")
+_TWO_DIGIT_YEAR = re.compile(r"(?<![\d:.,])\b[3-9]\d(?:st|nd|rd|th|er|\.)?\W*$")
 _SPOKEN_19XX = re.compile(r"(?i)neunzehnhundert|\bnineteen[\s-]+(?:hundred|o|oh|ten|eleven|twelve|thirteen|fourteen|"
                           r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
                           r"eighty|ninety)\b")
@@ -186,12 +194,16 @@ def birth_year_in(date: str, this_year: int | None = None) -> bool:
     (True, True)
     >>> birth_year_in("14. März 19. 85"), birth_year_in("3. März 20 24")
     (True, False)
+    >>> birth_year_in("11th of October, 50"), birth_year_in("3. März 85"), birth_year_in("March 24")
+    (True, True, False)
+    >>> birth_year_in("3. März um 14.45"), birth_year_in("am 3. März um 14:45")
+    (False, False)
     """
     import datetime
 
     latest = (this_year or datetime.date.today().year) - BIRTH_YEAR_MIN_AGE
     years = (int(re.sub(r"\D", "", y)) for y in _DIGIT_YEAR.findall(date))
-    return bool(_SPOKEN_19XX.search(date)) or any(y <= latest for y in years)
+    return bool(_SPOKEN_19XX.search(date) or _TWO_DIGIT_YEAR.search(date)) or any(y <= latest for y in years)
 
 
 def date_is_personal(text: str, start: int, language: str, window: int = 12, end: int | None = None) -> bool:

@@ -3,7 +3,8 @@
 Any run of ``min_digits`` or more digits — written as digits ("0151, 2345"), split by spaces, commas,
 dashes or dots ("415 -555 -2671"), or spoken ("null eins fünf eins", "four one five",
 "zweiundvierzig") — is NUMBER_SEQUENCE, unless it is on the allow-list ("DSL 1000") or is one
-amount next to a currency ("19,99 Euro", "$1500"). The typed recognizers (phone, IBAN, card, ID)
+amount next to a currency ("19,99 Euro", "$1500"); shorter runs too when capital letters are glued to
+them ("ZN901": a reference code). The typed recognizers (phone, IBAN, card, ID)
 report the same runs with a more specific type when their checks pass.
 """
 
@@ -14,7 +15,7 @@ import re
 from presidio_analyzer import RecognizerResult
 
 from anonymizer.detect.digits import DigitRun
-from anonymizer.detect.meaning import harmless
+from anonymizer.detect.meaning import GLUED_CODE, harmless
 from anonymizer.detect.rules import DigitRunRecognizer
 from anonymizer.detect.tokens import Token
 
@@ -44,6 +45,25 @@ def is_amount(tokens: tuple[Token, ...], run: DigitRun) -> bool:
     return cents or bool(before & PRICE_WORDS)
 
 
+MIN_CODE_DIGITS = 3
+
+
+def is_code(tokens: tuple[Token, ...], run: DigitRun) -> bool:
+    """Three or more digits with two to four capital letters glued to them (``meaning.GLUED_CODE``): a
+    customer, order or booking reference even when short ("ZN901"); a model number next to a product word
+    ("GT500 Router") is kept by meaning like any other.
+
+    >>> from anonymizer.detect.digits import digit_runs
+    >>> def code(text):
+    ...     tokens, runs = digit_runs(text, "de")
+    ...     return any(is_code(tokens, run) for run in runs)
+    >>> [code(text) for text in ("ZN901.", "MP3 und 4G", "Zimmer 901", "ab A380")]
+    [True, False, False, False]
+    """
+    return run.n_digits >= MIN_CODE_DIGITS and any(GLUED_CODE.search(tokens[i].text)
+                                                   for i in range(run.first, run.last + 1))
+
+
 class NumberSequenceRecognizer(DigitRunRecognizer):
     """Runs of ``min_digits`` or more digits, however ASR separated or spelled them."""
 
@@ -55,7 +75,8 @@ class NumberSequenceRecognizer(DigitRunRecognizer):
         super().__init__("NUMBER_SEQUENCE", supported_language)
 
     def match(self, text: str, tokens: tuple[Token, ...], run: DigitRun) -> RecognizerResult | None:
-        if run.n_digits < self.min_digits or text[run.start : run.end].lower() in self.allow:
+        if (run.n_digits < self.min_digits and not is_code(tokens, run)) \
+                or text[run.start : run.end].lower() in self.allow:
             return None
         if self.by_meaning and (is_amount(tokens, run) or harmless(tokens, run, self.supported_language)):
             return None  # a price, a time, a model number, …: nobody's personal data

@@ -2,7 +2,8 @@
 
 "anna punkt schmidt ät beispiel punkt de", "Sarah .johnson .example .com", "Martinapunkt
 schneideratbeispiele .de": anchored on a top-level domain after a dot word (or on "at <domain> <dot>
-<short word>", when ASR cut the domain's end: "at Beispiel Punkt D."), extended backwards over
+<short word>", when ASR cut the domain's end or misheard it: "at Beispiel Punkt D.", "et mailbox punkt ok"
+— German "ät" is often written "et"), extended backwards over
 the address-like words before it (up to a sentence end). Without "Mail" just before it, at least
 two at/dot words are needed ("nordwind punkt de" alone is a web site). Written addresses
 (``a@b.de``) are Presidio's ``EmailRecognizer``.
@@ -25,10 +26,11 @@ _ANCHOR = re.compile(rf"{_DOT}\s*(?:{_TLD_WORDS})\b", re.IGNORECASE)
 # "at Beispiel Punkt D.": an at word, a domain word and a dot word before any short word — the TLD cut
 # short or misheard. The dot is a spoken word or glued to what follows (".net"), never a sentence end.
 _AT_DOMAIN_ANCHOR = re.compile(
-    r"(?:@|\bat\b|\bät\b|at-zeichen)\s*[^\W\d_]+(?:\s+(?:punkt|dot)\s+|\s*\.(?=[^\W\d_]))[^\W\d_]{1,6}\b",
+    r"(?:@|\bat\b|\bät\b|\bet\b|at-zeichen)\s*[^\W\d_]+(?:\s+(?:punkt|dot)\s+|\s*\.(?=[^\W\d_]))[^\W\d_]{1,6}\b",
     re.IGNORECASE)
-_AT_OR_DOT = re.compile(r"(@|\bat\b|\bät\b|at-zeichen|punkt|dot|\.\w|underscore|unterstrich|bindestrich)",
+_AT_OR_DOT = re.compile(r"(@|\bat\b|\bät\b|\bet\b|at-zeichen|punkt|dot|\.\w|underscore|unterstrich|bindestrich)",
                         re.IGNORECASE)
+_AT_WORD = re.compile(r"(?i)@|at|ät|et|at-zeichen")
 MAX_WORDS_BACK = 8
 _CUE = re.compile(r"(?i)mail")  # "E-Mail-Adresse", "E -Mail", "email address", "Mailadresse"
 CUE_WINDOW_CHARS = 80
@@ -55,7 +57,9 @@ class SpokenEmailRecognizer(RuleRecognizer):
                 first -= 1
             # no punctuation ("And your email address Sarah that Johnson that example dot com"): the cue is
             # inside the walk, and the address starts after it
-            inside = [k for k in range(first, last) if _CUE.search(tokens[k].text)]
+            # (not a domain after an at word: "et mailbox punkt ok")
+            inside = [k for k in range(first, last) if _CUE.search(tokens[k].text)
+                      and not (k > first and _AT_WORD.fullmatch(tokens[k - 1].text))]
             if inside:
                 first = inside[-1] + 1
                 while first < last and tokens[first].text.lower() in _AFTER_CUE:
