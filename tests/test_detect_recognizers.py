@@ -55,6 +55,10 @@ def found(recognizer, text):
         # a short code with capital letters glued to it is a reference; next to a product word, a model
         ("de", "Ja, Andy Nordkohl, ZN901. Ich bin seit 2012 Kunde", [("NUMBER_SEQUENCE", "ZN901")]),
         ("de", "Der neue Router GT500 kostet 29,99 Euro", []),
+        # three or more digits said one at a time: a PIN or code read out, whatever the question was
+        ("en", "Yes. CF, seven, eight, three.", [("NUMBER_SEQUENCE", "CF, seven, eight, three")]),
+        ("en", "press 1, 2 or 3", []),
+        ("de", "um 2, 3 Uhr", []),
         ("en", "I have the S23 and the X7590", []),
         # negatives: short numbers, prices, times, a run cut by a question
         ("en", "it arrives in 5 days for $19.99", []),

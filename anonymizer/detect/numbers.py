@@ -4,8 +4,8 @@ Any run of ``min_digits`` or more digits — written as digits ("0151, 2345"), s
 dashes or dots ("415 -555 -2671"), or spoken ("null eins fünf eins", "four one five",
 "zweiundvierzig") — is NUMBER_SEQUENCE, unless it is on the allow-list ("DSL 1000") or is one
 amount next to a currency ("19,99 Euro", "$1500"); shorter runs too when capital letters are glued to
-them ("ZN901": a reference code). The typed recognizers (phone, IBAN, card, ID)
-report the same runs with a more specific type when their checks pass.
+them ("ZN901": a reference code) or said one digit at a time ("seven, eight, three"). The typed
+recognizers (phone, IBAN, card, ID) report the same runs with a more specific type when their checks pass.
 """
 
 from __future__ import annotations
@@ -64,6 +64,15 @@ def is_code(tokens: tuple[Token, ...], run: DigitRun) -> bool:
                                                    for i in range(run.first, run.last + 1))
 
 
+MIN_DICTATED_DIGITS = 3
+
+
+def is_dictated(run: DigitRun) -> bool:
+    """Three or more digits said one at a time ("seven, eight, three", "4 7 1"): a PIN or a code read out,
+    even when ASR garbled the question before it; no price, time or count is said that way."""
+    return run.n_digits >= MIN_DICTATED_DIGITS and run.groups == run.n_digits
+
+
 class NumberSequenceRecognizer(DigitRunRecognizer):
     """Runs of ``min_digits`` or more digits, however ASR separated or spelled them."""
 
@@ -75,7 +84,7 @@ class NumberSequenceRecognizer(DigitRunRecognizer):
         super().__init__("NUMBER_SEQUENCE", supported_language)
 
     def match(self, text: str, tokens: tuple[Token, ...], run: DigitRun) -> RecognizerResult | None:
-        if (run.n_digits < self.min_digits and not is_code(tokens, run)) \
+        if (run.n_digits < self.min_digits and not is_code(tokens, run) and not is_dictated(run)) \
                 or text[run.start : run.end].lower() in self.allow:
             return None
         if self.by_meaning and (is_amount(tokens, run) or harmless(tokens, run, self.supported_language)):
