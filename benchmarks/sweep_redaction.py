@@ -42,7 +42,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_privacy import assign_words, over_redaction_by_cause  # noqa: E402
 
-from anonymizer import analysis as analysis_module  # noqa: E402
 from anonymizer.align import AlignSettings  # noqa: E402
 from anonymizer.analysis import Analysis, _analyze_channel, _analyze_dialogue, _mark_dialogue_findings  # noqa: E402
 from anonymizer.config import load_config  # noqa: E402
@@ -81,21 +80,33 @@ def heard_of(path: Path, pipeline: Pipeline, cache: Path) -> tuple[list, list, f
     return value
 
 
-def oracle_spans(transcript: Transcript, truth: dict, channel: int | None, stereo: bool) -> list[PiiSpan]:
-    """A perfect text detector: the transcript's words of each true item (as ``eval_privacy`` assigns them),
-    one finding per run of words of the same item."""
-    spans: list[PiiSpan] = []
-    last = None
-    for word, owner in zip(transcript.words, assign_words(transcript.words, truth, channel, stereo), strict=True):
-        if owner is None or owner[0] != "pii":
-            last = None
-            continue
-        if last == owner[1] and spans:
-            spans[-1] = PiiSpan(spans[-1].char_start, word.char_end, spans[-1].entity_type, 1.0, "oracle")
-        else:
-            spans.append(PiiSpan(word.char_start, word.char_end, truth["pii"][owner[1]]["label"], 1.0, "oracle"))
-        last = owner[1]
-    return spans
+@dataclasses.dataclass(frozen=True)
+class TextOracle:
+    """A perfect text detector for one channel's transcript (``Detector.detect``'s interface): the words of
+    each true item, as ``eval_privacy`` assigns them, one finding per run of words of the same item. With no
+    ``truth`` it finds nothing (the dialogue pass: the channels found every item)."""
+
+    truth: dict | None
+    channel: int | None = None
+    stereo: bool = False
+
+    def detect(self, transcript: Transcript) -> list[PiiSpan]:
+        if self.truth is None:
+            return []
+        spans: list[PiiSpan] = []
+        last = None
+        owners = assign_words(transcript.words, self.truth, self.channel, self.stereo)
+        for word, owner in zip(transcript.words, owners, strict=True):
+            if owner is None or owner[0] != "pii":
+                last = None
+                continue
+            if last == owner[1] and spans:
+                spans[-1] = PiiSpan(spans[-1].char_start, word.char_end, spans[-1].entity_type, 1.0, "oracle")
+            else:
+                label = self.truth["pii"][owner[1]]["label"]
+                spans.append(PiiSpan(word.char_start, word.char_end, label, 1.0, "oracle"))
+            last = owner[1]
+        return spans
 
 
 def with_unheard(heard: tuple, sweep: dict) -> tuple:
@@ -130,22 +141,18 @@ def analysis_of(heard: list, mix_gaps: list, duration_s: float, n_channels: int,
                 config, truth: dict | None = None) -> Analysis:
     """``analysis.analyze`` after hearing, with ``config``'s redaction and detection settings; with ``truth``,
     a perfect text detector instead of the real one (the pipeline's safety nets and alignment unchanged)."""
-    if truth is not None:
-        stereo = len(heard) > 1
-        real = analysis_module.detect_channel, analysis_module.detect_windowed
-        analysis_module.detect_channel = lambda _d, transcript, channel, _b=None: oracle_spans(
-            transcript, truth, channel, stereo)
-        analysis_module.detect_windowed = lambda *_a, **_k: []  # the dialogue pass: the channels found it all
-        try:
-            return analysis_of(heard, mix_gaps, duration_s, n_channels, pipeline, config)
-        finally:
-            analysis_module.detect_channel, analysis_module.detect_windowed = real
+    stereo = len(heard) > 1
+
+    def detector(channel: int | None = None, dialogue: bool = False):
+        return pipeline.detector if truth is None else TextOracle(None if dialogue else truth, channel, stereo)
+
     settings = AlignSettings.from_config(config.redaction)
-    parts = [_analyze_channel(h, duration_s, config, settings, pipeline.detector, untimed, DEFAULT_BLOCKS)
+    parts = [_analyze_channel(h, duration_s, config, settings, detector(h.channel), untimed, DEFAULT_BLOCKS)
              for h in heard]
     if len(parts) == 1:
         return Analysis(duration_s, n_channels, tuple(parts))
-    dialogue = _analyze_dialogue(duration_s, parts, settings, pipeline.detector, untimed, mix_gaps, DEFAULT_BLOCKS)
+    dialogue = _analyze_dialogue(duration_s, parts, settings, detector(dialogue=True), untimed, mix_gaps,
+                                 DEFAULT_BLOCKS)
     return Analysis(duration_s, n_channels, tuple(_mark_dialogue_findings(a, dialogue) for a in parts), dialogue)
 
 

@@ -25,12 +25,11 @@ _TLD_WORDS = "|".join(TLDS) + r"|d\s?e|c\s?o\s?m"
 _ANCHOR = re.compile(rf"{_DOT}\s*(?:{_TLD_WORDS})\b", re.IGNORECASE)
 # "at Beispiel Punkt D.": an at word, a domain word and a dot word before any short word — the TLD cut
 # short or misheard. The dot is a spoken word or glued to what follows (".net"), never a sentence end.
+_AT = r"@|\bat\b|\bät\b|\bet\b|at-zeichen"  # German "ät" is often written "et"
 _AT_DOMAIN_ANCHOR = re.compile(
-    r"(?:@|\bat\b|\bät\b|\bet\b|at-zeichen)\s*[^\W\d_]+(?:\s+(?:punkt|dot)\s+|\s*\.(?=[^\W\d_]))[^\W\d_]{1,6}\b",
-    re.IGNORECASE)
-_AT_OR_DOT = re.compile(r"(@|\bat\b|\bät\b|\bet\b|at-zeichen|punkt|dot|\.\w|underscore|unterstrich|bindestrich)",
-                        re.IGNORECASE)
-_AT_WORD = re.compile(r"(?i)@|at|ät|et|at-zeichen")
+    rf"(?:{_AT})\s*[^\W\d_]+(?:\s+(?:punkt|dot)\s+|\s*\.(?=[^\W\d_]))[^\W\d_]{{1,6}}\b", re.IGNORECASE)
+_AT_OR_DOT = re.compile(rf"({_AT}|punkt|dot|\.\w|underscore|unterstrich|bindestrich)", re.IGNORECASE)
+_AT_WORD = re.compile(_AT, re.IGNORECASE)
 MAX_WORDS_BACK = 8
 _CUE = re.compile(r"(?i)mail")  # "E-Mail-Adresse", "E -Mail", "email address", "Mailadresse"
 CUE_WINDOW_CHARS = 80
