@@ -3,8 +3,10 @@
 "0151, 2345", "415 -555 -2671", "4111, 111, 111, 111", "null eins fünf eins", "four one five",
 "zweiundvierzig", "doppel fünf", "plus vier neun": consecutive digit tokens, number words (the
 lexicon's digit words and whatever text2num's ``alpha2digit`` reads as a number) and separators
-form one run. Each run keeps its first/last token, its character span and its digits in order, so
-the phone, IBAN, card, ID and number-sequence recognizers share one reading of the text.
+form one run; between two of them, a near miss of a digit word ("zwei hach eins") or of a separator
+word ("92, Schrecktricht, 9") joins it too (``fuzzy.closest``). Each run keeps its first/last token,
+its character span and its digits in order, so the phone, IBAN, card, ID and number-sequence
+recognizers share one reading of the text.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from anonymizer.detect.fuzzy import closest
 from anonymizer.detect.lexicon import Lexicon, lexicon, rules_language
 from anonymizer.detect.tokens import Token, tokenize
 
@@ -29,6 +32,7 @@ _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 _GLUED_HEAD = re.compile(r"^[-–—,./]*[A-Za-z]{1,2}\d{1,3}$")
 _LETTER_HEAD = re.compile(r"^[-–—,./]*[A-Z]{1,2}[-–—,./]*$")
 MAX_LETTER_HEADS = 2
+_NUMBERISH = frozenset({"digits", "word", "homophone", "misheard"})
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,9 @@ def _read(tokens: Sequence[Token], kinds: Sequence[str] | Mapping[int, str], fir
         elif kinds[k] == "homophone":
             parts.append(str(lex.homophones[tokens[k].text.lower()]))
             groups += 1
+        elif kinds[k] == "misheard" and (word := closest(tokens[k].text, frozenset(lex.digit_words), lex.language)):
+            parts.append(str(lex.digit_words[word]))
+            groups += 1
     if words:
         digits, n = _words_to_digits(words, lex)
         parts.append(digits)
@@ -194,12 +201,19 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
             neighbours = [kinds[k] for k in (i - 1, i + 1) if 0 <= k < len(tokens)]
             if "digits" in neighbours or "word" in neighbours:
                 kinds[i] = "homophone"
+    for i in range(1, len(tokens) - 1):  # between digits on both sides: "zwei hach eins", "92, Schrecktricht, 9"
+        if not kinds[i] and _NUMBERISH & {kinds[i - 1]} and _NUMBERISH & {kinds[i + 1]} \
+                and not tokens[i - 1].raw.endswith(("?", "!", ".")):
+            if closest(tokens[i].text, lex.separator_words, language):
+                kinds[i] = "sep"
+            elif closest(tokens[i].text, frozenset(lex.digit_words), language):
+                kinds[i] = "misheard"
     runs = []
     i = 0
     while i < len(tokens):
         lone_repeat = (kinds[i] == "word" and tokens[i].text.lower() in lex.repeat_words
                        and not (i + 1 < len(tokens) and kinds[i + 1] == "word"))
-        if kinds[i] not in ("digits", "word", "homophone") or lone_repeat:
+        if kinds[i] not in _NUMBERISH or lone_repeat:
             i += 1
             continue
         j, last = i, i

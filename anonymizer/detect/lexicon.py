@@ -24,6 +24,7 @@ class Lexicon:
     homophones: dict[str, int]
     plus_words: frozenset[str]
     not_numbers: frozenset[str]
+    separator_words: frozenset[str]  # "Bindestrich", "slash": said between the parts of a dictated number
     phone_context: tuple[str, ...]
     iban_context: tuple[str, ...]
     card_context: tuple[str, ...]
@@ -35,6 +36,7 @@ class Lexicon:
     spelling_joiners: tuple[str, ...]
     spelling_alphabet: dict[str, str]
     letter_words: dict[str, str]
+    spelling_repeats: frozenset[str]  # "zweimal F", "double L"
     months: tuple[str, ...]
     date_context: tuple[str, ...]
     birth_cues: tuple[str, ...]  # "geboren am": the rest of the sentence is a date of birth
@@ -90,6 +92,7 @@ def lexicon(language: str) -> Lexicon:
         homophones={str(k): int(v) for k, v in digits.get("homophones", {}).items()},
         plus_words=frozenset(digits.get("plus", [])),
         not_numbers=frozenset(digits.get("not_numbers", [])),
+        separator_words=frozenset(digits.get("separators", [])),
         phone_context=tuple(data["phone"]["context"]),
         iban_context=tuple(data["iban"]["context"]),
         card_context=tuple(data["card"]["context"]),
@@ -101,6 +104,7 @@ def lexicon(language: str) -> Lexicon:
         spelling_joiners=tuple(spelling["joiners"]),
         spelling_alphabet={str(k): str(v) for k, v in spelling["alphabet"].items()},
         letter_words={str(k): str(v) for k, v in spelling["letter_words"].items()},
+        spelling_repeats=frozenset(spelling.get("repeats", [])),
         months=tuple(data["dates"]["months"]),
         date_context=tuple(data["dates"]["context"]),
         birth_cues=tuple(data["dates"].get("birth_cues", [])),

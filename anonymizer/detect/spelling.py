@@ -8,6 +8,12 @@ spelled like that too), or three or more letters, or three or more alphabet word
 "Berlin" alone is just a word). ASR often mangles spellings beyond recognition ("TVT -Odor.
 Erwürich"); the answer to a request to spell is redacted whole by ``answers.py``. The alphabets and
 joiners are in the language's lexicon.
+
+ASR garbles spellings in set ways, which count as units too: a short word where the letter was said
+before an alphabet word ("Harvey Heinrich, Obi Otto" for "H wie Heinrich, O wie Otto"; "LED for echo"),
+a repeat word ("zweimal F", "double L"), and inside a run a near miss of an alphabet word ("Nordkohl")
+or of a separator ("Windestrich"; ``fuzzy.closest``). Such a misheard unit counts as an alphabet word,
+so three are needed, as for "Hamburg, Berlin, Köln".
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.fuzzy import closest
+from anonymizer.detect.lexicon import lexicon, stop_words
+from anonymizer.detect.names import TITLES
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
 
@@ -27,6 +35,8 @@ _CAPITAL_LETTER = re.compile(r"^[-–.]?(?:[A-ZÄÖÜ]|SCH)\.?$")
 _LETTER_CHAIN = re.compile(r"^(?:[A-ZÄÖÜ][-–.]){2,}[A-ZÄÖÜ]\.?$")
 _SEPARATOR = re.compile(r"^[-–—,./]+$")
 MIN_UNITS = 3
+MAX_MISHEARD_LETTER = 6  # "Harvey", "Emilie": what ASR writes for "H wie", "M wie"
+MIN_NEAR_CHARS = 4  # a near miss of an alphabet word counts inside a run only, from this length ("Körn")
 
 
 class SpelledOutRecognizer(RuleRecognizer):
@@ -37,27 +47,61 @@ class SpelledOutRecognizer(RuleRecognizer):
         self.joiners = [j.split() for j in lex.spelling_joiners]
         self.alphabet = lex.spelling_alphabet
         self.letter_words = lex.letter_words
+        self.alphabet_words = frozenset(lex.spelling_alphabet)
+        self.repeats = lex.spelling_repeats
+        self.separators = lex.separator_words
+        self.language = lex.language
+        self.stop_words = stop_words(lex.language)
         super().__init__("SPELLED_OUT", supported_language)
 
     def _letter(self, token: Token) -> bool:
         word = token.text.lower().rstrip(".")
         return bool(_CAPITAL_LETTER.match(token.text)) or (len(word) <= 3 and word in self.letter_words)
 
-    def _unit(self, tokens: list[Token], i: int, in_run: bool) -> tuple[int, bool] | None:
-        """``(tokens in the unit, is a "X wie Y" unit)`` for a unit starting at ``i``."""
-        if (self._letter(tokens[i]) or tokens[i].text.lower().rstrip(".") in self.alphabet) \
-                and tokens[i].text[:1].isupper():  # "M wie Martha", "B for Bravo" (not "you for your")
-            for joiner in self.joiners:
-                n = len(joiner)
-                words = [t.text.lower() for t in tokens[i + 1 : i + 1 + n]]
-                if words == joiner and i + 1 + n < len(tokens) and tokens[i + 1 + n].text[:1].isupper():
-                    return n + 2, True
-        if tokens[i].text.lower().rstrip(".") in self.alphabet and tokens[i].text[:1].isupper():
-            return 1, False
-        if _CAPITAL_LETTER.match(tokens[i].text) and (in_run or tokens[i].text not in ("I", "A")):
-            return 1, False
-        if _LETTER_CHAIN.match(tokens[i].text):
-            return 1, False
+    def _alphabet(self, token: Token, near: bool, capital: bool = True) -> bool:
+        """A (capitalized) spelling-alphabet word; with ``near``, also a near miss of one ("Nordkohl")."""
+        if capital and not token.text[:1].isupper():
+            return False
+        word = token.text.lower().rstrip(".")
+        return word in self.alphabet or (near and closest(word, self.alphabet_words, self.language,
+                                                          MIN_NEAR_CHARS) is not None)
+
+    def _misheard_letter(self, token: Token) -> bool:
+        """A short word where a letter was said: "Harvey Heinrich" (H wie Heinrich), "LED for echo"."""
+        return (token.text[:1].isupper() and token.text.isalpha() and len(token.text) <= MAX_MISHEARD_LETTER
+                and token.raw == token.text and token.text.lower() not in self.stop_words
+                and token.text.lower() not in TITLES)  # "Herr Otto" is a name
+
+    def _unit(self, tokens: list[Token], i: int, in_run: bool) -> tuple[int, str, int] | None:
+        """``(tokens in the unit, its kind, letters it spells)`` for a unit starting at ``i``; kinds: "joiner"
+        ("M wie Martha"), "alphabet" ("Martha"; "Harvey Heinrich", a misheard letter and its word), "letter"."""
+        token, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else None
+        letter_like = self._letter(token) or token.text.lower().rstrip(".") in self.alphabet
+        for joiner in self.joiners:
+            n = len(joiner)
+            words = [t.text.lower() for t in tokens[i + 1 : i + 1 + n]]
+            if words != joiner or i + 1 + n >= len(tokens):
+                continue
+            word = tokens[i + 1 + n]
+            if letter_like and token.text[:1].isupper() and word.text[:1].isupper():
+                return n + 2, "joiner", 1  # "M wie Martha", "B for Bravo" (not "you for your")
+            if self._misheard_letter(token) and tokens[i + n].raw == tokens[i + n].text \
+                    and self._alphabet(word, near=False, capital=False):
+                return n + 2, "alphabet", 1  # "LED for echo"
+        if self._alphabet(token, near=in_run):
+            return 1, "alphabet", 1
+        if _CAPITAL_LETTER.match(token.text) and (in_run or token.text not in ("I", "A")):
+            return 1, "letter", 1
+        if _LETTER_CHAIN.match(token.text):  # each letter of the chain counts
+            return 1, "letter", sum(ch.isalpha() for ch in token.text)
+        if after is not None and token.text.lower() in self.repeats and not token.raw.endswith((",", ".", "?", "!")):
+            unit = self._unit(tokens, i + 1, in_run=True)  # "zweimal F", "double L for London"
+            if unit is not None:
+                return unit[0] + 1, unit[1], unit[2]
+            if in_run and after.text.isalpha() and len(after.text) <= MAX_MISHEARD_LETTER:
+                return 2, "letter", 1  # "zweimal App": the letter misheard
+        if after is not None and self._misheard_letter(token) and self._alphabet(after, near=in_run):
+            return 2, "alphabet", 1
         return None
 
     def analyze(
@@ -73,17 +117,13 @@ class SpelledOutRecognizer(RuleRecognizer):
             while j < len(tokens):
                 unit = self._unit(tokens, j, in_run=bool(kinds))
                 if unit is None:
-                    if _SEPARATOR.match(tokens[j].text) and kinds:
-                        j += 1
+                    if kinds and (_SEPARATOR.match(tokens[j].text)
+                                  or closest(tokens[j].text, self.separators, self.language)):
+                        j += 1  # "K, O, C, H, Windestrich, W": a (misheard) separator inside the run
                         continue
                     break
-                if unit[1]:
-                    kinds.append("joiner")
-                elif _LETTER_CHAIN.match(tokens[j].text):  # each letter of the chain counts
-                    kinds += ["letter"] * sum(ch.isalpha() for ch in tokens[j].text)
-                else:
-                    kinds.append("letter" if _CAPITAL_LETTER.match(tokens[j].text) else "alphabet")
-                ends.append(j + unit[0] - 1)
+                kinds += [unit[1]] * unit[2]
+                ends += [j + unit[0] - 1] * unit[2]
                 j += unit[0]
                 if tokens[ends[-1]].raw.endswith(("?", "!")):
                     break
