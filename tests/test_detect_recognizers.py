@@ -60,6 +60,13 @@ def found(recognizer, text):
         ("en", "press 1, 2 or 3", []),
         ("de", "um 2, 3 Uhr", []),
         ("en", "I have the S23 and the X7590", []),
+        # a misheard digit or separator between digits on both sides is part of the number; a word people say
+        # anyway ("eben") or one at its edge is not
+        ("de", "Die Karte endet auf zwei hach eins null, danke", [("NUMBER_SEQUENCE", "zwei hach eins null")]),
+        ("de", "Die Nummer ist 92, 4, 80, Schrecktricht, 9, 9, 170.",
+         [("NUMBER_SEQUENCE", "92, 4, 80, Schrecktricht, 9, 9, 170")]),
+        ("de", "Zimmer vier, eben drei Leute", []),
+        ("de", "hach eins null", []),
         # negatives: short numbers, prices, times, a run cut by a question
         ("en", "it arrives in 5 days for $19.99", []),
         ("en", "that is 1234.50 dollars", []),
@@ -152,6 +159,10 @@ def test_spoken_dates(language, text, expected):
         ("en", "Yes, it is 42 Maple Street, Springfield. I can", [("ADDRESS", "42 Maple Street, Springfield")]),
         ("en", "forty two Maple Street, Springfield IL 62704",
          [("ADDRESS", "forty two Maple Street, Springfield IL 62704")]),
+        # the state by name, commas as ASR writes them; a capitalized word after the city is no state unless a ZIP
+        # code follows
+        ("en", "38 Juniper Way, Austin, Texas, 78783. So", [("ADDRESS", "38 Juniper Way, Austin, Texas, 78783")]),
+        ("en", "12 Oak Street, Dover, Great, thanks", [("ADDRESS", "12 Oak Street, Dover")]),
         # ASR wrote the name lower case; distances and durations are no streets
         ("en", "Yes, it is 42 maple street. Springfield.", [("ADDRESS", "42 maple street.")]),
         ("en", "It is twenty miles down the road from here", []),
@@ -344,6 +355,19 @@ def test_gazetteer_names(language, text, expected):
         # letters as ASR joins them: with leading dashes, or as one token
         ("en", "That is C -O -X. The new plan runs", [("SPELLED_OUT", "C -O -X")]),
         ("en", "It is H-A-L-L, thanks", [("SPELLED_OUT", "H-A-L-L")]),
+        # spellings as ASR garbles them: a short word for "X wie" before the alphabet word, a repeat word with a
+        # misheard letter, "E for echo" heard as one word, a misheard alphabet word or separator inside the run
+        ("de", "Also Hanna Heinrich, Obi Otto, zweimal Eff, Anni Martha. Gut",
+         [("SPELLED_OUT", "Hanna Heinrich, Obi Otto, zweimal Eff, Anni Martha")]),
+        ("en", "No, double LED for echo, S for Sam. Thanks", [("SPELLED_OUT", "double LED for echo, S for Sam")]),
+        ("de", "K, O, C, H, Windestrich, W, E, B, E, R. Verstehe",
+         [("SPELLED_OUT", "K, O, C, H, Windestrich, W, E, B, E, R")]),
+        ("de", "Anton, Berta, Nordkohl, Otto", [("SPELLED_OUT", "Anton, Berta, Nordkohl, Otto")]),
+        # ... but not names, places or words on their own
+        ("de", "Herr Otto, Frau Martha, Herr Anton", []),
+        ("de", "Wir haben Filialen in Hamburg, Berlin und Köln.", []),
+        ("de", "Nordkohl, Windestrich", []),
+        ("en", "Thanks for calling, Mike here", []),
         # negatives: a lone alphabet word, two letters (a country code), the pronoun and article
         ("de", "Wir fahren nach Berlin. D E acht", []),
         ("en", "I think A is fine", []),

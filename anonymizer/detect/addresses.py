@@ -25,7 +25,17 @@ _EN_STREET_SUFFIX = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevar
                      r"terrace|close|crescent|square|parkway|highway)")
 _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
                     r"sixty|seventy|eighty|ninety|hundred)")
-_EN_CITY = r"(?:,\s*[A-Z][\w-]+(?:\s[A-Z][\w-]+)?(?:,?\s*[A-Z]{2}|\s[A-Z][a-z]+)?(?:\s\d{5}(?:-\d{4})?)?)?"
+_US_STATES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|"
+              "Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|"
+              "Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|"
+              "New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|"
+              "South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|"
+              "Wisconsin|Wyoming")
+_ZIP = r"\d{5}(?:-\d{4})?"
+# ", Springfield", ", Austin, Texas, 78783", ", Austin TX 78701", ", Leeds": the city, then a state (its code, its
+# name, or any capitalized word right before a ZIP code) and the ZIP code, commas or not
+_EN_CITY = (rf"(?:,\s*[A-Z][\w-]+(?:\s[A-Z][\w-]+)?"
+            rf"(?:,?\s*(?:[A-Z]{{2}}\b|(?:{_US_STATES})\b|[A-Z][a-z]+(?=,?\s*{_ZIP})))?(?:,?\s*{_ZIP}\b)?)?")
 
 # a street named without its number: a stem and a street word ("Lindenstraße", "Am Mühlbach"); squares and
 # markets ("Alexanderplatz", "Marktplatz") only with a number: alone they are public places
