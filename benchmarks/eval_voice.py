@@ -13,7 +13,8 @@ and the word error rate of faster-whisper base on the anonymized utterances agai
 the originals (so the original's own WER on that reference is 0: the number is the increase), in English
 (the LibriSpeech utterances) and German (the Thorsten-Voice and other German clips of
 ../shared/data/clips/de), with the share of the original transcript's words lost ("ret-"), averaged over
-``--draws`` parameter draws.
+``--draws`` parameter draws. ``--eer-draws N`` pools the trials of N parameter draws (fresh secret seeds,
+for the anonymized and the attacker's enrollment alike) into each EER.
 
 Methods: the chains of ``METHODS``, ``default`` (the config's chain) and ``synthetic`` (the words of
 Whisper base's transcript of each utterance re-spoken by ``anonymizer.synthetic``, one voice per speaker).
@@ -30,7 +31,7 @@ utterances (WCCN, an i-vector-style back end), scored by cosine.
 Setup (once): .venv/bin/pip install -e ".[eval]" && .venv/bin/pip install --no-deps resemblyzer==0.1.4
 (--no-deps: resemblyzer's webrtcvad dependency would overwrite webrtcvad-wheels' module.)
 Run: .venv/bin/python benchmarks/eval_voice.py [--methods default,pitch,…] [--no-wer] [--no-eer]
-     [--speakers tune|heldout|all] [--draws 3]
+     [--speakers tune|heldout|all] [--draws 3] [--eer-draws 1]
 """
 
 from __future__ import annotations
@@ -163,11 +164,19 @@ def embed(encoder, wavs: list[np.ndarray]) -> np.ndarray:  # type: ignore[no-unt
     return np.stack([encoder.embed_utterance(preprocess_wav(w, source_sr=16000)) for w in wavs])
 
 
-def eer(scores: np.ndarray, speakers: list[str]) -> float:
-    """Equal error rate over all utterance pairs (i != j) of a score matrix (enrollment x trial)."""
+def trials(scores: np.ndarray, speakers: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The scores of all utterance pairs (i != j) of a score matrix (enrollment x trial), and whether each
+    pair is one speaker (a target trial)."""
     labels = np.array(speakers)[:, None] == np.array(speakers)[None, :]
     mask = ~np.eye(len(speakers), dtype=bool)
-    s, y = scores[mask], labels[mask]
+    return scores[mask], labels[mask]
+
+
+def eer(scores: np.ndarray | list[np.ndarray], speakers: list[str]) -> float:
+    """Equal error rate over all utterance pairs (i != j) of a score matrix (enrollment x trial), or of
+    several (one per parameter draw) pooled into one set of trials."""
+    pooled = [trials(m, speakers) for m in (scores if isinstance(scores, list) else [scores])]
+    s, y = np.concatenate([p[0] for p in pooled]), np.concatenate([p[1] for p in pooled])
     order = np.argsort(-s)
     y = y[order]
     far = np.cumsum(~y) / max(1, (~y).sum())  # accepted non-targets, threshold just below each score
@@ -279,6 +288,9 @@ def main() -> None:
     parser.add_argument("--no-eer", action="store_true", help="intelligibility only (no resemblyzer needed)")
     parser.add_argument("--speakers", choices=["tune", "heldout", "all"], default="tune")
     parser.add_argument("--draws", type=int, default=3, help="parameter draws the WER is averaged over")
+    parser.add_argument("--eer-draws", type=int, default=1,
+                        help="parameter draws whose trials are pooled into each EER (a level that draws a voice per "
+                             "speaker, like synthetic, scatters widely with one draw of six speakers)")
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--split-seed", type=int, default=2026)
     args = parser.parse_args()
@@ -318,24 +330,31 @@ def main() -> None:
         start = time.perf_counter()
         eers = [float("nan")] * 7
         if encoder is not None:
-            anonymized = anonymize(eer_wavs, eer_speakers, chain, run_seed)
-            anonymized_emb = embed(encoder, anonymized)
-            lazy = anonymize(eer_wavs, eer_speakers, chain, attacker_seed)
-            lazy_enroll = embed(encoder, lazy)
-            inverse_scores = []
-            for variant in ([] if id(chain) in SYNTHESIZERS or chain is NOISE_FLOOR else inverse_variants(chain)):
-                steps = [step for step, _ in variant]
-                inverted = [apply_values(w, 16000, steps, [v for _, v in variant]) for w in anonymized]
-                inverse_scores.append(original @ embed(encoder, inverted).T)
-            anonymized_mfcc, lazy_mfcc = mfcc_attacker.embed(mfcc_stats(anonymized)), mfcc_attacker.embed(
-                mfcc_stats(lazy))
-            # per trial, the attacker keeps the best of its sign hypotheses
-            eers = [eer(original @ original.T, eer_speakers), eer(original @ anonymized_emb.T, eer_speakers),
-                    eer(lazy_enroll @ anonymized_emb.T, eer_speakers),
-                    eer(np.max(np.stack(inverse_scores), axis=0), eer_speakers) if inverse_scores else float("nan"),
-                    eer(original_mfcc @ original_mfcc.T, eer_speakers),
-                    eer(original_mfcc @ anonymized_mfcc.T, eer_speakers),
-                    eer(lazy_mfcc @ anonymized_mfcc.T, eer_speakers)]
+            # one score matrix per attacker and draw (the first draw: the run's seeds), pooled into one EER
+            scores: list[list[np.ndarray]] = [[] for _ in range(6)]
+            for draw in range(args.eer_draws):
+                anonymized = anonymize(eer_wavs, eer_speakers, chain, run_seed + draw)
+                anonymized_emb = embed(encoder, anonymized)
+                lazy = anonymize(eer_wavs, eer_speakers, chain, attacker_seed + draw)
+                lazy_enroll = embed(encoder, lazy)
+                inverse_scores = []
+                for variant in ([] if id(chain) in SYNTHESIZERS or chain is NOISE_FLOOR
+                                else inverse_variants(chain)):
+                    steps = [step for step, _ in variant]
+                    inverted = [apply_values(w, 16000, steps, [v for _, v in variant]) for w in anonymized]
+                    inverse_scores.append(original @ embed(encoder, inverted).T)
+                anonymized_mfcc, lazy_mfcc = mfcc_attacker.embed(mfcc_stats(anonymized)), mfcc_attacker.embed(
+                    mfcc_stats(lazy))
+                # per trial, the attacker keeps the best of its sign hypotheses
+                for k, matrix in enumerate([original @ anonymized_emb.T, lazy_enroll @ anonymized_emb.T,
+                                            np.max(np.stack(inverse_scores), axis=0) if inverse_scores else None,
+                                            original_mfcc @ anonymized_mfcc.T, lazy_mfcc @ anonymized_mfcc.T]):
+                    if matrix is not None:
+                        scores[k].append(matrix)
+            eers = [eer(original @ original.T, eer_speakers), eer(scores[0], eer_speakers),
+                    eer(scores[1], eer_speakers), eer(scores[2], eer_speakers) if scores[2] else float("nan"),
+                    eer(original_mfcc @ original_mfcc.T, eer_speakers), eer(scores[3], eer_speakers),
+                    eer(scores[4], eer_speakers)]
         costs = {"en": [float("nan")] * 2, "de": [float("nan")] * 2}
         for language, refs in references.items():
             audio, who = (wavs, speakers) if language == "en" else (german, german_speakers)
