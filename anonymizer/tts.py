@@ -169,7 +169,9 @@ class Piper:
         match them one to one, else one at the start (the phrase is then placed as a whole)."""
         from piper import SynthesisConfig
 
-        config = SynthesisConfig(length_scale=175 / max(1, rate_wpm))
+        # noise 0: Piper's sampled phoneme durations and prosody off, so a word is spoken the same way every
+        # time (a run is reproducible); it costs no intelligibility measured (docs/VOICE.md)
+        config = SynthesisConfig(length_scale=175 / max(1, rate_wpm), noise_scale=0.0, noise_w_scale=0.0)
         with self._lock:
             chunks = list(self._voice.synthesize(text, syn_config=config, include_alignments=True))
         samples = (np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32) if chunks
