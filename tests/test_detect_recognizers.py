@@ -647,6 +647,13 @@ def test_a_statement_about_data_is_no_request():
         ("en", "The plan is 34.99 a month.", []),
         ("en", "We can come at 10 30 tomorrow.", []),
         ("en", "You used 4200 units last year.", []),
+        # one number with thousands separators before its unit is a magnitude ("Kilomachstunden": ASR's)
+        ("de", "Das sind 24.300 Kilowattstunden im Jahr.", []),
+        ("de", "das sind viel und 20 .300 Kilo machstunden.", []),
+        ("de", "das sind 20, 300 Kilowattstunden.", [("NUMBER_SEQUENCE", "20, 300")]),  # said apart
+        ("en", "The car has 120,000 miles on it.", []),
+        ("de", "Meine Zählernummer ist 24.300 Kilowattstunden.", [("NUMBER_SEQUENCE", "24.300")]),  # a cue
+        ("de", "Das sind 2 4 3 0 0 Kilowattstunden.", [("NUMBER_SEQUENCE", "2 4 3 0 0")]),  # said one by one
         ("en", "It's the model X7590 router.", []),
         ("en", "I've been with you since 2015.", []),
         # a year too recent to be a customer's birth year, without a cue
@@ -733,6 +740,10 @@ def test_the_company_name_comes_from_how_the_call_opens(language, text, expected
         ("de", "Ich war bei Stadtwerke Ellerbrück, sagt Herr Rose.", {"stadtwerke", "ellerbrück"}),
         ("en", "I spoke to Jane Fairbank yesterday.", set()),  # English forms count whole, never as an ending
         ("en", "My bank is closed, Mr Smith said.", set()),  # a lower-case form word names nothing
+        # public places, by the same forms: nobody's name
+        ("en", "It sat in the locker by Penn Station. Okay.", {"penn", "station"}),
+        ("de", "Ich stehe am Flughafen Köln Bonn gerade.", {"flughafen", "köln", "bonn"}),
+        ("en", "My name is Jin Park, and I moved.", set()),  # "Park" is a surname too: no place form
     ],
 )
 def test_company_names_by_their_form_anywhere_in_the_call(language, text, expected):

@@ -54,7 +54,9 @@ class Lexicon:
     listener: frozenset[str]  # "you", "Sie"
     company_intros: tuple[str, ...]  # "willkommen bei", "thank you for calling": the company's name follows
     greetings: tuple[str, ...]  # "Nordwind Energie, guten Tag": the company's name comes before
-    company_forms: tuple[str, ...]  # "Bank", "Mutual", "Stadtwerke": the capitalized words next to one are a company
+    # "Bank", "Mutual", "Stadtwerke" (and the places: "Station", "Flughafen"): the capitalized words next to one
+    # are a company or a public place, nobody's name
+    company_forms: tuple[str, ...]
     meaning: dict[str, tuple[str, ...]]  # reading (price, time, …) -> the words that give a number that reading
     meaning_pii_cues: tuple[str, ...]  # words before a number that make it personal data ("pin", "geboren")
 
@@ -124,7 +126,7 @@ def lexicon(language: str) -> Lexicon:
         listener=frozenset(str(w).lower() for w in data["questions"].get("listener", [])),
         company_intros=tuple(str(w).lower() for w in names.get("company_intros", [])),
         greetings=tuple(str(w).lower() for w in names.get("greetings", [])),
-        company_forms=tuple(str(w).lower() for w in names.get("company_forms", [])),
+        company_forms=tuple(str(w).lower() for w in (*names.get("company_forms", []), *names.get("place_forms", []))),
         meaning={str(k): tuple(str(w).lower() for w in v) for k, v in data.get("meaning", {}).items()
                  if k != "pii_cues"},
         meaning_pii_cues=tuple(str(w).lower() for w in data.get("meaning", {}).get("pii_cues", [])),

@@ -23,6 +23,9 @@ NEIGHBOURS = 2  # words either side that say what a number is
 _WORD = re.compile(r"[^\W\d_]+|[€$£%]")
 _CENTS = re.compile(r"\d[.,]\d{2}$")
 _MIXED = re.compile(r"[A-Za-z]")
+# one number written with thousands separators ("24.300", "1,000,000"): a magnitude, not digits said one by one
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+[.,;:!?]?$")
+MAX_QUANTITY_DIGITS = 6  # such a number before its unit: "24.300 Kilowattstunden", "120,000 miles"
 # a code ASR wrote as one token, two to four capital letters glued to its digits ("ZN901", "KD4711"): a
 # reference, read as a model number only next to a product word ("GT500 Router"); one letter ("X7590", "S23")
 # is a model's
@@ -80,6 +83,15 @@ def cue_nearby(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
     return _has(_words(tokens, run.first - WIDE_CONTEXT_WORDS, run.first), meaning_lexicon(language).pii_cues)
 
 
+def _thousands(tokens: tuple[Token, ...], run: DigitRun) -> bool:
+    """Whether the run is one number written with thousands separators, as Whisper writes a magnitude: in one
+    token ("24.300") or split before a group ("20 .300"), never after a pause ("20, 300": said apart)."""
+    raw = [tokens[i].raw for i in range(run.first, run.last + 1)]
+    if len(raw) > 2 or (len(raw) == 2 and raw[0].endswith((",", "."))):
+        return False
+    return bool(_THOUSANDS.match("".join(tokens[i].text for i in range(run.first, run.last + 1))))
+
+
 def _fits(reading: str, tokens: tuple[Token, ...], run: DigitRun) -> bool:
     """Whether the run's shape fits ``reading``."""
     digits, groups = run.digits, run.groups
@@ -91,6 +103,8 @@ def _fits(reading: str, tokens: tuple[Token, ...], run: DigitRun) -> bool:
             return False
         hour, minute = (int(digits[:-2] or 0), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
         return hour <= 24 and minute < 60
+    if reading == "quantity" and _thousands(tokens, run):
+        return len(digits) <= MAX_QUANTITY_DIGITS
     if reading in ("duration", "quantity", "speed"):
         return len(digits) <= 4 and groups <= 2
     if reading == "model":
