@@ -163,10 +163,10 @@ DEFAULT_VOICE_CHAIN = DISGUISE_CHAIN
 VOICE_LEVELS: dict[str, tuple[VoiceStep, ...]] = {"disguise": DISGUISE_CHAIN, "strong": STRONG_CHAIN, "none": ()}
 # The measured equal error rates of each level, in % (docs/VOICE.md, 2026-12-03; disguise 2026-12-04): the
 # lowest and highest of resemblyzer's, ignorant and lazy-informed, on the tune and the held-out speakers
-# (synthetic: Piper over three pooled draws, 43.3-48.7, and espeak-ng's single draws, 40.7-66.2). The
+# (synthetic: Piper over three pooled draws, 40.4-50.4, and espeak-ng's single draws, 40.7-66.2). The
 # report quotes them.
 VOICE_LEVEL_EER_PCT: dict[str, tuple[float, float]] = {"disguise": (0.4, 4.0), "strong": (0.8, 28.9),
-                                                       "synthetic": (40.7, 66.2), "none": (0.0, 0.7)}
+                                                       "synthetic": (40.4, 66.2), "none": (0.0, 0.7)}
 
 # ``--voice NAME``: a level, or (for experiments) one transform alone as the previous default used it
 VOICE_CHAINS: dict[str, tuple[VoiceStep, ...]] = {

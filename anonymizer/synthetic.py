@@ -1,10 +1,11 @@
 """The ``synthetic`` voice level: the speakers' words re-spoken by a synthetic voice, word by word in
 their original places ("Stimme nachgesprochen").
 
-Each speaker (a channel, or a mono call's speaker from ``diarize``) gets a synthetic voice drawn from the
-run's secret seed — Piper's neural voice where one for the language is installed, else an espeak-ng
-variant (``voice.tts``) — independent of how the speaker sounds, so nothing of the original voice
-decides what is heard. The words are those of the
+Each speaker (a channel, or a mono call's speaker from ``diarize``) gets a synthetic voice of its own —
+Piper's neural voice where one for the language is installed (the first speaker at its own pitch, each
+further one shifted from the run's secret seed), else an espeak-ng variant drawn from the seed
+(``voice.tts``) — independent of how the speaker sounds, so nothing of the original voice decides what
+is heard. The words are those of the
 transcript that no redaction touches (a redacted word's text is never synthesized); they are spoken in
 phrases (words less than ``PHRASE_GAP_S`` apart), each word cut from the phrase at the synthesizer's word
 starts, stretched or squeezed into its original slot, at the original word's loudness. Everything else —
@@ -39,6 +40,7 @@ ESPEAK_LANGUAGES = {"de": "de", "en": "en-us"}  # Whisper's code -> espeak-ng's 
 VARIANTS = ("m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5")
 PITCH_RANGE = (35, 65)  # espeak-ng's pitch parameter, 0-99 (Piper: 50 +- 15 is +- 3 semitones)
 MIN_PITCH_STEP = 10  # two speakers of one call in the same Piper voice: at least 2 semitones apart
+PIPER_OWN_PITCH = 50  # Piper's voice unshifted (the pitch parameter's middle)
 
 
 @dataclass(frozen=True)
@@ -235,22 +237,23 @@ class Resynthesis:
                  tts: object | None = None, turns: Sequence[SpeakerTurn] = (), engine: str = "espeak") -> None:
         everywhere = list(redacted.get(None, ()))
         self.speakers: dict[int, list[ChannelSpeaker]] = {}
+        voices: list[SyntheticVoice] = []  # every speaker of the file: no two share a voice
         for channel, channel_words in words.items():
             kept = kept_words(channel_words, [*everywhere, *redacted.get(channel, ())])
             language = languages.get(channel, "en")
             if not turns or len(words) > 1:
-                voice = SyntheticVoice.draw(seed, file_key, channel, language, engine)
-                self.speakers[channel] = [ChannelSpeaker(kept, voice, rate_hz, tts)]
+                voices.append(_distinct(SyntheticVoice.draw(seed, file_key, channel, language, engine), voices))
+                self.speakers[channel] = [ChannelSpeaker(kept, voices[-1], rate_hz, tts)]
                 continue
             by_speaker: dict[int, list[Word]] = {}
             for word, speaker in zip(kept, speakers_at(turns, [(w.start_s + w.end_s) / 2 for w in kept]),
                                      strict=True):
                 by_speaker.setdefault(int(speaker), []).append(word)
-            voices: list[SyntheticVoice] = []
+            first = len(voices)
             for speaker in sorted({t.speaker for t in turns}):
                 voices.append(_distinct(SyntheticVoice.draw(seed, file_key, speaker, language, engine), voices))
             self.speakers[channel] = [ChannelSpeaker(by_speaker.get(k, []), voice, rate_hz, tts)
-                                      for k, voice in enumerate(voices)]
+                                      for k, voice in enumerate(voices[first:])]
 
     def block(self, original: np.ndarray, start_sample: int) -> np.ndarray:
         """The synthetic speech of a block ``(n, n_channels)`` of the original starting at ``start_sample``."""
@@ -262,10 +265,18 @@ class Resynthesis:
 
 
 def _distinct(voice: SyntheticVoice, taken: Sequence[SyntheticVoice]) -> SyntheticVoice:
-    """``voice``, or the next variant not yet taken (two speakers of one call never share a voice); a
-    Piper voice (one per language) at a pitch at least ``MIN_PITCH_STEP`` from the others'."""
+    """``voice``, or the next variant not yet taken (two speakers of one call never share a voice). A Piper
+    voice (one per language): the first speaker in it speaks at Piper's own pitch (a pitch shift costs a point
+    of WER: docs/VOICE.md), every further one at a pitch at least ``MIN_PITCH_STEP`` from the others'.
+
+    >>> first = _distinct(SyntheticVoice("piper:x", 57), [])
+    >>> first.pitch, abs(_distinct(SyntheticVoice("piper:x", 53), [first]).pitch - 50) >= MIN_PITCH_STEP
+    (50, True)
+    """
     if voice.voice.startswith("piper:"):
         same = [t.pitch for t in taken if t.voice == voice.voice]
+        if not same:
+            return SyntheticVoice(voice.voice, PIPER_OWN_PITCH)
         free = [p for p in (voice.pitch, *range(PITCH_RANGE[0], PITCH_RANGE[1] + 1, MIN_PITCH_STEP // 2))
                 if all(abs(p - q) >= MIN_PITCH_STEP for q in same)]
         return SyntheticVoice(voice.voice, free[0] if free else voice.pitch)

@@ -107,3 +107,19 @@ def test_espeak_ng_speaks_with_word_events():
     assert speech.sample_rate_hz > 8000 and len(speech.samples) > 0.8 * speech.sample_rate_hz
     assert [c for c, _ in speech.word_starts][:3] == [0, 6, 11]  # characters, not bytes
     assert speech.word_starts[-1][0] == len("Guten Tag, mein Name ist ")
+
+
+@pytest.mark.parametrize("engine", ["espeak", "piper"])
+def test_no_two_channels_of_a_file_share_a_voice(engine):
+    # a stereo call's two sides, for many seeds: never the same voice; with Piper the first side speaks at
+    # Piper's own pitch (no shift) and the other at least MIN_PITCH_STEP away
+    from anonymizer.synthetic import MIN_PITCH_STEP, PIPER_OWN_PITCH
+
+    for seed in range(40):
+        synth = Resynthesis({0: WORDS, 1: WORDS}, {}, {0: "en", 1: "en"}, seed, "file", RATE, FakeTts(),
+                            engine=engine)
+        first, second = (synth.speakers[c][0].voice for c in (0, 1))
+        assert first != second
+        if engine == "piper":
+            assert first.voice == second.voice == "piper:en_US-joe-medium"
+            assert first.pitch == PIPER_OWN_PITCH and abs(second.pitch - first.pitch) >= MIN_PITCH_STEP
