@@ -213,6 +213,10 @@ def test_cue_addresses(language, text, expected):
         ("en", "Thank you, Miss Johnson, the refund", [("PERSON", "Johnson")]),
         ("en", "my name is sarah johnson and I", [("PERSON", "sarah johnson")]),
         ("en", "this is the customer service", []),
+        # the name on the doorbell, however ASR cased it; not a word that says there is none
+        ("de", "Wohnung 24, und auf der Klingel steht noch Hafe. Ich", [("PERSON", "Hafe")]),
+        ("de", "und auf der Klingel steht noch mega.", [("PERSON", "mega")]),
+        ("de", "Auf der Klingel steht nichts, die ist kaputt.", []),
     ],
 )
 def test_cue_names(language, text, expected):
@@ -678,6 +682,9 @@ def test_a_statement_about_data_is_no_request():
         ("de", "Ihre PIN? 1 2 3 4 Euro", [("NUMBER_SEQUENCE", "1 2 3 4")]),
         ("en", "my number is 0151 2345 6789 at home", [("NUMBER_SEQUENCE", "0151 2345 6789")]),
         ("en", "the code is 5 9 1 2 at the gate", [("NUMBER_SEQUENCE", "5 9 1 2")]),
+        # a one- or two-letter cue is a whole word: "please" and "PIN" are no "p" (pence)
+        ("en", "Yes, 5521 thanks, please", [("NUMBER_SEQUENCE", "5521")]),
+        ("en", "That's 4 pounds 50 p.", []),
         # no reading: the safety net
         ("de", "Das ist 4711 2390.", [("NUMBER_SEQUENCE", "4711 2390")]),
         ("en", "at 0151 2345 6789", [("NUMBER_SEQUENCE", "0151 2345 6789")]),  # too long for a time
@@ -792,6 +799,13 @@ def test_name_like_words_in_the_strict_setting():
         ("en", "How many boxes do you need? Two. Great.", []),
         ("en", "I need the code from the letter. It costs 250 euros.", []),
         ("de", "Sie bekommen zwei Router. Zwei. Genau.", []),
+        # right after the cue in its own sentence (ASR wrote the question and the answer as one)
+        ("en", "What number? And the House number 25. I see.", ["25"]),
+        ("de", "Die Hausnummer ist 16. Gut.", ["16"]),
+        ("en", "Your PIN, 4 7, thanks", ["4 7"]),
+        # a cue further away, or the number has a harmless reading: kept
+        ("de", "Die Hausnummer ist wichtig für 25 Pakete.", []),
+        ("en", "The code is 7 days valid.", []),
     ],
 )
 def test_a_bare_number_after_a_cue_is_redacted(language, text, expected):

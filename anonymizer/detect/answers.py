@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from anonymizer.detect.digits import digit_runs
+from anonymizer.detect.digits import DigitRun, digit_runs
 from anonymizer.detect.lexicon import lexicon, reads_as_talk, rules_language
+from anonymizer.detect.meaning import reading
 from anonymizer.detect.tokens import Token, sentence_last, tokenize
 from anonymizer.types import PiiSpan, Word
 
@@ -259,6 +260,10 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
 # from the letter. 250.", "It's four digits. Two, two, two.")
 BARE_NUMBER_KINDS = ("ID_NUMBER", "PHONE_NUMBER", "CREDIT_CARD", "ADDRESS", "DATE_OF_BIRTH")
 BARE_NUMBER_CUE_SENTENCES = 2  # the cue stands in one of the sentences this close before the number
+# kinds whose cue makes a number of any length right after it, in the same sentence, that data ("And the house
+# number 25.", "Die PIN ist 47"): the short ones (a phone number or a card is long enough for the recognizers)
+CUE_IN_SENTENCE_KINDS = ("ID_NUMBER", "ADDRESS")
+MAX_CUE_GAP_WORDS = 2  # lead-in words between such a cue and the number ("the house number is 25")
 
 
 def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
@@ -274,25 +279,52 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
     []
     >>> bare_numbers("What is happening with my shopping? 2.", "en", [])
     []
+
+    Or right after a cue for a code or an address in its own sentence, with at most ``MAX_CUE_GAP_WORDS``
+    lead-in words between (ASR often writes the question and its answer as one sentence):
+
+    >>> text = "And the House number 25. I see."
+    >>> [text[s.char_start:s.char_end] for s in bare_numbers(text, "en", [])]
+    ['25']
+    >>> bare_numbers("The house number is what you need for 25 parcels.", "en", [])
+    []
     """
     language = rules_language(language)
     lex = lexicon(language)
     cues = [cue for kind in BARE_NUMBER_KINDS for cue in lex.questions.get(kind, ())]
+    near_cues = tuple(f" {cue}" for kind in CUE_IN_SENTENCE_KINDS for cue in lex.questions.get(kind, ()))
     tokens, runs = digit_runs(text, language)
     fillers = lex.answer_lead_in | lex.answer_closing
 
+    def word(k: int) -> str:
+        return tokens[k].text.lower().strip(",.;:!?")
+
     def only_fillers(first: int, end: int) -> bool:
-        return all(tokens[k].text.lower().strip(",.;:!?") in fillers for k in range(first, end))
+        return all(word(k) in fillers for k in range(first, end))
+
+    def cue_right_before(first: int, run: DigitRun) -> bool:
+        """A cue ends right before the run, or before lead-in words right before it; and the number has no
+        harmless reading ("the code is 7 days valid")."""
+        for k in range(run.first, max(first, run.first - MAX_CUE_GAP_WORDS) - 1, -1):
+            if k < run.first and word(k) not in fillers:
+                break
+            before = " " + " ".join(word(j) for j in range(max(first, k - 4), k))
+            if before.endswith(near_cues):
+                return reading(tokens, run, language) is None
+        return False
 
     starts = [0] + [k + 1 for k, t in enumerate(tokens) if t.ends_sentence]
     out = []
     for run in runs:
         sentence = bisect_right(starts, run.first) - 1  # the run's sentence
         first = starts[sentence]
+        if any(s.char_start <= run.start and run.end <= s.char_end for s in found):
+            continue
+        if cue_right_before(first, run):
+            out.append(PiiSpan(run.start, run.end, "ID_NUMBER", SCORE, "BareNumberAfterCue"))
+            continue
         if sentence == 0 or not only_fillers(first, run.first) \
                 or not only_fillers(run.last + 1, sentence_last(tokens, first) + 1):
-            continue
-        if any(s.char_start <= run.start and run.end <= s.char_end for s in found):
             continue
         earlier = starts[max(0, sentence - BARE_NUMBER_CUE_SENTENCES)]
         before = " " + " ".join(t.text.lower() for t in tokens[earlier:first])

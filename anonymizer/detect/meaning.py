@@ -52,10 +52,19 @@ def _words(tokens: tuple[Token, ...], first: int, last: int) -> list[str]:
     return [w.lower() for t in tokens[max(0, first) : max(0, last)] for w in _WORD.findall(t.text)]
 
 
+# a cue this short is a whole word, never a prefix: "p" (pence) is not "PIN" or "please", "at" not "attached"
+MIN_PREFIX_CUE = 3
+
+
 def _has(words: list[str], cues: tuple[str, ...]) -> bool:
-    """Whether a cue (a word prefix, or a phrase) is among ``words``."""
+    """Whether a cue (a word prefix, a short word, or a phrase) is among ``words``.
+
+    >>> _has(["euros"], ("euro",)), _has(["pin"], ("p",)), _has(["p"], ("p",)), _has(["attached"], ("at",))
+    (True, False, True, False)
+    """
     text = " " + " ".join(words) + " "
-    return any((" " + cue) in text if " " in cue else any(w.startswith(cue) for w in words) for cue in cues)
+    return any((" " + cue) in text if " " in cue else
+               any(w.startswith(cue) if len(cue) >= MIN_PREFIX_CUE else w == cue for w in words) for cue in cues)
 
 
 def _sentence_start(tokens: tuple[Token, ...], index: int) -> int:

@@ -21,7 +21,8 @@ MAX_NAME_WORDS = 3
 TITLES = {"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss"}
 FUNCTION_WORDS = {"and", "und", "i", "ich", "from", "aus", "calling", "here", "hier", "speaking", "am", "bin", "habe",
                   "have", "but", "aber", "the", "der", "die", "das", "is", "ist", "a", "ein", "eine", "so",
-                  "also", "please", "bitte", "to", "zu", "with", "mit", "oder", "or"}
+                  "also", "please", "bitte", "to", "zu", "with", "mit", "oder", "or", "noch", "nichts", "nur", "auch",
+                  "kein", "keine", "still", "only", "nothing"}
 
 
 class CueNameRecognizer(RuleRecognizer):
