@@ -425,6 +425,11 @@ def test_spelled_out(language, text, expected):
          [(14, 29, "ADDRESS"), (27, 38, "NUMBER_SEQUENCE")], [("ADDRESS", "Lindenstraße 12 10 1 1 5 der Lin")]),
         ("en", "Your address? I live at 42 Maple Street, Springfield and how long will that take?",
          [(24, 52, "ADDRESS")], [("ADDRESS", "42 Maple Street, Springfield and how")]),
+        # where to send something is asked for an address
+        ("en", "Where should we send it? Yeah, so 198 quintitially and the post called Exit. Okay, anything else?",
+         [], [("ADDRESS", "198 quintitially and the post called Exit")]),
+        ("de", "Wohin sollen wir das schicken? Im Blindending. Ist sonst noch etwas?", [],
+         [("ADDRESS", "Blindending")]),  # "Im": a lead-in word
         # negatives: questions that do not ask for personal data, a question at the very end
         ("de", "Können Sie das bitte wiederholen? Ja, gerne.", [], []),
         ("en", "Is there anything else? No, thanks.", [], []),
