@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from anonymizer.synthetic import ChannelSpeaker, Resynthesis, SyntheticVoice, kept_words, phrases
+from anonymizer.synthetic import MAX_PACE, ChannelSpeaker, Resynthesis, SyntheticVoice, kept_words, phrases
 from anonymizer.tts import Speech
 from anonymizer.types import TimeSpan, Word
 
@@ -16,10 +16,11 @@ class FakeTts:
     sample_rate_hz = 22050
 
     def __init__(self):
-        self.texts = []
+        self.texts, self.rates_wpm = [], []
 
     def speak(self, text, voice, rate_wpm=175, pitch=50):
         self.texts.append(text)
+        self.rates_wpm.append(rate_wpm)
         offsets, at = [], 0
         for word in text.split(" "):
             offsets.append(at)
@@ -69,6 +70,32 @@ def test_words_sit_in_their_slots_at_their_loudness_and_nothing_else_is_heard():
     assert rms(out[: int(0.45 * RATE)]) < 1e-3  # before the first word: silence, not the original
     assert rms(out[int(2.5 * RATE) : int(3.9 * RATE)]) < 1e-3  # the pause between phrases
     assert rms(out[int(4.05 * RATE) : int(4.45 * RATE)]) > 0.05
+
+
+class SlowTts(FakeTts):
+    """Says it needs 0.5 s per word at its own pace."""
+
+    def natural_s(self, text):
+        return 0.5 * len(text.split(" "))
+
+
+def test_a_phrase_too_long_for_its_slots_is_spoken_faster_never_slower():
+    tts = SlowTts()  # "Guten Tag, Anna Schmidt hier." (1.8 s of slots) takes 2.5 s; "Danke" (0.5 s) fits
+    ChannelSpeaker(WORDS, SyntheticVoice("piper:x", 50), RATE, tts).render(5 * RATE, 0, original())
+    assert tts.rates_wpm == [round(175 * min(MAX_PACE, 2.5 / 1.8)), 175]
+    fast = words(*[(f"w{k}", 0.5 + 0.1 * k, 0.6 + 0.1 * k) for k in range(10)])  # 5 s of words into 1 s
+    tts = SlowTts()
+    ChannelSpeaker(fast, SyntheticVoice("piper:x", 50), RATE, tts).render(5 * RATE, 0, original())
+    assert tts.rates_wpm == [round(175 * MAX_PACE)]
+
+
+@pytest.mark.parametrize("rate_hz", [8000, 48000])
+def test_words_sit_in_their_slots_at_any_output_rate(rate_hz):
+    t = np.arange(5 * rate_hz) / rate_hz
+    reference = (0.2 * np.sin(2 * np.pi * 150 * t)).astype(np.float32)
+    out = ChannelSpeaker(WORDS, SyntheticVoice("de+m3", 50), rate_hz, FakeTts()).render(5 * rate_hz, 0, reference)
+    assert rms(out[int(0.6 * rate_hz) : int(1.0 * rate_hz)]) == pytest.approx(rms(reference[:rate_hz]), rel=0.35)
+    assert rms(out[: int(0.45 * rate_hz)]) < 1e-3 and rms(out[int(2.5 * rate_hz) : int(3.9 * rate_hz)]) < 1e-3
 
 
 def test_a_quiet_word_stays_quiet():

@@ -26,6 +26,8 @@ def test_piper_speaks_english_with_a_start_for_every_word():
     speech = piper.speak(TEXT, "piper:en_US-joe-medium")
     assert speech.sample_rate_hz == 22050 and 1.5 < len(speech.samples) / speech.sample_rate_hz < 6
     _check_word_starts(speech, TEXT)
+    # its own pace, estimated from the phonemes without synthesizing (the synthetic voice speeds up from it)
+    assert 0.75 < piper.natural_s(TEXT) / (len(speech.samples) / speech.sample_rate_hz) < 1.33
     assert np.array_equal(piper.speak(TEXT, "piper:en_US-joe-medium").samples, speech.samples)  # noise 0
     slower = piper.speak(TEXT, "piper:en_US-joe-medium", rate_wpm=120)
     assert 1.2 < len(slower.samples) / len(speech.samples) < 1.5  # length scale 1.46 (1.25: pauses do not scale)
