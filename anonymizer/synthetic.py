@@ -7,8 +7,9 @@ further one shifted from the run's secret seed), else an espeak-ng variant drawn
 (``voice.tts``) — independent of how the speaker sounds, so nothing of the original voice decides what
 is heard. The words are those of the
 transcript that no redaction touches (a redacted word's text is never synthesized); they are spoken in
-phrases (words less than ``PHRASE_GAP_S`` apart), each word cut from the phrase at the synthesizer's word
-starts, stretched or squeezed into its original slot, at the original word's loudness. Everything else —
+phrases (words less than ``PHRASE_GAP_S`` apart; faster where the synthesizer's own pace would overrun the
+phrase's slots), each word cut from the phrase at the synthesizer's word starts, stretched or squeezed into
+its original slot, at the original word's loudness. Everything else —
 pauses, unrecognized speech, breathing, background — becomes silence; the bleeps are drawn afterwards on
 their spans as with every level.
 
