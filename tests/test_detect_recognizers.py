@@ -282,6 +282,9 @@ def test_spoken_phone_numbers(language, text, expected):
         # "IBAN" heard as "item", a bank-code letter as "the": the head "GB, 72," says IBAN
         ("en", "My item is GB, 72, the TYH, 7300, 7106, 7252, 92. Thanks",
          [("IBAN_CODE", "GB, 72, the TYH, 7300, 7106, 7252, 92")]),
+        # the head as one token, "IBAN" heard as "icon", the bank code's "D" as "the"
+        ("en", "My icon is GB11, the MPJ05277923120123. I cannot",
+         [("IBAN_CODE", "GB11, the MPJ05277923120123")]),
         # a letter of the country glued to the digits behind ASR's dash ("E" heard as "D")
         ("de", "Meine IBAN ist D -D0374153289606750747. Danke", [("IBAN_CODE", "D -D0374153289606750747")]),
         ("en", "GB82 WEST", []),
@@ -367,6 +370,13 @@ def test_gazetteer_names(language, text, expected):
         ("de", "K, O, C, H, Windestrich, W, E, B, E, R. Verstehe",
          [("SPELLED_OUT", "K, O, C, H, Windestrich, W, E, B, E, R")]),
         ("de", "Anton, Berta, Nordkohl, Otto", [("SPELLED_OUT", "Anton, Berta, Nordkohl, Otto")]),
+        # a few words ASR garbled beyond recognition inside a run ("S wie Samuel" as "Esri -Sarmul")
+        ("de", "C .V. K .S .R. H .V. Heinrich, O .V. Otto, Esri -Sarmul, Esri -Sarmul, E .V. Emil. Gut",
+         [("SPELLED_OUT", "C .V. K .S .R. H .V. Heinrich, O .V. Otto, Esri -Sarmul, Esri -Sarmul, E .V. Emil")]),
+        # ... but a run ends at a sentence's end, or where no spelling follows within four words
+        ("de", "M wie Martha, E wie Emil. Und die Hausnummer ist B", [("SPELLED_OUT", "M wie Martha, E wie Emil")]),
+        ("de", "M wie Martha, E wie Emil, genau, und die Hausnummer ist zwölf B",
+         [("SPELLED_OUT", "M wie Martha, E wie Emil")]),
         # ... but not names, places or words on their own
         ("de", "Herr Otto, Frau Martha, Herr Anton", []),
         ("de", "Wir haben Filialen in Hamburg, Berlin und Köln.", []),

@@ -41,17 +41,24 @@ IBAN_COUNTRIES = frozenset([
     "MK", "MN", "MR", "MT", "MU", "NI", "NL", "NO", "OM", "PK", "PL", "PS", "PT", "QA", "RO", "RS", "RU", "SA",
     "SC", "SD", "SE", "SI", "SK", "SM", "SO", "ST", "SV", "TL", "TN", "TR", "UA", "VA", "VG", "XK", "YE"])
 _CHECK_DIGITS = re.compile(r"^[-.]?\d\d[-.,]?$")
+_GLUED_HEAD = re.compile(r"^[-.]?([A-Z]{2})\d\d[-.,]?$")
 IBAN_HEAD_TOKENS = 6
 
 
 def iban_head(tokens: tuple[Token, ...], run: DigitRun) -> int | None:
-    """The token starting an IBAN's head — registry country letters and two check digits ("GB, 72,") —
-    within ``IBAN_HEAD_TOKENS`` before ``run``, with only short parts between ("the TYH,": ASR's bank code).
-    """
-    for k in range(run.first - 2, max(-1, run.first - 2 - IBAN_HEAD_TOKENS), -1):
-        if _letters(tokens[k].text) in IBAN_COUNTRIES and len(tokens[k].text.strip("-.,")) == 2 \
-                and _CHECK_DIGITS.match(tokens[k + 1].text) \
-                and all(len(t.text.strip("-.,")) <= 5 for t in tokens[k + 2 : run.first]):
+    """The token starting an IBAN's head — registry country letters and two check digits ("GB, 72,", or
+    as one token "GB11,") — within ``IBAN_HEAD_TOKENS`` before ``run``, with only short parts between
+    ("the TYH,": ASR's bank code)."""
+    for k in range(run.first - 1, max(-1, run.first - 2 - IBAN_HEAD_TOKENS), -1):
+        glued = _GLUED_HEAD.match(tokens[k].text)
+        if glued and glued.group(1) in IBAN_COUNTRIES:
+            rest = k + 1
+        elif k + 1 < run.first and _letters(tokens[k].text) in IBAN_COUNTRIES \
+                and len(tokens[k].text.strip("-.,")) == 2 and _CHECK_DIGITS.match(tokens[k + 1].text):
+            rest = k + 2
+        else:
+            continue
+        if all(len(t.text.strip("-.,")) <= 5 for t in tokens[rest : run.first]):
             return k
     return None
 

@@ -13,7 +13,9 @@ ASR garbles spellings in set ways, which count as units too: a short word where 
 before an alphabet word ("Harvey Heinrich, Obi Otto" for "H wie Heinrich, O wie Otto"; "LED for echo"),
 a repeat word ("zweimal F", "double L"), and inside a run a near miss of an alphabet word ("Nordkohl")
 or of a separator ("Windestrich"; ``fuzzy.closest``). Such a misheard unit counts as an alphabet word,
-so three are needed, as for "Hamburg, Berlin, Köln".
+so three are needed, as for "Hamburg, Berlin, Köln". Once a run is a spelling, up to ``MAX_GAP_TOKENS``
+words ASR garbled beyond recognition ("Otto, Esri -Sarmul, E .V. Emil") do not end it when a sure unit
+follows within the sentence.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ _SEPARATOR = re.compile(r"^[-–—,./]+$")
 MIN_UNITS = 3
 MAX_MISHEARD_LETTER = 6  # "Harvey", "Emilie": what ASR writes for "H wie", "M wie"
 MIN_NEAR_CHARS = 4  # a near miss of an alphabet word counts inside a run only, from this length ("Körn")
+MAX_GAP_TOKENS = 4  # words ASR garbled beyond recognition inside a run ("Otto, Esri -Sarmul, E .V. Emil")
 
 
 class SpelledOutRecognizer(RuleRecognizer):
@@ -104,6 +107,25 @@ class SpelledOutRecognizer(RuleRecognizer):
             return 2, "alphabet", 1
         return None
 
+    @staticmethod
+    def _spelling(kinds: list[str]) -> bool:
+        """Units that make a spelling: one "X wie Y", or three letters, or three alphabet words."""
+        return "joiner" in kinds or kinds.count("letter") >= MIN_UNITS or kinds.count("alphabet") >= MIN_UNITS
+
+    def _gap(self, tokens: list[Token], j: int) -> int:
+        """How many tokens from ``j`` (at most ``MAX_GAP_TOKENS``, none ending a sentence, the run before not
+        ended either) lie between a spelling and its next sure unit: a joiner unit, an alphabet word or a capital
+        letter other than "I"/"A". 0: the run has ended."""
+        if tokens[j - 1].ends_sentence and len(tokens[j - 1].text) > 2:
+            return 0
+        for n in range(1, MAX_GAP_TOKENS + 1):
+            if j + n >= len(tokens) or (tokens[j + n - 1].ends_sentence and len(tokens[j + n - 1].text) > 2):
+                return 0
+            unit = self._unit(tokens, j + n, in_run=False)
+            if unit is not None and (unit[1] != "letter" or tokens[j + n].text not in ("I", "A")):
+                return n
+        return 0
+
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
@@ -121,6 +143,10 @@ class SpelledOutRecognizer(RuleRecognizer):
                                   or closest(tokens[j].text, self.separators, self.language)):
                         j += 1  # "K, O, C, H, Windestrich, W": a (misheard) separator inside the run
                         continue
+                    gap = self._gap(tokens, j) if self._spelling(kinds) else 0
+                    if gap:
+                        j += gap  # a spelling goes on after a few garbled words
+                        continue
                     break
                 kinds += [unit[1]] * unit[2]
                 ends += [j + unit[0] - 1] * unit[2]
@@ -130,8 +156,7 @@ class SpelledOutRecognizer(RuleRecognizer):
             while kinds and kinds[-1] == "letter" and tokens[ends[-1]].text in ("I", "A"):
                 kinds.pop()  # "… India. I am": the pronoun after a spelling is not part of it
                 ends.pop()
-            if kinds and ("joiner" in kinds or kinds.count("letter") >= MIN_UNITS
-                          or kinds.count("alphabet") >= MIN_UNITS):
+            if self._spelling(kinds):
                 results.append(self.result(tokens[i].start, tokens[ends[-1]].end, 0.7))
                 i = ends[-1] + 1
             else:
