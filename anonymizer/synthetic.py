@@ -137,16 +137,12 @@ class ChannelSpeaker:
     def _speak(self, text: str, rate_wpm: int) -> Any:
         return self._engine().speak(text, self.voice.voice, rate_wpm=rate_wpm, pitch=self.voice.pitch)
 
-    def _natural_s(self, text: str) -> float:
-        """How long the synthesizer would speak ``text`` at its own pace (0.0: it cannot tell)."""
-        estimate = getattr(self._engine(), "natural_s", None)
-        return float(estimate(text)) if estimate is not None else 0.0
-
     def _phrase(self, index: int) -> tuple[int, np.ndarray]:
         """The phrase's samples at ``rate_hz`` (before loudness) and the sample where they start."""
         if index in self._cache:
             return self._cache[index]
         from pedalboard import time_stretch
+        from pedalboard.io import StreamResampler
 
         phrase = self.phrases[index]
         offsets: list[int] = []
@@ -160,34 +156,33 @@ class ChannelSpeaker:
         # did not help: 27.4 % WER against 27.4 % on 12 LibriSpeech utterances, espeak-ng; nor did leaving
         # words within 12 % of their slot unstretched: 29.2 %)
         text = " ".join(parts)
-        natural_s = self._natural_s(text)
+        natural_s = self._engine().natural_s(text)
         pace = float(np.clip(natural_s / max(MIN_SLOT_S, slots[-1][1] - slots[0][0]), 1.0, MAX_PACE))
         speech = self._speak(text, int(round(DEFAULT_RATE_WPM * pace)))
-        samples, rate = speech.samples, speech.sample_rate_hz
-        # each word's synthesized samples: from its first word event to the next word's (cut and stretched at
-        # the synthesizer's rate: stretching espeak-ng's speech after resampling to 16 kHz lost far more
-        # German words, 54.9 % WER against 41.2 %)
+        samples, tts_rate = speech.samples, speech.sample_rate_hz
+        # each word's synthesized samples: from its first word event to the next word's
         first_sample: dict[int, int] = {}
         for char, sample in speech.word_starts:
             k = max(0, bisect.bisect_right(offsets, char) - 1)
             first_sample.setdefault(k, sample)
         bounds = sorted(first_sample.items())
         start_s = slots[0][0]
-        out = np.zeros(int(round((slots[-1][1] - start_s) * rate)) + 1, np.float32)
+        out = np.zeros(int(round((slots[-1][1] - start_s) * tts_rate)) + 1, np.float32)
         for n, (k, a) in enumerate(bounds):
             b = bounds[n + 1][1] if n + 1 < len(bounds) else len(samples)
             last_word = bounds[n + 1][0] - 1 if n + 1 < len(bounds) else len(phrase) - 1
             slot_a, slot_b = slots[k][0], slots[last_word][1]
             piece = samples[a:b]
-            want = max(1, int(round((slot_b - slot_a) * rate)))
+            want = max(1, int(round((slot_b - slot_a) * tts_rate)))
             if len(piece) < 16:
                 continue
             factor = float(np.clip(len(piece) / want, 1 / MAX_STRETCH, MAX_STRETCH))
-            stretched = time_stretch(piece[None, :], rate, stretch_factor=factor)[0][:want]
-            at = int(round((slot_a - start_s) * rate))
+            stretched = time_stretch(piece[None, :], tts_rate, stretch_factor=factor)[0][:want]
+            at = int(round((slot_a - start_s) * tts_rate))
             stretched = stretched[: len(out) - at]
-            out[at : at + len(stretched)] += _faded(stretched, rate)
-        resampled = _resampled(out, rate, self.rate_hz) if rate != self.rate_hz else out
+            out[at : at + len(stretched)] += _faded(stretched, tts_rate)
+        resampler = StreamResampler(tts_rate, self.rate_hz, 1)
+        resampled = np.concatenate([resampler.process(out[None, :])[0], resampler.process(None)[0]])
         result = (int(round(start_s * self.rate_hz)), resampled.astype(np.float32))
         self._cache[index] = result
         return result
@@ -225,13 +220,6 @@ class ChannelSpeaker:
             if b > a:
                 out[a - start_sample : b - start_sample] += samples[a - begin : b - begin]
         return out
-
-
-def _resampled(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
-    from pedalboard.io import StreamResampler
-
-    resampler = StreamResampler(from_hz, to_hz, 1)
-    return np.concatenate([resampler.process(samples[None, :])[0], resampler.process(None)[0]])
 
 
 def _faded(samples: np.ndarray, rate_hz: int) -> np.ndarray:

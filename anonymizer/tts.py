@@ -81,6 +81,10 @@ class Espeak:
             i += 1
         return 0
 
+    def natural_s(self, text: str) -> float:
+        """How long ``text`` takes at the voice's own pace: 0.0, not estimated (espeak-ng keeps its pace)."""
+        return 0.0
+
     def speak(self, text: str, voice: str, rate_wpm: int = 175, pitch: int = 50) -> Speech:
         """``text`` spoken by ``voice`` (an espeak-ng voice name with a variant: "de+m3", "en-us+f2")."""
         data = text.encode("utf-8")

@@ -18,6 +18,9 @@ class FakeTts:
     def __init__(self):
         self.texts, self.rates_wpm = [], []
 
+    def natural_s(self, text):
+        return 0.0  # no estimate: its own pace
+
     def speak(self, text, voice, rate_wpm=175, pitch=50):
         self.texts.append(text)
         self.rates_wpm.append(rate_wpm)

@@ -42,6 +42,11 @@ MIN_NEAR_CHARS = 4  # a near miss of an alphabet word counts inside a run only, 
 MAX_GAP_TOKENS = 4  # words ASR garbled beyond recognition inside a run ("Otto, Esri -Sarmul, E .V. Emil")
 
 
+def _ends_sentence(token: Token) -> bool:
+    """A word ending a sentence; a spelled letter's period ("R.", ".V.") ends none."""
+    return token.ends_sentence and len(token.text) > 2
+
+
 class SpelledOutRecognizer(RuleRecognizer):
     """Letter-by-letter spellings."""
 
@@ -116,10 +121,10 @@ class SpelledOutRecognizer(RuleRecognizer):
         """How many tokens from ``j`` (at most ``MAX_GAP_TOKENS``, none ending a sentence, the run before not
         ended either) lie between a spelling and its next sure unit: a joiner unit, an alphabet word or a capital
         letter other than "I"/"A". 0: the run has ended."""
-        if tokens[j - 1].ends_sentence and len(tokens[j - 1].text) > 2:
+        if _ends_sentence(tokens[j - 1]):
             return 0
         for n in range(1, MAX_GAP_TOKENS + 1):
-            if j + n >= len(tokens) or (tokens[j + n - 1].ends_sentence and len(tokens[j + n - 1].text) > 2):
+            if j + n >= len(tokens) or _ends_sentence(tokens[j + n - 1]):
                 return 0
             unit = self._unit(tokens, j + n, in_run=False)
             if unit is not None and (unit[1] != "letter" or tokens[j + n].text not in ("I", "A")):
