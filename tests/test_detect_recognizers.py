@@ -440,7 +440,16 @@ def test_spelled_out(language, text, expected):
          [], [("ADDRESS", "198 quintitially and the post called Exit")]),
         ("de", "Wohin sollen wir das schicken? Im Blindending. Ist sonst noch etwas?", [],
          [("ADDRESS", "Blindending")]),  # "Im": a lead-in word
+        # the everyday ways of asking a name (ASR mangled the answers: no recognizer finds them)
+        ("de", "Damit ich Sie finde, wie heißen Sie? Trauter Jäun, genau.", [], [("PERSON", "Trauter Jäun")]),
+        ("de", "Auf welchen Namen läuft das Konto? Edeltraut Ackermann. Gut.", [],
+         [("PERSON", "Edeltraut Ackermann")]),
+        ("de", "Wie war der Name? Hövel, sehr brav. Danke.", [], [("PERSON", "Hövel, sehr brav")]),
+        ("en", "Let me pull you up, what name is it under? Derek Richardson. Great.", [],
+         [("PERSON", "Derek Richardson")]),
+        ("en", "And who's the account holder? Marystaff Anton. Lovely.", [], [("PERSON", "Marystaff Anton")]),
         # negatives: questions that do not ask for personal data, a question at the very end
+        ("de", "Wie heißt der Tarif? Der heißt Flex Plus.", [], []),
         ("de", "Können Sie das bitte wiederholen? Ja, gerne.", [], []),
         ("en", "Is there anything else? No, thanks.", [], []),
         ("en", "And your date of birth?", [], []),
