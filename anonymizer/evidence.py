@@ -140,8 +140,8 @@ def page(report: Report, audio: Audio | Waveform, ids: Sequence[str]) -> str:
              f"{report.input.sample_rate_hz} Hz</td><td>language {esc(report.language)}</td></tr>"
              f"<tr><th>tool</th><td>anonymizer {esc(report.tool_version)}</td><td>config {report.config_hash}, "
              f"models {esc(', '.join(m.name for m in report.models))}, voice "
-             f"{esc(report.voice_level or 'custom')} ({esc(' + '.join(report.voice_transforms) or 'kept')})"
-             f"</td></tr>")
+             f"{esc(report.voice_level or 'custom')} ({esc(' + '.join(report.voice_transforms) or 'kept')}), "
+             f"math kernels {esc(report.math_kernels or 'not recorded')}</td></tr>")
     text_head = "<th>text</th>" if report.redaction_texts else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(report.output.path.name)}: what was redacted</title>

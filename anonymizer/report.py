@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from anonymizer import __version__
 from anonymizer.config import VOICE_LEVEL_EER_PCT
 from anonymizer.errors import ReportError
+from anonymizer.machine import math_kernels
 from anonymizer.spans import total_duration_s
 from anonymizer.types import (
     FileStatus,
@@ -131,6 +132,8 @@ class Report:
     channels: tuple[ChannelTranscript, ...] = ()
     verification: Verdict | None = None
     tool_version: str = __version__
+    # the CPU's instruction set and any forced kernels: the transcript depends on them (machine.py)
+    math_kernels: str = field(default_factory=math_kernels)
     redaction_ids: tuple[str, ...] | None = None  # None: r0, r1, … (a reviewed result keeps the original ids)
     review: Mapping[str, Any] | None = None  # what a person's edits did (ids, times, types: no text)
 
@@ -150,7 +153,7 @@ class Report:
             redactions.append(item)
         data: dict[str, Any] = {
             "schema_version": REPORT_SCHEMA_VERSION,
-            "tool": {"name": "anonymizer", "version": self.tool_version},
+            "tool": {"name": "anonymizer", "version": self.tool_version, "math_kernels": self.math_kernels},
             "status": self.status.value,
             "input": self.input.to_json(),
             "output": self.output.to_json(),
@@ -222,6 +225,7 @@ class Report:
                                for c in data.get("channels", ())),
                 verification=Verdict.from_json(data["verification"]) if "verification" in data else None,
                 tool_version=data["tool"].get("version", ""),
+                math_kernels=str(data["tool"].get("math_kernels", "")),
                 redaction_ids=tuple(str(r["id"]) for r in items) if all("id" in r for r in items) else None,
                 review=data.get("review"),
             )

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from anonymizer.audio import FORMATS, decode, write_atomic  # noqa: E402
+from anonymizer.machine import math_kernels  # noqa: E402
 
 SOURCES = [ROOT / "samples" / "call_de.wav", ROOT / "samples" / "call_en.wav"]
 
@@ -80,7 +81,7 @@ def main() -> None:
                 timed([anonymizer, "run", f, "-o", str(out), "--model", args.model])
             results["run, one by one"].append(time.perf_counter() - start)
     print(f"{args.copies} files, {audio_s / 3600:.4f} h audio, model={args.model}, runs={args.runs}, "
-          f"cpu_count={os.cpu_count()}")
+          f"cpu_count={os.cpu_count()}, math kernels {math_kernels()}")
     medians = {name: statistics.median(times) for name, times in results.items()}
     for name, median in medians.items():
         print(f"  {name:<18} median {median:7.2f} s   throughput {audio_s / median:6.2f} audio h/h   "

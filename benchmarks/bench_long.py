@@ -33,6 +33,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from anonymizer.machine import math_kernels  # noqa: E402
+
 KINDS = {"mono16k": (ROOT / "samples" / "call_en.wav", "en"),
          "stereo8k": (ROOT / "samples" / "call_de_stereo.flac", "de")}
 SEED = 2026
@@ -167,7 +170,7 @@ def main() -> None:
                         help="one `anonymizer run`, or a one-file `batch` with a local worker or a Ray actor")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"via {args.via}, model {args.model}")
+    print(f"via {args.via}, model {args.model}, math kernels {math_kernels()}")
     print(f"{'input':<16} {'audio':>8} {'wall':>8} {'x RT':>6} {'s/min':>6} {'vs 10m':>6} {'peak RSS':>9} "
           f"{'largest':>8} {'copies':>6} {'items missed':>12}")
     for kind in args.kinds.split(","):

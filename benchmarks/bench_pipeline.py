@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from anonymizer.machine import math_kernels  # noqa: E402
+
 SAMPLES = [ROOT / "samples" / "call_de.wav", ROOT / "samples" / "call_en.wav"]
 JFK = ROOT.parent / "shared" / "data" / "clips" / "en" / "jfk.flac"
 
@@ -79,7 +82,7 @@ def compare(sample: Path, runs: int, model: str, env: dict[str, str],
             bares.append(wall)
             rss_bare.append(rss)
     med_run, med_bare = statistics.median(walls), statistics.median(bares)
-    print(f"\n{sample.name}: {audio_s:.1f} s audio")
+    print(f"\n{sample.name}: {audio_s:.1f} s audio, math kernels {math_kernels()}")
     for stage in stages[0]:
         print(f"  stage {stage:<10} median {statistics.median(s[stage] for s in stages):7.3f} s")
     print(f"  anonymizer run   median {med_run:7.2f} s  RTF {med_run / audio_s:.3f}  peak RSS "

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from anonymizer.audio import decode  # noqa: E402
 from anonymizer.config import STRONG_CHAIN, Config  # noqa: E402
+from anonymizer.machine import math_kernels  # noqa: E402
 from anonymizer.voice import Step, transform  # noqa: E402
 
 
@@ -45,7 +46,7 @@ def main() -> None:
               "default chain": default}
     transform(audio, chains["default chain"], 1, "warm-up")  # imports, plan caches
     print(f"{audio.duration_s:.1f} s of 16 kHz mono, one core (affinity {sorted(os.sched_getaffinity(0))}), "
-          f"{args.runs} runs")
+          f"{args.runs} runs, math kernels {math_kernels()}")
     for name, chain in chains.items():
         times = []
         for run in range(args.runs):

@@ -52,6 +52,7 @@ from anonymizer import audio as audio_io  # noqa: E402
 from anonymizer.analysis import ChannelAnalysis  # noqa: E402
 from anonymizer.config import load_config  # noqa: E402
 from anonymizer.detect.digits import digit_runs  # noqa: E402
+from anonymizer.machine import math_kernels  # noqa: E402
 from anonymizer.pipeline import Pipeline  # noqa: E402
 from anonymizer.redact import spans_to_render  # noqa: E402
 from anonymizer.render import render  # noqa: E402
@@ -483,6 +484,7 @@ def main() -> None:
             for item in c["items"]:
                 item.pop("missed_words")  # PII: printed with --show-misses only, never written
         print(f"\n{len(calls)} calls, model {args.model}, voice {args.voice}, uncertain {args.uncertain}, "
+              f"math kernels {math_kernels()}, "
               f"{time.perf_counter() - started:.0f} s, "
               f"{getattr(pipeline.transcriber, 'model_reloads', 0)} model reloads after a sampled decoding")
         summary = print_table(calls)

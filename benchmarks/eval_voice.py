@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from anonymizer.audio import decode, to_mono_16k  # noqa: E402
+from anonymizer.machine import math_kernels  # noqa: E402
 from anonymizer.voice import RATIO_TRANSFORMS, Step, apply_values, speaker_parameters  # noqa: E402
 
 SPEAKERS_DIR = ROOT.parent / "shared" / "data" / "speakers" / "librispeech_test-other"
@@ -304,7 +305,7 @@ def main() -> None:
     tune, heldout = split_speakers(speakers, args.split_seed)
     chosen = {"tune": tune, "heldout": heldout, "all": tune | heldout}[args.speakers]
     print(f"{len(set(speakers))} speakers, {len(wavs)} utterances, {sum(len(w) for w in wavs) / 16000 / 60:.1f} min; "
-          f"tune {sorted(tune)}, held out {sorted(heldout)}; EERs on {args.speakers}")
+          f"tune {sorted(tune)}, held out {sorted(heldout)}; EERs on {args.speakers}; math kernels {math_kernels()}")
     german, german_speakers = load_german()
     pick = [k for k, s in enumerate(speakers) if s in chosen]
     eer_wavs, eer_speakers = [wavs[k] for k in pick], [speakers[k] for k in pick]

@@ -37,6 +37,23 @@ def test_a_written_report_reads_back_as_the_same_value(written):
     assert Report.from_json(data).to_json() == data
 
 
+def test_the_report_names_the_math_kernels_the_transcript_came_from(written, tmp_path, monkeypatch):
+    """The same audio can be transcribed differently on another CPU (machine.py): the report says which."""
+    from anonymizer.machine import cpu_isa, math_kernels
+
+    data = json.loads(written.report_path.read_text())
+    assert data["tool"]["math_kernels"] == math_kernels() and data["tool"]["math_kernels"].split()[0]
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nflags\t\t: fpu sse4_2 avx avx2 avx512f avx512_bf16\n\n"
+                    "processor\t: 1\nflags\t\t: fpu sse4_2 avx avx2 avx512f avx512_bf16\n")
+    assert cpu_isa.__wrapped__(info).split()[1:] == ["AVX512", "BF16"]
+    info.write_text("processor\t: 0\nflags\t\t: fpu sse4_2 avx avx2\n")
+    assert cpu_isa.__wrapped__(info).split()[1:] == ["AVX2"]
+    assert len(cpu_isa.__wrapped__(tmp_path / "missing").split()) == 1  # not Linux: the machine alone
+    monkeypatch.setenv("CT2_FORCE_CPU_ISA", "AVX2")
+    assert math_kernels().endswith(" CT2_FORCE_CPU_ISA=AVX2")
+
+
 def test_a_verdict_travels_in_the_report(written):
     report = read_report(written.report_path)
     verdict = Verdict.of([Finding(VerifyStatus.REVIEW, "listen", "PERSON", 0.8, 1.1, None)], 2, "fake")
