@@ -217,6 +217,17 @@ def test_cue_addresses(language, text, expected):
         ("de", "Wohnung 24, und auf der Klingel steht noch Hafe. Ich", [("PERSON", "Hafe")]),
         ("de", "und auf der Klingel steht noch mega.", [("PERSON", "mega")]),
         ("de", "Auf der Klingel steht nichts, die ist kaputt.", []),
+        # the name before the cue, German's usual telephone introduction, however ASR cased it
+        ("de", "Ja, hallo, benzin, mein Name, ich habe eine Frage.", [("PERSON", "benzin")]),
+        ("de", "Guten Tag, Hans Peter Müller mein Name.", [("PERSON", "Hans Peter Müller")]),
+        ("de", "Guten Tag, Müller ist mein Name.", [("PERSON", "Müller")]),
+        ("en", "Hi, Sarah Miller is my name, I am calling about my bill.", [("PERSON", "Sarah Miller")]),
+        # not an introduction: no name before the cue, or the cue does not end its clause
+        ("de", "Ja, das ist mein Name.", []),
+        ("de", "Wie ist mein Name?", []),
+        ("de", "Ich weiß nicht, wie mein Name geschrieben wird.", []),
+        ("de", "Das war alles. Mein Name, bitte, steht auf der Rechnung.", []),
+        ("en", "Yes, that is my name.", []),
     ],
 )
 def test_cue_names(language, text, expected):

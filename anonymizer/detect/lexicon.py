@@ -32,6 +32,7 @@ class Lexicon:
     id_max_gap_words: int
     strong_name_cues: tuple[str, ...]
     weak_name_cues: tuple[str, ...]
+    postposed_name_cues: tuple[str, ...]  # the name said before them: "Schmidt, mein Name"
     not_names: frozenset[str]
     spelling_joiners: tuple[str, ...]
     spelling_alphabet: dict[str, str]
@@ -102,6 +103,7 @@ def lexicon(language: str) -> Lexicon:
         id_max_gap_words=int(data["ids"].get("max_gap_words", 4)),
         strong_name_cues=tuple(names["strong_cues"]),
         weak_name_cues=tuple(names["weak_cues"]),
+        postposed_name_cues=tuple(names.get("postposed_cues", [])),
         not_names=frozenset(names["not_names"]),
         spelling_joiners=tuple(spelling["joiners"]),
         spelling_alphabet={str(k): str(v) for k, v in spelling["alphabet"].items()},

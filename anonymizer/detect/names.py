@@ -1,9 +1,12 @@
-"""Names introduced by cue phrases: "mein Name ist …", "Frau …", "spreche ich mit …", "my name is …", "Mr …".
+"""Names introduced by cue phrases: "mein Name ist …", "Frau …", "spreche ich mit …", "my name is …", "Mr …",
+and names said before one: "Benthin, mein Name", "Müller ist mein Name" (German's usual telephone introduction).
 
 German has no NER model here, so the words people use to introduce a name carry the evidence.
 The cue phrases are in the language's lexicon (``lexicon/<language>.yaml``, section ``names``).
 After a cue, up to three capitalized words are taken (one word even if lower-case after a strong cue
 such as "mein Name ist": ASR does not always capitalize names), up to the next comma or sentence end.
+Before a postposed cue that ends its clause, up to three words of the same clause are taken, whatever
+their case; never a function or greeting word ("das ist mein Name").
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ FUNCTION_WORDS = {"and", "und", "i", "ich", "from", "aus", "calling", "here", "h
                   "have", "but", "aber", "the", "der", "die", "das", "is", "ist", "a", "ein", "eine", "so",
                   "also", "please", "bitte", "to", "zu", "with", "mit", "oder", "or", "noch", "nichts", "nur", "auch",
                   "kein", "keine", "still", "only", "nothing"}
+# words that are no name before a postposed cue ("wie mein Name, …", "that is my name.")
+NOT_BEFORE_CUE = {"wie", "was", "wo", "dass", "ob", "weil", "wenn", "da", "mal", "schon", "eben", "halt", "doch",
+                  "ja", "nein", "genau", "hallo", "tag", "morgen", "abend", "that", "this", "it", "what", "which",
+                  "yes", "no", "yeah", "hello", "hi", "okay", "ok", "well"}
+CLAUSE_ENDS = (",", ".", "?", "!", ";", ":")
 
 
 class CueNameRecognizer(RuleRecognizer):
@@ -32,6 +40,7 @@ class CueNameRecognizer(RuleRecognizer):
         lex = lexicon(supported_language)
         self.strong = lex.strong_name_cues
         self.weak = lex.weak_name_cues
+        self.postposed = lex.postposed_name_cues
         self.not_names = lex.not_names
         super().__init__("PERSON", supported_language)
 
@@ -67,7 +76,36 @@ class CueNameRecognizer(RuleRecognizer):
                     if taken:
                         key = (taken[0].start, taken[-1].end)
                         found[key] = max(found.get(key, 0.0), 0.75 if strong else 0.5)
+        for cue in self.postposed:
+            cue_words = cue.split()
+            n = len(cue_words)
+            for i in range(1, len(tokens) - n + 1):
+                last = tokens[i + n - 1]
+                ends_clause = i + n == len(tokens) or last.raw.endswith((",", ".", "!", ";"))
+                if lowered[i : i + n] != cue_words or not ends_clause:
+                    continue  # "wie mein Name geschrieben wird", "Wie ist mein Name?": no introduction
+                taken = self._said_before(tokens, i)
+                if taken:
+                    key = (taken[0].start, taken[-1].end)
+                    found[key] = max(found.get(key, 0.0), 0.75)
         return [
             self.result(start, end, score)
             for (start, end), score in sorted(found.items())
         ]
+
+    def _said_before(self, tokens: list[Token], cue: int) -> list[Token]:
+        """Up to ``MAX_NAME_WORDS`` words of the clause right before ``tokens[cue]``, nearest first, that can be a
+        name (any case: ASR wrote "benzin, mein Name" for "Benthin")."""
+        taken: list[Token] = []
+        for k in range(cue - 1, max(-1, cue - 1 - MAX_NAME_WORDS), -1):
+            token = tokens[k]
+            # the name itself may end with a comma ("Benthin, mein Name"); a word before it that ends a clause does not
+            if token.raw.endswith(CLAUSE_ENDS if k < cue - 1 else (".", "?", "!")):
+                break
+            word = token.text.lstrip("-–")
+            lower = word.lower().rstrip(".")
+            if (not word.replace("-", "").isalpha() or lower in FUNCTION_WORDS or lower in NOT_BEFORE_CUE
+                    or lower in TITLES or word.capitalize() in self.not_names or word in self.not_names):
+                break
+            taken.insert(0, token)
+        return taken
