@@ -130,6 +130,18 @@ def test_each_channel_gets_its_own_voice_drawn_from_the_seed():
     assert block.shape == (5 * RATE, 2) and rms(block[:, 0]) > 0.01 and rms(block[:, 1]) == 0.0
 
 
+def test_german_voices_come_from_the_variants_whisper_understands_and_never_repeat_in_a_call():
+    from anonymizer.synthetic import CLEAR_VARIANTS
+
+    clear = {f"de+{v}" for v in CLEAR_VARIANTS["de"]}
+    assert {SyntheticVoice.draw(seed, "file", 0, "de").voice for seed in range(60)} == clear  # all of them, only them
+    for seed in range(20):
+        synth = Resynthesis({c: WORDS for c in range(6)}, {}, dict.fromkeys(range(6), "de"), seed, "file", RATE,
+                            FakeTts())
+        voices = [synth.speakers[c][0].voice.voice for c in range(6)]
+        assert set(voices) <= clear and len(set(voices[:5])) == 5  # five sides: five voices
+
+
 def test_espeak_ng_speaks_with_word_events():
     from anonymizer.tts import Espeak
 
