@@ -13,8 +13,12 @@ and the word error rate of faster-whisper base on the anonymized utterances agai
 the originals (so the original's own WER on that reference is 0: the number is the increase), in English
 (the LibriSpeech utterances) and German (the Thorsten-Voice and other German clips of
 ../shared/data/clips/de), with the share of the original transcript's words lost ("ret-"), averaged over
-``--draws`` parameter draws. ``--eer-draws N`` pools the trials of N parameter draws (fresh secret seeds,
-for the anonymized and the attacker's enrollment alike) into each EER.
+``--draws`` parameter draws. That reference makes the original perfect and any change of the samples a
+cost, so the ``c.`` columns measure against the consensus of five hearings of the original instead, each
+with its own inaudible noise (``consensus_reference.py``), and subtract the original's own error against it:
+what the level costs beyond Whisper's instability (``noise-floor`` comes to about 0 there). ``--eer-draws N``
+pools the trials of N parameter draws (fresh secret seeds, for the anonymized and the attacker's enrollment
+alike) into each EER.
 
 Methods: the chains of ``METHODS``, ``default`` (the config's chain) and ``synthetic`` (the words of
 Whisper base's transcript of each utterance re-spoken by ``anonymizer.synthetic``, one voice per speaker).
@@ -46,6 +50,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from consensus_reference import HEARINGS, consensus, errors  # noqa: E402  (beside this script)
 
 from anonymizer.audio import decode, to_mono_16k  # noqa: E402
 from anonymizer.machine import math_kernels  # noqa: E402
@@ -125,6 +131,7 @@ SYNTHETIC_PIPER = [Step("synthetic", 0.0, 0.0)]
 SYNTHESIZERS = {id(SYNTHETIC): "auto", id(SYNTHETIC_ESPEAK): "espeak", id(SYNTHETIC_PIPER): "piper"}
 NOISE_FLOOR = [Step("noise", 0.0, 0.0)]  # marker: white noise at NOISE_FLOOR_DBFS, a change nobody hears
 NOISE_FLOOR_DBFS = -80.0
+CONSENSUS_SEED = 7_000_000  # the consensus reference's noise draws (other seeds than the methods')
 
 
 def with_noise_floor(wavs: list[np.ndarray], seed: int) -> list[np.ndarray]:
@@ -318,13 +325,21 @@ def main() -> None:
         tune_pick = [k for k, s in enumerate(speakers) if s in tune]
         mfcc_attacker = MfccAttacker(mfcc_stats([wavs[k] for k in tune_pick]), [speakers[k] for k in tune_pick])
         original_mfcc = mfcc_attacker.embed(mfcc_stats(eer_wavs))
-    references = {}
+    references, consensus_refs, original_errors = {}, {}, {}
     if not args.no_wer:
         references["en"] = [normalize(t) for t in transcribe_all(wavs, "en")]
         if german:
             references["de"] = [normalize(t) for t in transcribe_all(german, "de")]
+        for language, refs in references.items():
+            audio = wavs if language == "en" else german
+            consensus_refs[language] = consensus([[normalize(t) for t in transcribe_all(
+                with_noise_floor(audio, CONSENSUS_SEED + k), language)] for k in range(HEARINGS)])
+            original_errors[language] = errors(consensus_refs[language], refs)
+            print(f"{language}: the original against the consensus of {HEARINGS} hearings: WER "
+                  f"{original_errors[language][0]:.1f} %, words lost {original_errors[language][1]:.1f} %")
     print(f"{'method':<30} {'orig':>5} {'ign.':>5} {'lazy':>5} {'inv.':>5} {'mfcc':>5} {'m.ign':>5} {'m.lazy':>6} "
-          f"{'WER+en':>6} {'ret-en':>6} {'WER+de':>6} {'ret-de':>6}  chain")
+          f"{'WER+en':>6} {'ret-en':>6} {'WER+de':>6} {'ret-de':>6} {'c.WER+en':>8} {'c.ret-en':>8} {'c.WER+de':>8} "
+          f"{'c.ret-de':>8}  chain")
     rng = np.random.default_rng(args.seed)
     for name, chain in methods.items():
         run_seed, attacker_seed = (int(x) for x in rng.integers(0, 2**63 - 1, size=2))
@@ -356,18 +371,22 @@ def main() -> None:
                     eer(scores[1], eer_speakers), eer(scores[2], eer_speakers) if scores[2] else float("nan"),
                     eer(original_mfcc @ original_mfcc.T, eer_speakers), eer(scores[3], eer_speakers),
                     eer(scores[4], eer_speakers)]
-        costs = {"en": [float("nan")] * 2, "de": [float("nan")] * 2}
+        costs = {"en": [float("nan")] * 4, "de": [float("nan")] * 4}
         for language, refs in references.items():
             audio, who = (wavs, speakers) if language == "en" else (german, german_speakers)
             draws = []
             for draw in range(args.draws):
                 hypotheses = [normalize(t) for t in transcribe_all(
                     anonymize(audio, who, chain, run_seed + draw, language), language)]
-                draws.append((jiwer.wer(refs, hypotheses) * 100, words_lost(refs, hypotheses)))
-            costs[language] = [float(np.mean([d[0] for d in draws])), float(np.mean([d[1] for d in draws]))]
+                against_consensus = errors(consensus_refs[language], hypotheses)
+                draws.append((jiwer.wer(refs, hypotheses) * 100, words_lost(refs, hypotheses),
+                               against_consensus[0] - original_errors[language][0],
+                               against_consensus[1] - original_errors[language][1]))
+            costs[language] = [float(np.mean([d[k] for d in draws])) for k in range(4)]
         chain_text = " -> ".join(f"{s.transform}[{s.low:g},{s.high:g}]{'±' if s.either_sign else ''}" for s in chain)
         print(f"{name:<30} " + " ".join(f"{e * 100:5.1f}" for e in eers[:6]) + f" {eers[6] * 100:6.1f} "
-              f"{costs['en'][0]:6.1f} {costs['en'][1]:6.1f} {costs['de'][0]:6.1f} {costs['de'][1]:6.1f}  {chain_text}"
+              f"{costs['en'][0]:6.1f} {costs['en'][1]:6.1f} {costs['de'][0]:6.1f} {costs['de'][1]:6.1f} "
+              f"{costs['en'][2]:8.1f} {costs['en'][3]:8.1f} {costs['de'][2]:8.1f} {costs['de'][3]:8.1f}  {chain_text}"
               f"   ({time.perf_counter() - start:.0f} s)", flush=True)
 
 
