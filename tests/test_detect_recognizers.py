@@ -461,6 +461,11 @@ def test_spelled_out(language, text, expected):
         ("en", "And who's the account holder? Marystaff Anton. Lovely.", [], [("PERSON", "Marystaff Anton")]),
         # negatives: questions that do not ask for personal data, a question at the very end
         ("de", "Wie heißt der Tarif? Der heißt Flex Plus.", [], []),
+        ("de", "Sind Sie der Kontoinhaber? Ja, genau, das bin ich. Gut.", [], []),  # yes or no, not a name
+        ("de", "Ist der Name so richtig? Ja, das stimmt so. Gut.", [], []),
+        ("de", "Ist Frau Weber am Apparat? Ja, das bin ich. Schön.", [], []),
+        ("en", "Are you the account holder? Yes, I am. Great.", [], []),
+        ("en", "Who is this for? It is for the router. Okay.", [], []),
         ("de", "Können Sie das bitte wiederholen? Ja, gerne.", [], []),
         ("en", "Is there anything else? No, thanks.", [], []),
         ("en", "And your date of birth?", [], []),
