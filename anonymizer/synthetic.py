@@ -164,7 +164,8 @@ class ChannelSpeaker:
         pace = float(np.clip(natural_s / max(MIN_SLOT_S, slots[-1][1] - slots[0][0]), 1.0, MAX_PACE))
         speech = self._speak(text, int(round(DEFAULT_RATE_WPM * pace)))
         samples, tts_rate = speech.samples, speech.sample_rate_hz
-        # each word's synthesized samples: from its first word event to the next word's
+        # each word's synthesized samples: from its first word event to the next word's, cut and stretched at the
+        # synthesizer's rate (at the output rate espeak-ng's German lost far more words: docs/VOICE.md)
         first_sample: dict[int, int] = {}
         for char, sample in speech.word_starts:
             k = max(0, bisect.bisect_right(offsets, char) - 1)

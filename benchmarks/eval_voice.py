@@ -273,18 +273,6 @@ def resynthesize(wavs: list[np.ndarray], speakers: list[str], seed: int, languag
             for w, speaker, words in zip(wavs, speakers, _WORDS[id(wavs)], strict=True)]
 
 
-def words_lost(references: list[str], hypotheses: list[str]) -> float:
-    """The share of the references' words (as a bag per utterance) missing from the hypotheses, in %."""
-    from collections import Counter
-
-    total = lost = 0
-    for reference, hypothesis in zip(references, hypotheses, strict=True):
-        want, got = Counter(reference.split()), Counter(hypothesis.split())
-        total += sum(want.values())
-        lost += sum((want - got).values())
-    return 100 * lost / max(1, total)
-
-
 def normalize(text: str) -> str:
     return re.sub(r"[^a-z0-9äöüß' ]+", " ", text.lower()).strip()
 
@@ -302,8 +290,6 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--split-seed", type=int, default=2026)
     args = parser.parse_args()
-    import jiwer
-
     methods = {name: (default_chain() if name == "default"
                     else {"noise-floor": NOISE_FLOOR, "synthetic": SYNTHETIC, "synthetic-espeak": SYNTHETIC_ESPEAK,
                           "synthetic-piper": SYNTHETIC_PIPER}.get(name) or METHODS[name])
@@ -378,10 +364,10 @@ def main() -> None:
             for draw in range(args.draws):
                 hypotheses = [normalize(t) for t in transcribe_all(
                     anonymize(audio, who, chain, run_seed + draw, language), language)]
+                against_original = errors(refs, hypotheses)
                 against_consensus = errors(consensus_refs[language], hypotheses)
-                draws.append((jiwer.wer(refs, hypotheses) * 100, words_lost(refs, hypotheses),
-                               against_consensus[0] - original_errors[language][0],
-                               against_consensus[1] - original_errors[language][1]))
+                draws.append((*against_original, against_consensus[0] - original_errors[language][0],
+                              against_consensus[1] - original_errors[language][1]))
             costs[language] = [float(np.mean([d[k] for d in draws])) for k in range(4)]
         chain_text = " -> ".join(f"{s.transform}[{s.low:g},{s.high:g}]{'±' if s.either_sign else ''}" for s in chain)
         print(f"{name:<30} " + " ".join(f"{e * 100:5.1f}" for e in eers[:6]) + f" {eers[6] * 100:6.1f} "

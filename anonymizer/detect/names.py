@@ -71,7 +71,7 @@ class CueNameRecognizer(RuleRecognizer):
                         if not (capital or lower_ok):
                             break
                         taken.append(token)
-                        if token.raw.endswith((",", ".", "?", "!", ";", ":")):
+                        if token.raw.endswith(CLAUSE_ENDS):
                             break
                     if taken:
                         key = (taken[0].start, taken[-1].end)
