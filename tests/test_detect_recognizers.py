@@ -228,6 +228,22 @@ def test_cue_addresses(language, text, expected):
         ("de", "Ich weiß nicht, wie mein Name geschrieben wird.", []),
         ("de", "Das war alles. Mein Name, bitte, steht auf der Rechnung.", []),
         ("en", "Yes, that is my name.", []),
+        # a relative named in apposition, however ASR cased it
+        ("de", "Der läuft auf meine Frau, Edeltraud Ackermann. Und", [("PERSON", "Edeltraud Ackermann")]),
+        ("de", "Der läuft auf mein Frau, edeltraut, ackermann. Und", [("PERSON", "edeltraut, ackermann")]),
+        ("de", "Und wie heißt er? Friedemann, der Ehemann.", [("PERSON", "Friedemann")]),
+        ("de", "Mein Mann, Gerhard Hövel, hat den Vertrag.", [("PERSON", "Gerhard Hövel")]),
+        ("en", "The account is under my husband, Derek.", [("PERSON", "Derek")]),
+        ("en", "Derek, my husband, set it up.", [("PERSON", "Derek")]),
+        # a relative, no name: a pronoun or a clause follows; "meine Frau" is no title
+        ("de", "Meine Frau, die hat das gemacht.", []),
+        ("de", "Meine Frau, Termine habe ich keine.", []),
+        ("de", "Weil meine Frau Urlaub hat, rufe ich an.", []),
+        ("de", "Das macht mein Mann.", []),
+        ("de", "Ja, genau, mein Mann.", []),
+        ("de", "Ich frage mal meine Frau, Moment.", []),
+        ("en", "I asked my wife, she said yes.", []),
+        ("en", "My husband, he handles the bills.", []),
     ],
 )
 def test_cue_names(language, text, expected):

@@ -33,6 +33,7 @@ class Lexicon:
     strong_name_cues: tuple[str, ...]
     weak_name_cues: tuple[str, ...]
     postposed_name_cues: tuple[str, ...]  # the name said before them: "Schmidt, mein Name"
+    relation_cues: tuple[str, ...]  # a relative named beside them: "meine Frau, Edeltraud", "Gerhard, mein Mann"
     not_names: frozenset[str]
     spelling_joiners: tuple[str, ...]
     spelling_alphabet: dict[str, str]
@@ -104,6 +105,7 @@ def lexicon(language: str) -> Lexicon:
         strong_name_cues=tuple(names["strong_cues"]),
         weak_name_cues=tuple(names["weak_cues"]),
         postposed_name_cues=tuple(names.get("postposed_cues", [])),
+        relation_cues=tuple(names.get("relation_cues", [])),
         not_names=frozenset(names["not_names"]),
         spelling_joiners=tuple(spelling["joiners"]),
         spelling_alphabet={str(k): str(v) for k, v in spelling["alphabet"].items()},

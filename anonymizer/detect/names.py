@@ -7,6 +7,9 @@ After a cue, up to three capitalized words are taken (one word even if lower-cas
 such as "mein Name ist": ASR does not always capitalize names), up to the next comma or sentence end.
 Before a postposed cue that ends its clause, up to three words of the same clause are taken, whatever
 their case; never a function or greeting word ("das ist mein Name").
+A relative named in apposition — "läuft auf meine Frau, Edeltraud Ackermann.", "Friedemann, der Ehemann.",
+"my husband, Derek." — is a name in any case, but only set off by commas (or the sentence's end) and made of
+words that are no stop words: "meine Frau, die hat das gemacht" and "weil meine Frau Urlaub hat" name nobody.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.lexicon import lexicon, stop_words
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
 
@@ -31,6 +34,8 @@ NOT_BEFORE_CUE = {"wie", "was", "wo", "dass", "ob", "weil", "wenn", "da", "mal",
                   "ja", "nein", "genau", "hallo", "tag", "morgen", "abend", "that", "this", "it", "what", "which",
                   "yes", "no", "yeah", "hello", "hi", "okay", "ok", "well"}
 CLAUSE_ENDS = (",", ".", "?", "!", ";", ":")
+# after these, "Frau"/"Mann" is a relative, not a title: "weil meine Frau Urlaub hat"
+POSSESSIVES = {"meine", "meiner", "mein", "meinem", "meinen", "deine", "deiner", "ihre", "ihrer", "seine", "seiner"}
 
 
 class CueNameRecognizer(RuleRecognizer):
@@ -41,7 +46,9 @@ class CueNameRecognizer(RuleRecognizer):
         self.strong = lex.strong_name_cues
         self.weak = lex.weak_name_cues
         self.postposed = lex.postposed_name_cues
+        self.relations = lex.relation_cues
         self.not_names = lex.not_names
+        self.stop_words = stop_words(lex.language)
         super().__init__("PERSON", supported_language)
 
     def analyze(
@@ -57,6 +64,8 @@ class CueNameRecognizer(RuleRecognizer):
                 for i in range(len(tokens) - n):
                     if lowered[i : i + n] != cue_words or tokens[i + n - 1].raw.endswith((",", "?", "!")):
                         continue
+                    if n == 1 and cue_words[0] in TITLES and i > 0 and lowered[i - 1] in POSSESSIVES:
+                        continue  # "meine Frau Urlaub": a relative (named in apposition, if at all: below)
                     if tokens[i + n - 1].ends_sentence and not re.fullmatch(r"(?i)mr?s?|dr|ms", cue_words[-1]):
                         continue
                     taken: list[Token] = []
@@ -88,10 +97,45 @@ class CueNameRecognizer(RuleRecognizer):
                 if taken:
                     key = (taken[0].start, taken[-1].end)
                     found[key] = max(found.get(key, 0.0), 0.75)
+        for cue in self.relations:
+            for taken in self._beside_relation(tokens, lowered, cue.split()):
+                key = (taken[0].start, taken[-1].end)
+                found[key] = max(found.get(key, 0.0), 0.75)
         return [
             self.result(start, end, score)
             for (start, end), score in sorted(found.items())
         ]
+
+    def _beside_relation(self, tokens: list[Token], lowered: list[str], cue: list[str]) -> list[list[Token]]:
+        """The names in apposition to each ``cue`` ("meine Frau, Edeltraud Ackermann." / "Gerhard, mein Mann,")."""
+        n, out = len(cue), []
+        for i in range(len(tokens) - n + 1):
+            if lowered[i : i + n] != cue:
+                continue
+            last = tokens[i + n - 1]
+            if last.raw.endswith(","):  # "meine Frau, Edeltraud Ackermann." — over commas, to the clause's end
+                taken: list[Token] = []
+                for token in tokens[i + n : i + n + MAX_NAME_WORDS]:
+                    if not self._can_be_name(token):
+                        break
+                    taken.append(token)
+                    if token.raw.endswith((".", "?", "!", ";", ":")):
+                        break
+                ends = taken and (taken[-1].raw.endswith(CLAUSE_ENDS) or taken[-1] is tokens[-1])
+                if ends:
+                    out.append(taken)
+            ends_clause = i + n == len(tokens) or last.raw.endswith(CLAUSE_ENDS)
+            if i > 0 and tokens[i - 1].raw.endswith(",") and ends_clause:  # "Friedemann, der Ehemann."
+                before = [t for t in self._said_before(tokens, i) if self._can_be_name(t)]
+                if before and before[-1] is tokens[i - 1]:
+                    out.append(before)
+        return out
+
+    def _can_be_name(self, token: Token) -> bool:
+        word = token.text.lstrip("-–")
+        lower = word.lower()
+        return (word.replace("-", "").isalpha() and lower not in self.stop_words and lower not in FUNCTION_WORDS
+                and lower not in NOT_BEFORE_CUE and lower not in TITLES and word.capitalize() not in self.not_names)
 
     def _said_before(self, tokens: list[Token], cue: int) -> list[Token]:
         """Up to ``MAX_NAME_WORDS`` words of the clause right before ``tokens[cue]``, nearest first, that can be a
