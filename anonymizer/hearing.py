@@ -7,6 +7,10 @@ transcribed; the rest waits for the next block. Word times are moved to the reco
 the blocks' words become one transcript, so detection sees context across every border (a question at
 the end of one block, its answer in the next). The first block's language holds for the rest.
 
+A call's channels share its language: a channel Whisper heard in another language than a surer channel
+(its probability under ``SURE_LANGUAGE``) hears its first block again in that one — a customer's channel
+of short answers was heard as Latin or Thai in a German call, its words then nonsense that counted as heard.
+
 Per block, too: the pauses redactions snap to, and the stretches VAD heard but Whisper did not
 (``uncertain.unheard_speech``, loud like the block's words). A recording of up to 1.5 blocks is one
 block: exactly the whole-file transcription.
@@ -33,6 +37,7 @@ from anonymizer.vad import pauses, speech_regions
 log = logging.getLogger(__name__)  # counts and times only
 LOOKAHEAD_S = 60.0  # decoded past a block's target, to find the pause to cut at
 CUT_GRID = 480  # cuts on the 30 ms VAD frame grid (and the 10 ms pause grid): the frames stay the recording's
+SURE_LANGUAGE = 0.8  # a channel's language this probable stands even if another channel heard another one
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,9 @@ def hear(source: AudioSource, channels: list[int | None], config: Config, transc
     listeners = [_Listener(Mono16k(c, rate, n), config, transcriber, blocks, rc.uncertain, stage, first_language,
                            report) for c in channels]
     mix = _MixPauses(Mono16k(None, rate, n), blocks) if len(channels) > 1 else None
+    agree = len(listeners) > 1 and config.transcription.forced_language is None
+    for listener in listeners:
+        listener.keep_first = agree
     decoded = source.blocks()
     while True:
         with stage("decode"):
@@ -99,13 +107,34 @@ def hear(source: AudioSource, channels: list[int | None], config: Config, transc
             break
         for listener in listeners:
             listener.feed(block)
+        if agree and all(listener.heard.blocks for listener in listeners):
+            agree = _agree_on_language(listeners)
         if mix is not None:
             mix.feed(block)
     for listener in listeners:
         listener.finish()
+    if agree:
+        _agree_on_language(listeners)
     heard = [listener.heard for listener in listeners]
     log.debug("heard %d channel(s) in %s block(s)", len(heard), [h.blocks for h in heard])
     return heard, (mix.finish() if mix is not None else [])
+
+
+def _agree_on_language(listeners: list[_Listener]) -> bool:
+    """Each channel heard in another language than the surest channel, and less sure of it than
+    ``SURE_LANGUAGE``, hears its first block again in the surest channel's language. Returns False (done)."""
+    heard = [listener for listener in listeners if listener.heard.sure] or listeners
+    surest = max(heard, key=lambda listener: listener.heard.language_probability).heard
+    for listener in listeners:
+        own = listener.heard
+        if (listener.first is not None and own.language != surest.language
+                and own.language_probability < min(SURE_LANGUAGE, surest.language_probability)):
+            log.debug("channel %s: language %s (%.2f) heard again as %s (%.2f, another channel's)", own.channel,
+                      own.language, own.language_probability, surest.language, surest.language_probability)
+            listener.hear_again(surest.language, surest.language_probability)
+    for listener in listeners:
+        listener.first = None
+    return False
 
 
 class _Listener:
@@ -119,6 +148,8 @@ class _Listener:
         self.pending: list[np.ndarray] = []
         self.held = 0
         self.offset = 0  # of the pending samples, at 16 kHz
+        self.keep_first = False  # keep the first block until the call's channels agree on its language
+        self.first: tuple[np.ndarray, list[TimeSpan]] | None = None
 
     def feed(self, block: np.ndarray) -> None:
         with self.stage("vad"):
@@ -149,8 +180,19 @@ class _Listener:
         self.pending, self.held = ([buffer[cut:]], len(buffer) - cut) if cut < len(buffer) else ([], 0)
         cut_s = cut / RATE_HZ
         speech = [TimeSpan(r.start_s, min(r.end_s, cut_s)) for r in regions if r.start_s < cut_s]
+        if self.keep_first and not self.heard.blocks:
+            self.first = (block, speech)
         self._transcribe(block, speech)
         self.offset += cut
+
+    def hear_again(self, language: str, probability: float) -> None:
+        """The first (and so far only) block once more, in ``language``."""
+        assert self.first is not None and self.heard.blocks == 1
+        block, speech = self.first
+        offset, self.offset = self.offset, 0
+        self.heard = Heard(self.heard.channel, language=language, language_probability=probability, sure=True)
+        self._transcribe(block, speech)
+        self.offset = offset
 
     def _cut(self, buffer: np.ndarray, regions: list[TimeSpan]) -> int:
         """Where to end the block: the middle of the pause nearest the target length, from half of it on

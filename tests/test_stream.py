@@ -183,3 +183,55 @@ def test_a_short_recording_is_one_block(tmp_path):
     path = write_audio(tmp_path / "short.wav", _bursts(16000, 30.0, gap_at_s=10.0))
     hear(FileSource(path), [None], load_config("default"), ears)
     assert len(ears.blocks) == 1 and ears.blocks[0][0] == pytest.approx(30.0, abs=0.01)
+
+
+class _ChannelEars:
+    """Hears the loud channel as German (0.95) and the quiet one as ``quiet_language`` when left to detect it."""
+
+    model_info = None
+
+    def __init__(self, quiet_language: str, quiet_probability: float) -> None:
+        self.quiet = (quiet_language, quiet_probability)
+        self.calls: list[tuple[bool, str | None]] = []
+
+    def transcribe(self, mono, speech, language, on_language=None, on_progress=None, check_language=True):
+        loud = float(np.abs(mono).max()) > 0.2
+        self.calls.append((loud, language))
+        heard, probability = (language, 1.0) if language else (("de", 0.95) if loud else self.quiet)
+        words = [(" Hallo" if heard == "de" else " lorem", s.start_s + 0.1, s.start_s + 0.3, 0.9) for s in speech]
+        return Transcript.from_words(words, heard, probability)
+
+
+def _stereo(total_s: float, gap_at_s: float) -> Audio:
+    loud = _bursts(8000, total_s, gap_at_s).samples[:, 0]
+    return Audio(np.stack([0.3 * loud, loud], axis=1), 8000)
+
+
+def test_a_channel_unsure_of_another_language_hears_the_call_in_the_surer_channels():
+    """A customer channel of short answers heard as Latin in a German call: its block again, in German."""
+    ears = _ChannelEars("la", 0.45)
+    config = load_config("default", {"vad": {"min_silence_ms": 1500}})
+    heard, _ = hear(MemorySource(_stereo(200.0, 41.0)), [0, 1], config, ears, blocks=Blocks(transcribe_s=42.0))
+    assert [h.language for h in heard] == ["de", "de"]
+    assert all(w.text.strip() == "Hallo" for h in heard for w in h.transcript.words)
+    quiet = [language for loud, language in ears.calls if not loud]
+    assert quiet[:2] == [None, "de"] and set(quiet[2:]) == {"de"}, "its first block heard again, the rest in German"
+    assert heard[1].blocks >= 3 and len(ears.calls) == heard[0].blocks + heard[1].blocks + 1, "one block heard again"
+    words = heard[0].transcript.words
+    assert [w.start_s for w in words] == sorted(w.start_s for w in words), "one timeline, no block twice"
+    assert len(words) == len(heard[1].transcript.words)
+
+
+@pytest.mark.parametrize(("language", "probability"), [("en", 0.9), ("de", 0.4)])
+def test_a_channel_sure_of_its_language_or_agreeing_is_heard_once(language, probability):
+    """A bilingual call keeps each channel's language; a channel that agrees is not heard again."""
+    ears = _ChannelEars(language, probability)
+    heard, _ = hear(MemorySource(_stereo(30.0, 10.0)), [0, 1], load_config("default"), ears)
+    assert [h.language for h in heard] == [language, "de"] and len(ears.calls) == 2
+
+
+def test_a_configured_language_is_never_second_guessed():
+    ears = _ChannelEars("la", 0.45)
+    heard, _ = hear(MemorySource(_stereo(30.0, 10.0)), [0, 1], load_config("default", {"transcription": {
+        "language": "en"}}), ears)
+    assert [language for _, language in ears.calls] == ["en", "en"] and [h.language for h in heard] == ["en", "en"]
