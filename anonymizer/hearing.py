@@ -81,7 +81,7 @@ def hear(source: AudioSource, channels: list[int | None], config: Config, transc
 
     def report(key: int | None, share_s: float) -> None:
         if progress is not None:
-            done_s[key] = share_s
+            done_s[key] = max(share_s, done_s.get(key, 0.0))  # a block heard again does not go back
             progress.transcribed(min(1.0, sum(done_s.values()) / (len(channels) * total_s)))
 
     language_found: list[str] = []
@@ -127,7 +127,7 @@ def _agree_on_language(listeners: list[_Listener]) -> bool:
     surest = max(heard, key=lambda listener: listener.heard.language_probability).heard
     for listener in listeners:
         own = listener.heard
-        if (listener.first is not None and own.language != surest.language
+        if (listener.first is not None and own.blocks == 1 and own.language != surest.language
                 and own.language_probability < min(SURE_LANGUAGE, surest.language_probability)):
             log.debug("channel %s: language %s (%.2f) heard again as %s (%.2f, another channel's)", own.channel,
                       own.language, own.language_probability, surest.language, surest.language_probability)
@@ -187,7 +187,7 @@ class _Listener:
 
     def hear_again(self, language: str, probability: float) -> None:
         """The first (and so far only) block once more, in ``language``."""
-        assert self.first is not None and self.heard.blocks == 1
+        assert self.first is not None
         block, speech = self.first
         offset, self.offset = self.offset, 0
         self.heard = Heard(self.heard.channel, language=language, language_probability=probability, sure=True)
