@@ -244,6 +244,14 @@ def test_cue_addresses(language, text, expected):
         ("de", "Ich frage mal meine Frau, Moment.", []),
         ("en", "I asked my wife, she said yes.", []),
         ("en", "My husband, he handles the bills.", []),
+        # a surname ASR wrote in lower case after a title; not after an article, never a stop word
+        ("de", "Einen schönen Tag, Frau kochwebe, Ihr Team.", [("PERSON", "kochwebe")]),
+        ("de", "Frau schneider ist nicht da.", [("PERSON", "schneider")]),
+        ("en", "Thanks, Mr. smith, goodbye.", [("PERSON", "smith")]),
+        ("de", "Die Frau hat angerufen.", []),
+        ("de", "Ist die Frau noch da?", []),
+        ("de", "Frau und Herr Müller kommen.", [("PERSON", "Müller")]),
+        ("en", "I miss you.", []),
     ],
 )
 def test_cue_names(language, text, expected):

@@ -4,7 +4,8 @@ and names said before one: "Benthin, mein Name", "Müller ist mein Name" (German
 German has no NER model here, so the words people use to introduce a name carry the evidence.
 The cue phrases are in the language's lexicon (``lexicon/<language>.yaml``, section ``names``).
 After a cue, up to three capitalized words are taken (one word even if lower-case after a strong cue
-such as "mein Name ist": ASR does not always capitalize names), up to the next comma or sentence end.
+such as "mein Name ist": ASR does not always capitalize names, or after a title written as one and not
+after an article: "schönen Tag, Frau kochwebe"), up to the next comma or sentence end.
 Before a postposed cue that ends its clause, up to three words of the same clause are taken, whatever
 their case; never a function or greeting word ("das ist mein Name").
 A relative named in apposition — "läuft auf meine Frau, Edeltraud Ackermann.", "Friedemann, der Ehemann.",
@@ -36,6 +37,11 @@ NOT_BEFORE_CUE = {"wie", "was", "wo", "dass", "ob", "weil", "wenn", "da", "mal",
 CLAUSE_ENDS = (",", ".", "?", "!", ";", ":")
 # after these, "Frau"/"Mann" is a relative, not a title: "weil meine Frau Urlaub hat"
 POSSESSIVES = {"meine", "meiner", "mein", "meinem", "meinen", "deine", "deiner", "ihre", "ihrer", "seine", "seiner"}
+# a title written as one, before a surname ASR wrote in lower case ("schönen Tag, Frau kochwebe"); not "Miss"
+# ("I miss you") and not after an article ("die Frau hat …")
+SURNAME_TITLES = {"frau", "herr", "herrn", "mr", "mrs", "ms", "dr"}
+ARTICLES = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "einen", "the", "a", "an",
+            "this", "that", "diese", "dieser", "diesem", "diesen"}
 
 
 class CueNameRecognizer(RuleRecognizer):
@@ -68,6 +74,8 @@ class CueNameRecognizer(RuleRecognizer):
                         continue  # "meine Frau Urlaub": a relative (named in apposition, if at all: below)
                     if tokens[i + n - 1].ends_sentence and not re.fullmatch(r"(?i)mr?s?|dr|ms", cue_words[-1]):
                         continue
+                    title = (n == 1 and cue_words[0] in SURNAME_TITLES and tokens[i].text[:1].isupper()
+                             and (i == 0 or lowered[i - 1] not in ARTICLES | POSSESSIVES))
                     taken: list[Token] = []
                     for k in range(i + n, min(len(tokens), i + n + MAX_NAME_WORDS)):
                         token = tokens[k]
@@ -76,7 +84,9 @@ class CueNameRecognizer(RuleRecognizer):
                         # "Wolf -Dieter Kanz": ASR splits a double name at its hyphen
                         core = token.text.lstrip("-–") if taken else token.text
                         capital = core[:1].isupper() and core not in self.not_names
-                        lower_ok = strong and token.text.isalpha() and token.text.lower() not in FUNCTION_WORDS
+                        lower = token.text.lower()
+                        lower_ok = (strong or (title and not taken and len(lower) > 2 and lower not in self.stop_words)
+                                    ) and token.text.isalpha() and lower not in FUNCTION_WORDS
                         if not (capital or lower_ok):
                             break
                         taken.append(token)
