@@ -244,6 +244,8 @@ def main() -> None:
             results[name].append(score(analysis, truths[path]))
     first = None
     for language in ("de", "en", None):
+        if not any(language is None or c["language"] == language for c in results[variants[0][0]]):
+            continue  # a corpus of one language
         print(f"\n{language or 'all'} ({args.split} split, {len(files)} calls)")
         for name, _ in variants:
             calls = [c for c in results[name] if language is None or c["language"] == language]
