@@ -108,7 +108,8 @@ def hear(source: AudioSource, channels: list[int | None], config: Config, transc
         for listener in listeners:
             listener.feed(block)
         if agree and all(listener.heard.blocks for listener in listeners):
-            agree = _agree_on_language(listeners)
+            _agree_on_language(listeners)
+            agree = False
         if mix is not None:
             mix.feed(block)
     for listener in listeners:
@@ -120,9 +121,9 @@ def hear(source: AudioSource, channels: list[int | None], config: Config, transc
     return heard, (mix.finish() if mix is not None else [])
 
 
-def _agree_on_language(listeners: list[_Listener]) -> bool:
+def _agree_on_language(listeners: list[_Listener]) -> None:
     """Each channel heard in another language than the surest channel, and less sure of it than
-    ``SURE_LANGUAGE``, hears its first block again in the surest channel's language. Returns False (done)."""
+    ``SURE_LANGUAGE``, hears its first block again in the surest channel's language."""
     heard = [listener for listener in listeners if listener.heard.sure] or listeners
     surest = max(heard, key=lambda listener: listener.heard.language_probability).heard
     for listener in listeners:
@@ -134,7 +135,6 @@ def _agree_on_language(listeners: list[_Listener]) -> bool:
             listener.hear_again(surest.language, surest.language_probability)
     for listener in listeners:
         listener.first = None
-    return False
 
 
 class _Listener:

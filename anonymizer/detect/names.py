@@ -75,7 +75,7 @@ class CueNameRecognizer(RuleRecognizer):
                     if tokens[i + n - 1].ends_sentence and not re.fullmatch(r"(?i)mr?s?|dr|ms", cue_words[-1]):
                         continue
                     title = (n == 1 and cue_words[0] in SURNAME_TITLES and tokens[i].text[:1].isupper()
-                             and (i == 0 or lowered[i - 1] not in ARTICLES | POSSESSIVES))
+                             and (i == 0 or lowered[i - 1] not in ARTICLES))  # after a possessive: skipped above
                     taken: list[Token] = []
                     for k in range(i + n, min(len(tokens), i + n + MAX_NAME_WORDS)):
                         token = tokens[k]
@@ -126,7 +126,7 @@ class CueNameRecognizer(RuleRecognizer):
             if last.raw.endswith(","):  # "meine Frau, Edeltraud Ackermann." — over commas, to the clause's end
                 taken: list[Token] = []
                 for token in tokens[i + n : i + n + MAX_NAME_WORDS]:
-                    if not self._can_be_name(token):
+                    if not self._can_be_name(token, no_stop_words=True):
                         break
                     taken.append(token)
                     if token.raw.endswith((".", "?", "!", ";", ":")):
@@ -136,18 +136,22 @@ class CueNameRecognizer(RuleRecognizer):
                     out.append(taken)
             ends_clause = i + n == len(tokens) or last.raw.endswith(CLAUSE_ENDS)
             if i > 0 and tokens[i - 1].raw.endswith(",") and ends_clause:  # "Friedemann, der Ehemann."
-                before = [t for t in self._said_before(tokens, i) if self._can_be_name(t)]
-                if before and before[-1] is tokens[i - 1]:
+                # empty unless the word right before the cue can be a name
+                before = self._said_before(tokens, i, no_stop_words=True)
+                if before:
                     out.append(before)
         return out
 
-    def _can_be_name(self, token: Token) -> bool:
+    def _can_be_name(self, token: Token, no_stop_words: bool = False) -> bool:
+        """A word of any case that can be a name: letters (and hyphens), no function, greeting or title word,
+        none of the lexicon's not-names; with ``no_stop_words`` none of spaCy's stop words either."""
         word = token.text.lstrip("-–")
         lower = word.lower()
-        return (word.replace("-", "").isalpha() and lower not in self.stop_words and lower not in FUNCTION_WORDS
-                and lower not in NOT_BEFORE_CUE and lower not in TITLES and word.capitalize() not in self.not_names)
+        return (word.replace("-", "").isalpha() and lower not in FUNCTION_WORDS and lower not in NOT_BEFORE_CUE
+                and lower not in TITLES and word.capitalize() not in self.not_names and word not in self.not_names
+                and not (no_stop_words and lower in self.stop_words))
 
-    def _said_before(self, tokens: list[Token], cue: int) -> list[Token]:
+    def _said_before(self, tokens: list[Token], cue: int, no_stop_words: bool = False) -> list[Token]:
         """Up to ``MAX_NAME_WORDS`` words of the clause right before ``tokens[cue]``, nearest first, that can be a
         name (any case: ASR wrote "benzin, mein Name" for "Benthin")."""
         taken: list[Token] = []
@@ -156,10 +160,7 @@ class CueNameRecognizer(RuleRecognizer):
             # the name itself may end with a comma ("Benthin, mein Name"); a word before it that ends a clause does not
             if token.raw.endswith(CLAUSE_ENDS if k < cue - 1 else (".", "?", "!")):
                 break
-            word = token.text.lstrip("-–")
-            lower = word.lower().rstrip(".")
-            if (not word.replace("-", "").isalpha() or lower in FUNCTION_WORDS or lower in NOT_BEFORE_CUE
-                    or lower in TITLES or word.capitalize() in self.not_names or word in self.not_names):
+            if not self._can_be_name(token, no_stop_words):
                 break
             taken.insert(0, token)
         return taken
