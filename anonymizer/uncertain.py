@@ -3,8 +3,8 @@
 Two kinds of doubt become redactions of their own:
 
 - ``UNTRANSCRIBED_SPEECH``: VAD hears speech where the transcript has no words (Whisper skipped a
-  stretch — often a mumbled number or a name it could not spell). Such stretches of at least
-  ``min_s`` are redacted.
+  stretch — often a mumbled number or a name it could not spell), or only words it was unsure of or
+  wrote in a loop (``looped_words``). Such stretches of at least ``min_s`` are redacted.
 - ``UNCERTAIN``: words Whisper was unsure of (probability below a threshold) right next to personal
   data, or inside a digit run of four or more digits: a misheard digit or name syllable is where a
   leak would hide (a lone "12 months" or "24 Euro" is no dictated number). Past an unsure neighbour
@@ -13,12 +13,15 @@ Two kinds of doubt become redactions of their own:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import numpy as np
 
 from anonymizer.detect.digits import digit_runs
 from anonymizer.detect.meaning import harmless
 from anonymizer.spans import merge
-from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript
+from anonymizer.types import PiiSpan, Redaction, TimeSpan, Transcript, Word
 from anonymizer.vad import frame_energy
 
 WORD_MARGIN_S = 0.3
@@ -29,13 +32,56 @@ UNCERTAIN_SCORE = 0.35
 MIN_RUN_DIGITS = 4
 # how many unsure digit words past an unsure neighbour of a finding still count as its number
 MAX_CHAIN_WORDS = 3
+# Whisper's decoder loops over speech it does not make out: "Barach, Barach, Barach, Barach" stood for a
+# PIN, "time, time, time, time" for "five five five five", "Eh, eh, eh, eh" for a spelled name. A phrase
+# of up to LOOP_MAX_WORDS words said LOOP_MIN_TIMES times in a row (one word: LOOP_MIN_TIMES_ONE_WORD) is
+# no more heard than a guess; a person's "ja, ja, ja" or "no, no, no" is short of it (and of ``min_s``)
+LOOP_MAX_WORDS = 8
+LOOP_MIN_TIMES = 3
+LOOP_MIN_TIMES_ONE_WORD = 4
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def looped_words(words: Sequence[Word]) -> set[int]:
+    """Indices of the words Whisper wrote in a loop (see ``LOOP_MIN_TIMES``).
+
+    >>> t = Transcript.from_words([(w, i, i + 0.5, 0.9) for i, w in enumerate(
+    ...     " PIN? Ah, Barach, Barach, barach, Barach! Danke.".split(" ")[1:])], "de")
+    >>> sorted(looped_words(t.words))
+    [2, 3, 4, 5]
+    >>> looped_words(Transcript.from_words([(w, 0, 1, 0.9) for w in (" ja", " ja", " ja", " gut")], "de").words)
+    set()
+    """
+    keys = [_NOT_WORD.sub("", w.text.lower()) for w in words]
+    looped: set[int] = set()
+    i = 0
+    while i < len(keys):
+        length = _loop_at(keys, i)
+        looped.update(range(i, i + length))
+        i += max(1, length)
+    return looped
+
+
+def _loop_at(keys: list[str], i: int) -> int:
+    """How many words from ``i`` on repeat one phrase often enough to be a loop (0: none)."""
+    for n in range(1, LOOP_MAX_WORDS + 1):
+        phrase = keys[i : i + n]
+        if len(phrase) < n or not all(phrase):
+            return 0
+        times = 1
+        while keys[i + times * n : i + (times + 1) * n] == phrase:
+            times += 1
+        if times >= (LOOP_MIN_TIMES_ONE_WORD if n == 1 else LOOP_MIN_TIMES):
+            return times * n
+    return 0
 
 
 def unheard_speech(transcript: Transcript, speech: list[TimeSpan], min_s: float,
                    margin_s: float = WORD_MARGIN_S, channel: int | None = None) -> list[Redaction]:
     """Stretches of ``speech`` at least ``min_s`` long with no word within ``margin_s`` — no word Whisper
     believed: one below ``HEARD_MIN_PROBABILITY`` is a guess over speech it did not make out (a "Hi," with
-    probability 0.11 stood for "… Energy, this is Daniel Miller" and kept the name's onset audible).
+    probability 0.11 stood for "… Energy, this is Daniel Miller" and kept the name's onset audible), and
+    so is a word of a loop (``looped_words``).
 
     >>> t = Transcript.from_words([(" hi", 1.0, 1.3, 0.9)], "en")
     >>> unheard_speech(t, [TimeSpan(0.8, 4.0)], min_s=1.0)
@@ -45,8 +91,9 @@ char_start=-1, char_end=-1, channel=None)]
     ...                                    [TimeSpan(0.8, 4.0)], min_s=1.0)]
     [0.8]
     """
-    heard = merge(TimeSpan(max(0.0, w.start_s - margin_s), w.end_s + margin_s) for w in transcript.words
-                  if w.probability >= HEARD_MIN_PROBABILITY)
+    looped = looped_words(transcript.words)
+    heard = merge(TimeSpan(max(0.0, w.start_s - margin_s), w.end_s + margin_s)
+                  for i, w in enumerate(transcript.words) if w.probability >= HEARD_MIN_PROBABILITY and i not in looped)
     out = []
     for region in speech:
         cursor = region.start_s

@@ -1,9 +1,11 @@
 """--redact-uncertain: untranscribed speech and unsure words (pure functions and the pipeline's flag)."""
 
+import pytest
+
 from anonymizer.config import load_config
 from anonymizer.pipeline import Pipeline
 from anonymizer.types import PiiSpan, TimeSpan, Transcript
-from anonymizer.uncertain import uncertain_words, unheard_speech
+from anonymizer.uncertain import looped_words, uncertain_words, unheard_speech
 from tests.fakes import FakeDetector, FakeTranscriber
 from tests.helpers import sine, write_audio
 
@@ -22,6 +24,36 @@ def test_unheard_speech_and_uncertain_words():
     # a lone short number ("12 months") is no dictated number: an unsure "12" stays
     t = Transcript.from_words([(" for", 0.0, 0.2, 0.9), (" 12", 0.3, 0.5, 0.2), (" months", 0.6, 0.9, 0.9)], "en")
     assert uncertain_words(t, [], 0.5) == []
+
+def _timed(text: str, start_s: float = 0.0, step_s: float = 0.4) -> Transcript:
+    return Transcript.from_words([(" " + w, start_s + i * step_s, start_s + i * step_s + 0.3, 0.9)
+                                  for i, w in enumerate(text.split())], "de")
+
+
+@pytest.mark.parametrize(("text", "looped"), [
+    ("PIN? Ah, Barach, Barach, Barach, Barach Danke.", "Barach, Barach, Barach, Barach"),  # a word, 4 times
+    ("is 5, 5, 5, 5. Time, time, time, time, that's right.", "5, 5, 5, 5. Time, time, time, time,"),
+    ("Wenn du kommst, dann fliehen, dann fliehen, dann fliehen, bitte", "dann fliehen, dann fliehen, dann fliehen,"),
+    ("ja ja ja okay", ""),  # a person's "ja, ja, ja": three times one word is no loop
+    ("nein nein, das ist nein nein", ""),
+    ("bye bye, thank you thank you", ""),
+    ("a b c d e f g h i a b c d e f g h i a b c d e f g h i", ""),  # a phrase longer than a loop's
+])
+def test_looped_words(text, looped):
+    t = _timed(text)
+    assert " ".join(t.words[i].text for i in sorted(looped_words(t.words))) == looped
+
+
+def test_a_loop_is_unheard_speech():
+    # Whisper looped over a PIN: its words do not count as heard, so the stretch is redacted
+    t = _timed("Ihre PIN bitte. Barach, Barach, Barach, Barach, Barach. Danke.")
+    redacted = unheard_speech(t, [TimeSpan(0.0, 4.0)], min_s=1.2)
+    # the loop is 1.2–3.1 s; the heard neighbours keep their margins
+    assert [(r.start_s, r.end_s) for r in redacted] == [(1.4, 2.9)]
+    # the same words said twice are heard speech
+    assert unheard_speech(_timed("Ihre PIN bitte. Barach, Barach. Danke. Gut. Schön. Okay. Bitte."),
+                          [TimeSpan(0.0, 4.0)], min_s=1.2) == []
+
 
 def test_uncertain_chain_reaches_a_broken_off_digit():
     # "zwei eins, vier acht, …" heard as "2 times 48 ,749": the unsure "2" two words before the finding is its number
