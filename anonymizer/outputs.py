@@ -161,7 +161,7 @@ def write_outputs(source: Source, analysis: Analysis, config: Config, chain: tup
     rc, audio = config.redaction, source.audio
     to_render = render_plan(analysis, config)
     analysis = mark_redacted_words(analysis, to_render)
-    for warning in source.warnings():
+    for warning in (*source.warnings(), *analysis.warnings()):
         log.warning("%s: %s", shown(source.path), warning)
     waveform = EnvelopeBuilder(audio.n_samples, audio.n_channels) if config.output.html else None
     with timer.stage("voice"):

@@ -146,6 +146,25 @@ def test_silence_only_file(tmp_path):
     assert pipeline.transcriber.calls[0][1] == []  # no speech regions were sent to the model
 
 
+def test_much_unheard_speech_is_reported(tmp_path, caplog):
+    # 12 s of speech, words only in its first 2 s: the rest is redacted (fail closed), and the user is told
+    path = write_audio(tmp_path / "mumbled.wav", voiced(12.0))
+    words = [(" hello", 0.2, 0.6), (" there", 0.7, 1.1), (" so", 1.3, 1.6)]
+    pipeline = Pipeline(load_config(None, {"voice": {"chain": []}}), FakeTranscriber(words), FakeDetector())
+    with caplog.at_level("WARNING"):
+        result = pipeline.run(path)
+    report = json.loads(result.report_path.read_text())
+    assert report["redacted_seconds"] > 9
+    [warning] = report["warnings"]
+    assert "could not be transcribed and were redacted" in warning and "--model small" in warning
+    assert warning in caplog.text and "mumbled.wav" in caplog.text
+    # heard throughout: no warning
+    heard = [(f" w{k}", k * 0.5, k * 0.5 + 0.4) for k in range(24)]
+    result = Pipeline(load_config(None, {"voice": {"chain": []}}), FakeTranscriber(heard), FakeDetector()).run(
+        path, tmp_path / "heard")
+    assert json.loads(result.report_path.read_text())["warnings"] == []
+
+
 def test_deny_list_phrases_stay_out_of_the_report(wav):
     lists = {"deny": ["Quirin Zabel"], "allow": ["Nordwind"]}
     result = make_pipeline(detection=lists).run(wav)
