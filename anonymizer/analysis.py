@@ -33,6 +33,7 @@ from anonymizer.vad import speech_regions
 # a channel this much of whose speech went unheard (and so was redacted) is worth a user's look
 UNHEARD_WARN_SHARE = 0.25
 UNHEARD_WARN_MIN_S = 5.0
+HEAR_BETTER = "a larger model (--model small --allow-download) may hear it; review the output"
 
 log = logging.getLogger(__name__)  # counts and times only: never words
 DIALOGUE_ONLY = frozenset({"AnswerToQuestion"})  # findings that need both sides of a call
@@ -62,13 +63,12 @@ class ChannelAnalysis:
         if not self.speech:
             return (f"{where}no speech detected; nothing was redacted",)
         if not self.transcript.words:
-            return (f"{where}speech detected but the transcript is empty: all of it was redacted; a larger model "
-                    "(--model small) may hear it; review the output",)
+            return (f"{where}speech detected but the transcript is empty; {HEAR_BETTER}",)
         speech_s = sum(s.duration_s for s in self.speech)
         unheard_s = sum(r.span.duration_s for r in self.redactions if r.entity_type == "UNTRANSCRIBED_SPEECH")
         if unheard_s >= UNHEARD_WARN_MIN_S and unheard_s >= UNHEARD_WARN_SHARE * speech_s:
             return (f"{where}{unheard_s:.0f} s of {speech_s:.0f} s of speech could not be transcribed and were "
-                    "redacted; a larger model (--model small) may hear it; review the output",)
+                    f"redacted; {HEAR_BETTER}",)
         return ()
 
 
