@@ -58,6 +58,29 @@ def test_company_name_and_plain_words_stay(detector, text):
         assert not covered(text, spans, word), word
 
 
+@pytest.mark.parametrize(("language", "text", "again", "kept"), [
+    # the agent reads the name back, and says goodbye with it, without a cue of their own
+    ("de", "Mein Name ist Vollbrecht. Vollbrecht, richtig? Ja. Danke, Vollbrecht, tschüss.",
+     ["Vollbrecht, richtig", "Vollbrecht, tschüss"], ["Danke", "richtig"]),
+    ("en", "Who am I speaking with? Derek Richardson. Thanks, Derek, and Richardson with one R?",
+     ["Derek, and", "Richardson with"], ["Thanks", "with one"]),
+    # found in lower case (ASR's), it is a name in any case
+    ("de", "Wie ist Ihr Name? ackermann. Danke, ackermann, und Ackermann mit zwei N?", ["ackermann, und",
+                                                                                    "Ackermann mit"], ["Danke"]),
+    # a capitalized name is no lower-case word of the call
+    ("de", "Mein Name ist Lange, Frau Lange. Das dauert lange. Meine Frau, Edith Weiß. Das weiß ich.",
+     ["Lange. Das"], ["lange.", "weiß ich"]),
+])
+def test_a_name_found_once_is_found_where_it_is_said_again(detector, language, text, again, kept):
+    spans = detector.detect(Transcript(text, (), language))
+    for needle in again:
+        word = needle.split()[0].strip(",.?")
+        assert covered(text, spans, word, text.index(needle)), needle
+    for needle in kept:
+        word = needle.split()[0].strip(",.?")
+        assert not covered(text, spans, word, text.index(needle)), needle
+
+
 def test_allow_and_deny_lists():
     from anonymizer.detect.engine import PresidioDetector
 

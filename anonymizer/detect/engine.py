@@ -184,6 +184,10 @@ class PresidioDetector:
                          if self._config.entities is None or span.entity_type in self._config.entities)
             spans.update(span for span in bare_numbers(transcript.text, language, sorted(spans, key=_order))
                          if self._config.entities is None or span.entity_type in self._config.entities)
+        from anonymizer.detect.mentions import named_again
+
+        spans.update(span for span in named_again(transcript.text, languages[0], sorted(spans, key=_order))
+                     if self._config.entities is None or span.entity_type in self._config.entities)
         return sorted(spans, key=_order)
 
 

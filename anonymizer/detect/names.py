@@ -44,6 +44,16 @@ ARTICLES = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "e
             "this", "that", "diese", "dieser", "diesem", "diesen"}
 
 
+def can_be_name(text: str, not_names: frozenset[str], stop_words: frozenset[str] = frozenset()) -> bool:
+    """A word of any case that can be a name: letters (and hyphens), no function, greeting or title word,
+    none of the lexicon's ``not_names``, none of ``stop_words``."""
+    word = text.lstrip("-–")
+    lower = word.lower()
+    return (word.replace("-", "").isalpha() and lower not in FUNCTION_WORDS and lower not in NOT_BEFORE_CUE
+            and lower not in TITLES and word.capitalize() not in not_names and word not in not_names
+            and lower not in stop_words)
+
+
 class CueNameRecognizer(RuleRecognizer):
     """Person names right after cue phrases."""
 
@@ -143,13 +153,7 @@ class CueNameRecognizer(RuleRecognizer):
         return out
 
     def _can_be_name(self, token: Token, no_stop_words: bool = False) -> bool:
-        """A word of any case that can be a name: letters (and hyphens), no function, greeting or title word,
-        none of the lexicon's not-names; with ``no_stop_words`` none of spaCy's stop words either."""
-        word = token.text.lstrip("-–")
-        lower = word.lower()
-        return (word.replace("-", "").isalpha() and lower not in FUNCTION_WORDS and lower not in NOT_BEFORE_CUE
-                and lower not in TITLES and word.capitalize() not in self.not_names and word not in self.not_names
-                and not (no_stop_words and lower in self.stop_words))
+        return can_be_name(token.text, self.not_names, self.stop_words if no_stop_words else frozenset())
 
     def _said_before(self, tokens: list[Token], cue: int, no_stop_words: bool = False) -> list[Token]:
         """Up to ``MAX_NAME_WORDS`` words of the clause right before ``tokens[cue]``, nearest first, that can be a

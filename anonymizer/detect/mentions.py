@@ -1,0 +1,46 @@
+"""A name found once is a name wherever the call says it again.
+
+The agent reads it back ("Vollbrecht, richtig?"), says goodbye with it, the customer repeats it: without
+a cue of its own, such a mention is found only when NER knows the name, and German has no NER model
+here. So every word of a ``PERSON`` finding that can be a name (``names.can_be_name``: letters, no stop,
+function, greeting or title word, none of the lexicon's not-names) is a ``PERSON`` at every other place
+of the transcript it occurs: capitalized, or in any case when it was found in lower case (ASR wrote
+"edeltraut, ackermann"); a capitalized name is no lower-case word ("Frau Lange" names nobody in "wie
+lange", "Weiß" nobody in "das weiß ich"). Only from findings that are not themselves a repeat.
+"""
+
+from __future__ import annotations
+
+from anonymizer.detect.lexicon import lexicon, stop_words
+from anonymizer.detect.names import can_be_name
+from anonymizer.detect.tokens import tokenize
+from anonymizer.types import PiiSpan
+
+RECOGNIZER = "NamedAgain"
+SCORE = 0.5
+# a name of fewer letters is too often a word ("Li", "Bo", "Al")
+MIN_LETTERS = 3
+
+
+def named_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
+    """The other mentions of the names in ``found``'s ``PERSON`` findings.
+
+    >>> found = [PiiSpan(14, 24, "PERSON", 0.8, "CueNameRecognizer")]
+    >>> text = "Mein Name ist Vollbrecht. Gut, Vollbrecht mit zwei L? Ja. Das dauert vollbrecht, tschüss."
+    >>> [(s.char_start, text[s.char_start : s.char_end]) for s in named_again(text, "de", found)]
+    [(31, 'Vollbrecht')]
+    """
+    lex, stop = lexicon(language), stop_words(language)
+    tokens = tokenize(text)
+    persons = [s for s in found if s.entity_type == "PERSON" and s.recognizer != RECOGNIZER]
+    names: dict[str, bool] = {}  # name -> found in lower case
+    for s in persons:
+        for t in tokens:
+            if s.char_start < t.end and t.start < s.char_end and len(t.text) >= MIN_LETTERS \
+                    and can_be_name(t.text, lex.not_names, stop):
+                names[t.text.lower()] = names.get(t.text.lower(), False) or t.text.islower()
+    if not names:
+        return []
+    return [PiiSpan(t.start, t.end, "PERSON", SCORE, RECOGNIZER) for t in tokens
+            if t.text.lower() in names and (t.text[0].isupper() or names[t.text.lower()])
+            and not any(s.char_start <= t.start and t.end <= s.char_end for s in persons)]
