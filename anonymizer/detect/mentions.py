@@ -36,11 +36,17 @@ def named_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]
     names: dict[str, bool] = {}  # name -> found in lower case
     for s in persons:
         for t in tokens:
-            if s.char_start < t.end and t.start < s.char_end and len(t.text) >= MIN_LETTERS \
-                    and can_be_name(t.text, lex.not_names, stop):
-                names[t.text.lower()] = names.get(t.text.lower(), False) or t.text.islower()
+            word = _word(t.text)
+            if s.char_start < t.end and t.start < s.char_end and len(word) >= MIN_LETTERS \
+                    and can_be_name(word, lex.not_names, stop):
+                names[word.lower()] = names.get(word.lower(), False) or word.islower()
     if not names:
         return []
     return [PiiSpan(t.start, t.end, "PERSON", SCORE, RECOGNIZER) for t in tokens
-            if t.text.lower() in names and (t.text[0].isupper() or names[t.text.lower()])
+            if _word(t.text).lower() in names and (_word(t.text)[:1].isupper() or names[_word(t.text).lower()])
             and not any(s.char_start <= t.start and t.end <= s.char_end for s in persons)]
+
+
+def _word(text: str) -> str:
+    """A token without the hyphens ASR puts before a syllable ("Ehemann -Hamen -Hamen")."""
+    return text.lstrip("-–")
