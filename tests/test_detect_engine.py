@@ -81,6 +81,20 @@ def test_a_name_found_once_is_found_where_it_is_said_again(detector, language, t
         assert not covered(text, spans, word, text.index(needle)), needle
 
 
+def test_a_doubtful_name_finding_spreads_no_acknowledgement():
+    # an answer-to-a-question finding that took in "Perfect" (the name itself was not heard) makes the
+    # name's word a name elsewhere, never the agent's every "Perfect."
+    from anonymizer.detect.mentions import named_again
+    from anonymizer.types import PiiSpan
+
+    text = "And the surname? Perfect, Hughes. Perfect. So, Hughes with an H."
+    found = [PiiSpan(text.index("Perfect"), text.index("Hughes") + 6, "PERSON", 0.6, "AnswerToQuestion")]
+    assert [text[s.char_start : s.char_end] for s in named_again(text, "en", found)] == ["Hughes"]
+    text = "Wie war der Name? Prima, Hövel. Prima, dann Hövel mit ö."
+    found = [PiiSpan(text.index("Prima"), text.index("Hövel") + 5, "PERSON", 0.6, "AnswerToQuestion")]
+    assert [text[s.char_start : s.char_end] for s in named_again(text, "de", found)] == ["Hövel"]
+
+
 def test_allow_and_deny_lists():
     from anonymizer.detect.engine import PresidioDetector
 
