@@ -179,16 +179,18 @@ class PresidioDetector:
             one_per_token = len(words) == len(transcript.text.split())
             channels = [w.channel for w in words] if one_per_token and len({w.channel for w in words}) > 1 else None
             times_s = [(w.start_s, w.end_s) for w in words] if one_per_token else None
-            spans.update(span for span in unanswered(transcript.text, language, sorted(spans, key=_order), channels,
-                                                     times_s)
-                         if self._config.entities is None or span.entity_type in self._config.entities)
-            spans.update(span for span in bare_numbers(transcript.text, language, sorted(spans, key=_order))
-                         if self._config.entities is None or span.entity_type in self._config.entities)
+            spans.update(self._wanted(unanswered(transcript.text, language, sorted(spans, key=_order), channels,
+                                                 times_s)))
+            spans.update(self._wanted(bare_numbers(transcript.text, language, sorted(spans, key=_order))))
         from anonymizer.detect.mentions import named_again
 
-        spans.update(span for span in named_again(transcript.text, languages[0], sorted(spans, key=_order))
-                     if self._config.entities is None or span.entity_type in self._config.entities)
+        spans.update(self._wanted(named_again(transcript.text, languages[0], sorted(spans, key=_order))))
         return sorted(spans, key=_order)
+
+    def _wanted(self, spans: list[PiiSpan]) -> list[PiiSpan]:
+        """The findings of the configured entity types (all when none are configured)."""
+        entities = self._config.entities
+        return spans if entities is None else [s for s in spans if s.entity_type in entities]
 
 
 def _without_company_and_products(spans: set[PiiSpan], text: str, language: str) -> set[PiiSpan]:

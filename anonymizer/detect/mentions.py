@@ -11,9 +11,12 @@ lange", "Weiß" nobody in "das weiß ich"). Only from findings that are not them
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from itertools import accumulate
+
 from anonymizer.detect.lexicon import lexicon, stop_words
 from anonymizer.detect.names import can_be_name
-from anonymizer.detect.tokens import tokenize
+from anonymizer.detect.tokens import Token, tokenize
 from anonymizer.types import PiiSpan
 
 RECOGNIZER = "NamedAgain"
@@ -31,20 +34,25 @@ def named_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]
     [(31, 'Vollbrecht')]
     """
     lex, stop = lexicon(language), stop_words(language)
-    tokens = tokenize(text)
-    persons = [s for s in found if s.entity_type == "PERSON" and s.recognizer != RECOGNIZER]
-    names: dict[str, bool] = {}  # name -> found in lower case
-    for s in persons:
-        for t in tokens:
-            word = _word(t.text)
-            if s.char_start < t.end and t.start < s.char_end and len(word) >= MIN_LETTERS \
-                    and can_be_name(word, lex.not_names, stop):
-                names[word.lower()] = names.get(word.lower(), False) or word.islower()
-    if not names:
+    persons = sorted((s.char_start, s.char_end) for s in found
+                     if s.entity_type == "PERSON" and s.recognizer != RECOGNIZER)
+    if not persons:
         return []
-    return [PiiSpan(t.start, t.end, "PERSON", SCORE, RECOGNIZER) for t in tokens
-            if _word(t.text).lower() in names and (_word(t.text)[:1].isupper() or names[_word(t.text).lower()])
-            and not any(s.char_start <= t.start and t.end <= s.char_end for s in persons)]
+    starts, reach = [a for a, _ in persons], list(accumulate((b for _, b in persons), max))
+    words = [(t, _word(t.text)) for t in tokenize(text)]
+
+    def in_finding(t: Token) -> bool:  # one lookup per word (findings sorted, their furthest end so far)
+        k = bisect_left(starts, t.end)
+        return k > 0 and reach[k - 1] > t.start
+
+    inside = [in_finding(t) for t, _ in words]
+    names: dict[str, bool] = {}  # name -> found in lower case
+    for (_, word), found_here in zip(words, inside, strict=True):
+        if found_here and len(word) >= MIN_LETTERS and can_be_name(word, lex.not_names, stop):
+            names[word.lower()] = names.get(word.lower(), False) or word.islower()
+    return [PiiSpan(t.start, t.end, "PERSON", SCORE, RECOGNIZER)
+            for (t, word), found_here in zip(words, inside, strict=True)
+            if not found_here and word.lower() in names and (word[:1].isupper() or names[word.lower()])]
 
 
 def _word(text: str) -> str:
