@@ -3,7 +3,13 @@
 import pytest
 
 from anonymizer.detect.addresses import AddressRecognizer, CueAddressRecognizer
-from anonymizer.detect.banking import SpokenCardRecognizer, SpokenIbanRecognizer, iban_checksum_ok, luhn_ok
+from anonymizer.detect.banking import (
+    CueLastDigitsRecognizer,
+    SpokenCardRecognizer,
+    SpokenIbanRecognizer,
+    iban_checksum_ok,
+    luhn_ok,
+)
 from anonymizer.detect.dates import SpokenDateRecognizer
 from anonymizer.detect.deny_list import DenyListRecognizer
 from anonymizer.detect.email_offline import OfflineEmailRecognizer
@@ -346,6 +352,28 @@ def test_spoken_cards(language, text, expected):
     assert found(SpokenCardRecognizer(language), text) == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # the last digits of a card, however ASR wrote them; up to the last number when there is one
+        ("en", "That's the card ending, fix him and free him and all set.",
+         [("CREDIT_CARD", "fix him and free him and")]),
+        ("en", "The card ending in six seven three seven, all set.", [("CREDIT_CARD", "six seven three seven")]),
+        ("en", "So the card ending is 6737. Yes.", [("CREDIT_CARD", "is 6737")]),
+        ("de", "Die Karte endet auf, sechs, sieht, drei, sieben, genau.",
+         [("CREDIT_CARD", "sechs, sieht, drei, sieben")]),
+        ("de", "Die letzten vier Ziffern sind Sexy, drei, sieben.", [("CREDIT_CARD", "Sexy, drei, sieben")]),
+        # not where the words after the cue are about the card, or ask
+        ("en", "The last four digits are on the back of the card.", []),
+        ("en", "Which card ending do you mean?", []),
+        ("de", "Die letzten vier Ziffern sind nicht lesbar.", []),
+        ("de", "Auf welche Karte endet auf der Rechnung?", []),
+    ],
+)
+def test_the_words_after_a_last_digits_cue_are_the_digits(language, text, expected):
+    assert found(CueLastDigitsRecognizer(language), text) == expected
+
+
 def test_checksums():
     assert iban_checksum_ok("DE89370400440532013000") and not iban_checksum_ok("DE89370400440532013001")
     assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111121")
@@ -546,6 +574,33 @@ def test_an_answer_asr_wrote_as_a_question_is_the_answer():
     text = "Wie ist Ihre E-Mail-Adresse? Wann ist der Punkt, drehe das Art Gehermix -Punkt -Kohm? Der Abschlag wurde"
     [answer] = unanswered(text, "de", [])
     assert text[answer.char_start : answer.char_end] == "Wann ist der Punkt, drehe das Art Gehermix -Punkt -Kohm"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "found", "expected"),
+    [
+        # the year of a birth date asked for in its own turn: the follow-up has no cue of its own
+        ("de", "Wann sind Sie geboren? Am zwölften Mai. Welches Jahr? Achtundsechzig. Danke.", [],
+         [("DATE_OF_BIRTH", "zwölften Mai"), ("DATE_OF_BIRTH", "Achtundsechzig")]),
+        # ASR's "Welche Jahre?" after a birthday said, not asked, and found only as a date
+        ("de", "Einmal das Geburtstag bitte, am zwölften Mai. Welche Jahre? 1928 und 60.",
+         [(32, 44, "DATE_TIME")], [("DATE_OF_BIRTH", "1928 und 60")]),
+        ("en", "What is your date of birth? June seventh. And the year? 1986. Thanks.", [],
+         [("DATE_OF_BIRTH", "June seventh"), ("DATE_OF_BIRTH", "1986")]),
+        ("en", "I was born on the third of May. What year? Nineteen sixty. Thanks.",
+         [(14, 30, "DATE_OF_BIRTH")], [("DATE_OF_BIRTH", "Nineteen sixty")]),
+        # a year asked for with no birth date before it is a year
+        ("en", "I bought it last March. And the year? 2023. Thanks.", [], []),
+        ("de", "Den Vertrag haben Sie im Mai abgeschlossen. Welches Jahr? Zweitausendzwanzig.", [], []),
+    ],
+)
+def test_a_follow_up_question_asks_for_the_rest_of_a_birth_date(language, text, found, expected):
+    from anonymizer.detect.answers import unanswered
+    from anonymizer.types import PiiSpan
+
+    spans = [PiiSpan(start, end, kind, 0.8, "test") for start, end, kind in found]
+    assert [(s.entity_type, text[s.char_start : s.char_end])
+            for s in unanswered(text, language, spans)] == expected
 
 
 @pytest.mark.parametrize(
@@ -891,3 +946,25 @@ def test_address_questions_in_other_words(language, text, answer):
 
     spans = unanswered(text, language, [])
     assert any(answer in text[s.char_start:s.char_end] for s in spans if s.entity_type == "ADDRESS"), spans
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_lexicon_entry_is_text(language):
+    """YAML reads an unquoted on, no, yes or off as a boolean: a cue list holding one would silently miss it."""
+    from pathlib import Path
+
+    import yaml
+
+    import anonymizer.detect.lexicon as lexicon_module
+
+    def entries(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield key
+                yield from entries(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from entries(value) if isinstance(value, dict | list) else [value]
+
+    data = yaml.safe_load((Path(lexicon_module.__file__).parent / "lexicon" / f"{language}.yaml").read_text("utf-8"))
+    assert [e for e in entries(data) if isinstance(e, bool) or e is None] == []

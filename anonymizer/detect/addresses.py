@@ -110,6 +110,11 @@ class CueRestRecognizer(RuleRecognizer):
         """Whether ``rest`` (the words after the cue, up to a sentence end) already holds the whole value."""
         return True
 
+    def holds_value(self, rest: str, asks: bool) -> bool:
+        """Whether ``rest`` (the words after the cue; ``asks``: ending in a question) is the announced
+        value: a number in it."""
+        return _has_number(rest, self.supported_language)
+
     def __init__(self, entity: str, supported_language: str, cues: tuple[str, ...], max_words: int,
                  abbreviations: frozenset[str] = frozenset()) -> None:
         self.cues = [c.split() for c in cues]
@@ -146,7 +151,7 @@ class CueRestRecognizer(RuleRecognizer):
             span = text[tokens[first].start : tokens[last].end]
             if any(r.start == tokens[first].start for r in results):
                 continue
-            if _has_number(span, self.supported_language):
+            if self.holds_value(span, tokens[last].raw.endswith("?")):
                 results.append(self.result(tokens[first].start, tokens[last].end, 0.6))
         # "bin geboren am 14." matches "bin geboren" and "geboren am": keep the rest after the longer cue
         return [r for r in results if not any(o.end == r.end and o.start > r.start for o in results)]

@@ -166,6 +166,24 @@ def _end_at_evidence(tokens: list[Token], first: int, last: int, found: list[Pii
     return k
 
 
+# a follow-up question ("Und das Jahr?") continues an item asked for or found this many words before it
+FOLLOW_UP_WORDS = 30
+
+
+def _follows_up(question: str, tokens: list[Token], start: int, found: list[PiiSpan],
+                follow_ups: dict[str, tuple[str, ...]], cues: dict[str, tuple[str, ...]]) -> list[str]:
+    """The kinds a question with no cue of its own asks the rest of: one of its follow-up cues, and a cue
+    for that kind (asked or said: "Einmal das Geburtstag bitte") or a finding of it in the ``FOLLOW_UP_WORDS``
+    words before the question (``tokens[start]``)."""
+    first = max(0, start - FOLLOW_UP_WORDS)
+    before = " " + " ".join(t.text.lower() for t in tokens[first:start])
+    return [kind for kind, follow in follow_ups.items()
+            if any(cue in question for cue in follow)
+            and (any(f" {cue}" in before for cue in cues.get(kind, ()))
+                 or any(s.entity_type == kind and tokens[first].start < s.char_end <= tokens[start].start
+                        for s in found))]
+
+
 def unanswered(text: str, language: str, found: list[PiiSpan],
                channels: list[int] | None = None, times_s: list[tuple[float, float]] | None = None) -> list[PiiSpan]:
     """Answers to questions for personal data in which nothing of the asked-for kind was found.
@@ -202,9 +220,11 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
             if token.ends_sentence or turn_ends:
                 sentence_start = i + 1
             continue
+        question_start = sentence_start
         question = " ".join(t.text.lower() for t in tokens[sentence_start : i + 1])
         sentence_start = i + 1
         asked = [entity for entity, cues in lex.questions.items() if any(cue in question for cue in cues)]
+        asked = asked or _follows_up(question, tokens, question_start, found, lex.follow_ups, lex.questions)
         if not asked or i + 1 >= len(tokens):
             continue
         first = i + 1

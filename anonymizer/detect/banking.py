@@ -15,7 +15,8 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from anonymizer.detect.digits import DigitRun, context_near
+from anonymizer.detect.addresses import CueRestRecognizer
+from anonymizer.detect.digits import DigitRun, context_near, digit_runs
 from anonymizer.detect.lexicon import lexicon
 from anonymizer.detect.rules import DigitRunRecognizer
 from anonymizer.detect.tokens import Token
@@ -179,3 +180,35 @@ class SpokenCardRecognizer(DigitRunRecognizer):
         if context_near(tokens, run.first, self.context_words):
             return self.result(run.start, run.end, 0.6)
         return None
+
+
+LAST_DIGITS_WORDS = 6  # the words after a last-digits cue taken as the digits
+
+
+class CueLastDigitsRecognizer(CueRestRecognizer):
+    """The words after "card ending in" / "Karte endet auf" (up to six, in that sentence): the last digits
+    of a card, with or without a number in them — ASR writes four digits said fast as words ("the card
+    ending, fix him and free him"). Up to the last number when there is one; without one, not a rest that
+    starts with a word the digits never start with ("are on the back", "sind nicht lesbar") nor a question's
+    rest ("Which card ending do you mean?")."""
+
+    def holds_value(self, rest: str, asks: bool) -> bool:
+        words = rest.lower().split()
+        if not words or super().holds_value(rest, asks):
+            return bool(words)
+        return not asks and words[0].strip(",.;:") not in self.not_openers
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            _, runs = digit_runs(text[result.start : result.end], self.supported_language)
+            end = result.start + runs[-1].end if runs else result.end
+            results.append(self.result(result.start, end, result.score))
+        return results
+
+    def __init__(self, supported_language: str) -> None:
+        lex = lexicon(supported_language)
+        self.not_openers = lex.last_digits_not_openers
+        super().__init__("CREDIT_CARD", supported_language, lex.last_digits_cues, LAST_DIGITS_WORDS - 1)

@@ -35,7 +35,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
     )
 
     from anonymizer.detect.addresses import AddressRecognizer, CueAddressRecognizer
-    from anonymizer.detect.banking import SpokenCardRecognizer, SpokenIbanRecognizer
+    from anonymizer.detect.banking import CueLastDigitsRecognizer, SpokenCardRecognizer, SpokenIbanRecognizer
     from anonymizer.detect.dates import CueBirthDateRecognizer, SpokenDateRecognizer
     from anonymizer.detect.deny_list import DenyListRecognizer
     from anonymizer.detect.email_offline import OfflineEmailRecognizer
@@ -61,6 +61,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         SpokenPhoneRecognizer(language),
         SpokenIbanRecognizer(language),
         SpokenCardRecognizer(language),
+        CueLastDigitsRecognizer(language),
         IdentifierRecognizer(language),
         SpokenEmailRecognizer(language),
         SpokenDateRecognizer(language),

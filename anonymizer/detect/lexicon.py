@@ -28,6 +28,8 @@ class Lexicon:
     phone_context: tuple[str, ...]
     iban_context: tuple[str, ...]
     card_context: tuple[str, ...]
+    last_digits_cues: tuple[str, ...]  # "card ending in": what follows are the last digits, however ASR wrote them
+    last_digits_not_openers: frozenset[str]  # … unless it starts with one of these ("are on the back")
     id_context: tuple[str, ...]
     id_max_gap_words: int
     strong_name_cues: tuple[str, ...]
@@ -46,6 +48,9 @@ class Lexicon:
     address_max_words: int
     address_abbreviations: frozenset[str]  # "St.", "Str.": a dot that does not end the address's sentence
     questions: dict[str, tuple[str, ...]]  # entity type -> cues of a question asking for it
+    # entity type -> cues of a question that asks for the rest of it right after it was asked for or said
+    # ("Und das Jahr?" after a date of birth), with no cue of its own
+    follow_ups: dict[str, tuple[str, ...]]
     max_answer_words: int
     answer_lead_in: frozenset[str]  # words an answer may begin with that are not the data ("meine", "ist")
     answer_closing: frozenset[str]  # words it may end with ("danke")
@@ -100,6 +105,8 @@ def lexicon(language: str) -> Lexicon:
         phone_context=tuple(data["phone"]["context"]),
         iban_context=tuple(data["iban"]["context"]),
         card_context=tuple(data["card"]["context"]),
+        last_digits_cues=tuple(str(c).lower() for c in data["card"].get("last_digits_cues", [])),
+        last_digits_not_openers=frozenset(str(w).lower() for w in data["card"].get("last_digits_not_openers", [])),
         id_context=tuple(data["ids"]["context"]),
         id_max_gap_words=int(data["ids"].get("max_gap_words", 4)),
         strong_name_cues=tuple(names["strong_cues"]),
@@ -118,6 +125,8 @@ def lexicon(language: str) -> Lexicon:
         address_max_words=int(data["addresses"].get("max_words", 14)),
         address_abbreviations=frozenset(data["addresses"].get("abbreviations", [])),
         questions={str(k): tuple(v) for k, v in data["questions"]["asks_for"].items()},
+        follow_ups={str(k): tuple(str(w).lower() for w in v)
+                    for k, v in data["questions"].get("follow_ups", {}).items()},
         max_answer_words=int(data["questions"].get("max_answer_words", 25)),
         answer_lead_in=frozenset(data["questions"].get("lead_in", [])),
         answer_closing=frozenset(data["questions"].get("closing", [])),
