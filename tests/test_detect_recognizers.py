@@ -227,6 +227,11 @@ def test_cue_addresses(language, text, expected):
         ("de", "Ja, hallo, benzin, mein Name, ich habe eine Frage.", [("PERSON", "benzin")]),
         ("de", "Guten Tag, Hans Peter Müller mein Name.", [("PERSON", "Hans Peter Müller")]),
         ("de", "Guten Tag, Müller ist mein Name.", [("PERSON", "Müller")]),
+        # the agent's greeting: the company, then the name "am Apparat"
+        ("de", "Stadtwerke Nordheim, guten Tag, Rosemann am Apparat.", [("PERSON", "Rosemann")]),
+        ("de", "Ja, hier ist die Uferbank, Kai Rosemann am Apparat, was kann ich tun?", [("PERSON", "Kai Rosemann")]),
+        ("de", "Wer ist am Apparat?", []),
+        ("de", "Ja, ich bin am Apparat.", []),
         ("en", "Hi, Sarah Miller is my name, I am calling about my bill.", [("PERSON", "Sarah Miller")]),
         # not an introduction: no name before the cue, or the cue does not end its clause
         ("de", "Ja, das ist mein Name.", []),
