@@ -95,6 +95,22 @@ def test_a_doubtful_name_finding_spreads_no_acknowledgement():
     assert [text[s.char_start : s.char_end] for s in named_again(text, "de", found)] == ["Hövel"]
 
 
+@pytest.mark.parametrize(("language", "text", "again", "kept"), [
+    # the agent reads back the number of an address ASR misheard; the price with the same digits stays
+    ("en", "What's the address? 198 quintitially. So 198 quintitially, yeah? That is 198 pounds a year.",
+     ["198 quintitially, yeah"], ["198 pounds"]),
+    # a house number said again much later, with no cue near it; the 112 minutes stay
+    ("de", "Und die Hausnummer? 112. Gut, das Paket kommt morgen früh, zwischen acht und zehn. Der Fahrer "
+           "klingelt bei 112 unten. Das dauert 112 Minuten.", ["112 unten"], ["112 Minuten"]),
+])
+def test_a_number_found_once_is_found_where_it_is_read_back(detector, language, text, again, kept):
+    spans = detector.detect(Transcript(text, (), language))
+    for needle in again:
+        assert covered(text, spans, needle.split()[0], text.index(needle)), needle
+    for needle in kept:
+        assert not covered(text, spans, needle.split()[0], text.index(needle)), needle
+
+
 def test_allow_and_deny_lists():
     from anonymizer.detect.engine import PresidioDetector
 

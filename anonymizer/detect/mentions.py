@@ -7,6 +7,12 @@ function, greeting or title word, none of the lexicon's not-names) is a ``PERSON
 of the transcript it occurs: capitalized, or in any case when it was found in lower case (ASR wrote
 "edeltraut, ackermann"); a capitalized name is no lower-case word ("Frau Lange" names nobody in "wie
 lange", "Weiß" nobody in "das weiß ich"). Only from findings that are not themselves a repeat.
+
+A number read back is the same data as where it was found: a digit run of at least three digits outside
+the findings (``said_again``) whose digits are a whole digit run inside a finding of personal data
+("198 quintitially" for an address, then the agent's "So 198 …, yeah?"), or, from four digits on, part
+of one ("2345 6789" of "0151 2345 6789") — unless its neighbours give it a harmless reading (a price, a
+time: ``meaning.reading``).
 """
 
 from __future__ import annotations
@@ -14,15 +20,21 @@ from __future__ import annotations
 from bisect import bisect_left
 from itertools import accumulate
 
+from anonymizer.detect.digits import digit_runs
 from anonymizer.detect.lexicon import lexicon, stop_words
+from anonymizer.detect.meaning import reading
 from anonymizer.detect.names import can_be_name
 from anonymizer.detect.tokens import Token, tokenize
 from anonymizer.types import PiiSpan
 
 RECOGNIZER = "NamedAgain"
+SAID_AGAIN = "SaidAgain"
 SCORE = 0.5
 # a name of fewer letters is too often a word ("Li", "Bo", "Al")
 MIN_LETTERS = 3
+# a number read back has at least this many digits (a house number "12" is also twelve of anything); a part of
+# a finding's number at least MIN_PART_DIGITS
+MIN_DIGITS, MIN_PART_DIGITS = 3, 4
 
 
 def named_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
@@ -58,3 +70,39 @@ def named_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]
 def _word(text: str) -> str:
     """A token without the hyphens ASR puts before a syllable ("Ehemann -Hamen -Hamen")."""
     return text.lstrip("-–")
+
+
+def said_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
+    """The other mentions of the numbers in ``found``'s findings (any kind but ``PERSON``).
+
+    >>> text = "Die Hausnummer? 198 Quintilian. So, 198 quintitially, ja? Das kostet 198 Euro."
+    >>> found = [PiiSpan(16, 30, "ADDRESS", 0.5, "AnswerToQuestion")]
+    >>> [(s.entity_type, text[s.char_start : s.char_end]) for s in said_again(text, "de", found)]
+    [('ADDRESS', '198')]
+    """
+    data = [s for s in found if s.entity_type != "PERSON" and s.recognizer != SAID_AGAIN]
+    if not data:
+        return []
+    tokens, runs = digit_runs(text, language)
+    whole: dict[str, str] = {}  # digits of a run inside a finding -> the finding's kind
+    parts: list[tuple[str, str]] = []  # all the digits of a finding, and its kind
+    outside = []
+    for run in runs:
+        holder = next((s for s in data if s.char_start <= run.start and run.end <= s.char_end), None)
+        if holder is None:
+            outside.append(run)
+        elif len(run.digits) >= MIN_DIGITS:
+            whole.setdefault(run.digits, holder.entity_type)
+    for s in data:
+        digits = "".join(r.digits for r in runs if s.char_start <= r.start and r.end <= s.char_end)
+        if len(digits) >= MIN_PART_DIGITS:
+            parts.append((digits, s.entity_type))
+    out = []
+    for run in outside:
+        if len(run.digits) < MIN_DIGITS or any(s.char_start < run.end and run.start < s.char_end for s in found):
+            continue
+        kind = whole.get(run.digits) or next((k for d, k in parts if len(run.digits) >= MIN_PART_DIGITS
+                                              and run.digits in d), None)
+        if kind and reading(tokens, run, language) is None:
+            out.append(PiiSpan(run.start, run.end, kind, SCORE, SAID_AGAIN))
+    return out
