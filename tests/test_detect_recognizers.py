@@ -474,6 +474,13 @@ def test_spelled_out(language, text, expected):
          [("SPELLED_OUT", "roughly meco -November -November")]),
         ("de", "Können Sie Ihren Nachnamen wuchstabieren? Das ist TVT -Odor. Erwürich.", [(54, 62, "SPELLED_OUT")],
          [("SPELLED_OUT", "TVT -Odor. Erwürich")]),  # spellings are redacted whole even when part was found
+        # asked for how a name is written, not with "buchstabieren"/"spell"
+        ("de", "Und wie schreibt man das? Jotvi Jena, Umi, Nminn, Wirk, Gehmin, Oslar. Danke.", [],
+         [("SPELLED_OUT", "Jotvi Jena, Umi, Nminn, Wirk, Gehmin, Oslar. Danke")]),
+        ("de", "Wie schreibt sich der Nachname? Ka, a, el, te. Gut.", [], [("SPELLED_OUT", "Ka, a, el, te. Gut")]),
+        ("en", "And how is that written? Sam, Mary, India, Tom. Lovely.", [],
+         [("SPELLED_OUT", "Sam, Mary, India, Tom. Lovely")]),
+        ("en", "Have you got that written down? Yes. Thanks.", [], []),
         # in a spelling, a lead-in word may be a letter ASR misheard ("the" for "D"): kept
         ("en", "Can you spell your last name? That is the A -V -I -S.", [],
          [("SPELLED_OUT", "the A -V -I -S")]),
