@@ -476,10 +476,13 @@ def test_spelled_out(language, text, expected):
          [("SPELLED_OUT", "TVT -Odor. Erwürich")]),  # spellings are redacted whole even when part was found
         # asked for how a name is written, not with "buchstabieren"/"spell"
         ("de", "Und wie schreibt man das? Jotvi Jena, Umi, Nminn, Wirk, Gehmin, Oslar. Danke.", [],
-         [("SPELLED_OUT", "Jotvi Jena, Umi, Nminn, Wirk, Gehmin, Oslar. Danke")]),
-        ("de", "Wie schreibt sich der Nachname? Ka, a, el, te. Gut.", [], [("SPELLED_OUT", "Ka, a, el, te. Gut")]),
+         [("SPELLED_OUT", "Jotvi Jena, Umi, Nminn, Wirk, Gehmin, Oslar")]),
+        # (the asker's acknowledgement after it is no letter)
+        ("de", "Wie schreibt sich der Nachname? Ka, a, el, te. Gut, danke.", [], [("SPELLED_OUT", "Ka, a, el, te")]),
         ("en", "And how is that written? Sam, Mary, India, Tom. Lovely.", [],
-         [("SPELLED_OUT", "Sam, Mary, India, Tom. Lovely")]),
+         [("SPELLED_OUT", "Sam, Mary, India, Tom")]),
+        ("en", "Your email address? Sam at aol dot com. Lovely. Thanks, got it.", [],
+         [("EMAIL_ADDRESS", "Sam at aol dot com")]),
         ("en", "Have you got that written down? Yes. Thanks.", [], []),
         # in a spelling, a lead-in word may be a letter ASR misheard ("the" for "D"): kept
         ("en", "Can you spell your last name? That is the A -V -I -S.", [],
@@ -620,8 +623,8 @@ def test_a_follow_up_question_asks_for_the_rest_of_a_birth_date(language, text, 
     [
         ("en", "Could you spell your last name? That is Hotel Alpha Lim Lim. I have a question about my bill.",
          "Hotel Alpha Lim Lim"),
-        ("en", "Could you spell that? My Echo Yankee Echo Romeo. Thanks.", "My Echo Yankee Echo Romeo. Thanks"),
-        ("de", "Können Sie das buchstabieren? Das ist Eswisarmul, CVKsar. Gut.", "Eswisarmul, CVKsar. Gut"),
+        ("en", "Could you spell that? My Echo Yankee Echo Romeo. Thanks.", "My Echo Yankee Echo Romeo"),
+        ("de", "Können Sie das buchstabieren? Das ist Eswisarmul, CVKsar. Gut.", "Eswisarmul, CVKsar"),
     ],
 )
 def test_a_spelling_answer_loses_a_lead_in_phrase_only(language, text, expected):

@@ -103,6 +103,19 @@ def _after_phrase(tokens: list[Token], first: int, last: int, phrases: tuple[tup
     return first
 
 
+def _before_acknowledgement(tokens: list[Token], first: int, last: int, words: frozenset[str]) -> int:
+    """``last`` moved before the sentences at the answer's end that hold nothing but acknowledgement words
+    ("… Tom. Lovely.", "… Punkt de. Prima, danke."): the asker's, not more letters."""
+    while last > first:
+        start = last
+        while start > first and not tokens[start - 1].ends_sentence:
+            start -= 1
+        if start == first or not all(t.text.lower().strip(",.;:!?") in words for t in tokens[start : last + 1]):
+            break
+        last = start - 1
+    return last
+
+
 def _conversation(tokens: list[Token], first: int, found: list[PiiSpan], language: str,
                   channels: list[int] | None = None) -> bool:
     """Whether the sentence starting at token ``first`` is ordinary talk (``lexicon.reads_as_talk``, no
@@ -263,6 +276,7 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                 last = min(last, holding[-1] + TAIL_WORDS[asked[0]])
         if asked[0] in UNTRIMMED:
             first = _after_phrase(tokens, first, last, lex.answer_phrase_lead_in)
+            last = _before_acknowledgement(tokens, first, last, lex.acknowledgements)
         else:
             first, last = _trim(tokens, first, last, lex.answer_lead_in, lex.answer_closing,
                                 [cue for entity in asked for cue in lex.questions[entity]])

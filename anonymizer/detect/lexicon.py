@@ -54,6 +54,7 @@ class Lexicon:
     max_answer_words: int
     answer_lead_in: frozenset[str]  # words an answer may begin with that are not the data ("meine", "ist")
     answer_closing: frozenset[str]  # words it may end with ("danke")
+    acknowledgements: frozenset[str]  # a sentence of only these ends a spelling or an e-mail ("Lovely.")
     answer_phrase_lead_in: tuple[tuple[str, ...], ...]  # phrases a spelling or e-mail answer may begin with
     inner_openers: frozenset[str]  # with the openers: a capitalized one inside a sentence starts a question
     question_openers: frozenset[str]  # a turn starting with one is a question even without "?" ("wie", "what")
@@ -130,6 +131,7 @@ def lexicon(language: str) -> Lexicon:
         max_answer_words=int(data["questions"].get("max_answer_words", 25)),
         answer_lead_in=frozenset(data["questions"].get("lead_in", [])),
         answer_closing=frozenset(data["questions"].get("closing", [])),
+        acknowledgements=frozenset(str(w).lower() for w in data["questions"].get("acknowledgements", [])),
         answer_phrase_lead_in=tuple(sorted((tuple(w.strip(",.;:") for w in p.lower().split())
                                             for p in data["questions"].get("phrase_lead_in", [])),
                                            key=len, reverse=True)),
