@@ -481,7 +481,7 @@ def test_spelled_out(language, text, expected):
         ("de", "Wie schreibt sich der Nachname? Ka, a, el, te. Gut, danke.", [], [("SPELLED_OUT", "Ka, a, el, te")]),
         ("en", "And how is that written? Sam, Mary, India, Tom. Lovely.", [],
          [("SPELLED_OUT", "Sam, Mary, India, Tom")]),
-        ("en", "Your email address? Sam at aol dot com. Lovely. Thanks, got it.", [],
+        ("en", "Your email address? Sam at aol dot com. Lovely. Thanks, great.", [],
          [("EMAIL_ADDRESS", "Sam at aol dot com")]),
         ("en", "Have you got that written down? Yes. Thanks.", [], []),
         # in a spelling, a lead-in word may be a letter ASR misheard ("the" for "D"): kept
@@ -643,7 +643,7 @@ def test_a_long_spelling_is_answered_whole():
               "B wie Berta, E wie Emil, R wie Richard, G wie Gustav, E wie Emil, TV Air wie Rischart."
     text = f"Können Sie Ihren Nachnamen buchstabieren? {letters} Danke."
     [answer] = unanswered(text, "de", [])
-    assert "Air wie Rischart." in text[answer.char_start : answer.char_end]
+    assert text[answer.char_start : answer.char_end] == letters.rstrip(".")  # the asker's "Danke." is no letter
 
 
 def test_a_run_on_turn_with_a_cue_for_personal_data_is_a_question():
@@ -755,7 +755,8 @@ def test_a_word_the_asker_stretched_over_the_answer_does_not_end_it():
         ("en", "Good you spell your last name. That is brother of the uniform echo Romeo. What is your address?",
          "brother of the uniform echo Romeo"),
         ("de", "Buchstabieren Sie mir bitte Ihren Nachnamen. S wie Samuel, O wie Otto. Danke.",
-         "S wie Samuel, O wie Otto. Danke"),  # (a spelling keeps its closing words: ASR writes letters as words)
+         "S wie Samuel, O wie Otto"),  # (a closing sentence of acknowledgements only is no letter)
+        ("en", "Spell your surname for me, please. Sierra, Uniform. You.", "Sierra, Uniform. You"),  # "You": U
     ],
 )
 def test_a_request_for_data_written_as_a_statement_is_a_question(language, text, answer):
