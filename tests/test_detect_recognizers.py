@@ -230,6 +230,8 @@ def test_cue_addresses(language, text, expected):
         # the agent's greeting: the company, then the name "am Apparat"
         ("de", "Stadtwerke Nordheim, guten Tag, Rosemann am Apparat.", [("PERSON", "Rosemann")]),
         ("de", "Ja, hier ist die Uferbank, Kai Rosemann am Apparat, was kann ich tun?", [("PERSON", "Kai Rosemann")]),
+        # only the surname (and a first name before it): ASR drops the comma after the company's name
+        ("de", "Nordwind Rosemann am Apparat, guten Tag.", [("PERSON", "Rosemann")]),
         ("de", "Wer ist am Apparat?", []),
         ("de", "Ja, ich bin am Apparat.", []),
         ("en", "Hi, Sarah Miller is my name, I am calling about my bill.", [("PERSON", "Sarah Miller")]),

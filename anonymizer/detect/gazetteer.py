@@ -32,6 +32,9 @@ class Gazetteer:
     def is_name(self, word: str) -> bool:
         return (word in self.first or word in self.last) and word not in self.excluded
 
+    def is_first(self, word: str) -> bool:
+        return word in self.first and word not in self.excluded
+
 
 @cache
 def gazetteer(language: str) -> Gazetteer:

@@ -35,6 +35,9 @@ class Lexicon:
     strong_name_cues: tuple[str, ...]
     weak_name_cues: tuple[str, ...]
     postposed_name_cues: tuple[str, ...]  # the name said before them: "Schmidt, mein Name"
+    # … only the surname (and a first name before it): the company's name often comes right before them
+    # ("hier ist Nordwind Rosemann am Apparat")
+    surname_postposed_cues: tuple[str, ...]
     relation_cues: tuple[str, ...]  # a relative named beside them: "meine Frau, Edeltraud", "Gerhard, mein Mann"
     not_names: frozenset[str]
     spelling_joiners: tuple[str, ...]
@@ -113,6 +116,7 @@ def lexicon(language: str) -> Lexicon:
         strong_name_cues=tuple(names["strong_cues"]),
         weak_name_cues=tuple(names["weak_cues"]),
         postposed_name_cues=tuple(names.get("postposed_cues", [])),
+        surname_postposed_cues=tuple(names.get("surname_postposed_cues", [])),
         relation_cues=tuple(names.get("relation_cues", [])),
         not_names=frozenset(names["not_names"]),
         spelling_joiners=tuple(spelling["joiners"]),

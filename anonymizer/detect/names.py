@@ -20,6 +20,7 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from anonymizer.detect.gazetteer import gazetteer
 from anonymizer.detect.lexicon import lexicon, stop_words
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
@@ -62,6 +63,7 @@ class CueNameRecognizer(RuleRecognizer):
         self.strong = lex.strong_name_cues
         self.weak = lex.weak_name_cues
         self.postposed = lex.postposed_name_cues
+        self.surname_postposed = lex.surname_postposed_cues
         self.relations = lex.relation_cues
         self.not_names = lex.not_names
         self.stop_words = stop_words(lex.language)
@@ -105,7 +107,7 @@ class CueNameRecognizer(RuleRecognizer):
                     if taken:
                         key = (taken[0].start, taken[-1].end)
                         found[key] = max(found.get(key, 0.0), 0.75 if strong else 0.5)
-        for cue in self.postposed:
+        for cue in (*self.postposed, *self.surname_postposed):
             cue_words = cue.split()
             n = len(cue_words)
             for i in range(1, len(tokens) - n + 1):
@@ -114,6 +116,9 @@ class CueNameRecognizer(RuleRecognizer):
                 if lowered[i : i + n] != cue_words or not ends_clause:
                     continue  # "wie mein Name geschrieben wird", "Wie ist mein Name?": no introduction
                 taken = self._said_before(tokens, i)
+                if cue in self.surname_postposed:  # the surname, and a first name before it; not the company
+                    taken = taken[-2:] if len(taken) > 1 and gazetteer(self.supported_language).is_first(
+                        taken[-2].text) else taken[-1:]
                 if taken:
                     key = (taken[0].start, taken[-1].end)
                     found[key] = max(found.get(key, 0.0), 0.75)
