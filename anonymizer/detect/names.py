@@ -7,7 +7,8 @@ After a cue, up to three capitalized words are taken (one word even if lower-cas
 such as "mein Name ist": ASR does not always capitalize names, or after a title written as one and not
 after an article: "schönen Tag, Frau kochwebe"), up to the next comma or sentence end.
 Before a postposed cue that ends its clause, up to three words of the same clause are taken, whatever
-their case; never a function or greeting word ("das ist mein Name").
+their case; never a function or greeting word ("das ist mein Name"). Before "am Apparat" only the surname
+and a known first name before it: the agent's company often stands right before, without ASR's comma.
 A relative named in apposition — "läuft auf meine Frau, Edeltraud Ackermann.", "Friedemann, der Ehemann.",
 "my husband, Derek." — is a name in any case, but only set off by commas (or the sentence's end) and made of
 words that are no stop words: "meine Frau, die hat das gemacht" and "weil meine Frau Urlaub hat" name nobody.
