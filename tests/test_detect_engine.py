@@ -111,6 +111,14 @@ def test_a_number_found_once_is_found_where_it_is_read_back(detector, language, 
         assert not covered(text, spans, needle.split()[0], text.index(needle)), needle
 
 
+def test_a_cue_names_the_agent_next_to_the_company(detector):
+    # the company's form word joins its neighbour ("Volkskasse Hohenlinden"), and without ASR's comma the
+    # agent's surname is that neighbour: the cue's evidence is the name's, the company's words stay
+    text = "Guten Tag, hier ist die Uferbank Rosemann am Apparat. Ich rufe wegen Ihres Kontos an."
+    spans = detector.detect(Transcript(text, (), "de"))
+    assert covered(text, spans, "Rosemann") and not covered(text, spans, "Uferbank")
+
+
 def test_allow_and_deny_lists():
     from anonymizer.detect.engine import PresidioDetector
 

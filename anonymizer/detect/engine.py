@@ -209,7 +209,8 @@ def _without_company_and_products(spans: set[PiiSpan], text: str, language: str)
     for span in spans:
         if span.entity_type in ("PERSON", "LOCATION") and span.recognizer in NAME_RECOGNIZERS:
             inside = [i for i, t in enumerate(tokens) if t.start < span.char_end and span.char_start < t.end]
-            names = by_form if span.entity_type == "PERSON" else company
+            # a cue's name ("Uferbank Rosemann am Apparat") is nobody's company only by the call's opening
+            names = by_form if span.entity_type == "PERSON" and span.recognizer != "CueNameRecognizer" else company
             if inside and all(tokens[i].text.lower().strip(",.;:!?") in names for i in inside):
                 continue
             if inside and span.recognizer != "CueNameRecognizer" and product_name(tokens, inside[0], inside[-1],
