@@ -965,24 +965,3 @@ def test_address_questions_in_other_words(language, text, answer):
     spans = unanswered(text, language, [])
     assert any(answer in text[s.char_start:s.char_end] for s in spans if s.entity_type == "ADDRESS"), spans
 
-
-@pytest.mark.parametrize("language", ["de", "en"])
-def test_every_lexicon_entry_is_text(language):
-    """YAML reads an unquoted on, no, yes or off as a boolean: a cue list holding one would silently miss it."""
-    from pathlib import Path
-
-    import yaml
-
-    import anonymizer.detect.lexicon as lexicon_module
-
-    def entries(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                yield key
-                yield from entries(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from entries(value) if isinstance(value, dict | list) else [value]
-
-    data = yaml.safe_load((Path(lexicon_module.__file__).parent / "lexicon" / f"{language}.yaml").read_text("utf-8"))
-    assert [e for e in entries(data) if isinstance(e, bool) or e is None] == []

@@ -201,11 +201,11 @@ class CueLastDigitsRecognizer(CueRestRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
+        _, runs = digit_runs(text, self.supported_language)  # the call's runs, cached for every recognizer
         results = []
         for result in super().analyze(text, entities, nlp_artifacts):
-            _, runs = digit_runs(text[result.start : result.end], self.supported_language)
-            end = result.start + runs[-1].end if runs else result.end
-            results.append(self.result(result.start, end, result.score))
+            ends = [run.end for run in runs if result.start <= run.start and run.end <= result.end]
+            results.append(self.result(result.start, ends[-1] if ends else result.end, result.score))
         return results
 
     def __init__(self, supported_language: str) -> None:

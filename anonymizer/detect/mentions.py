@@ -84,19 +84,21 @@ def said_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
     if not data:
         return []
     tokens, runs = digit_runs(text, language)
-    whole: dict[str, str] = {}  # digits of a run inside a finding -> the finding's kind
-    parts: list[tuple[str, str]] = []  # all the digits of a finding, and its kind
+    inside: dict[int, list[str]] = {}  # index of a finding -> the digits of the runs inside it
     outside = []
     for run in runs:
-        holder = next((s for s in data if s.char_start <= run.start and run.end <= s.char_end), None)
-        if holder is None:
+        holders = [k for k, s in enumerate(data) if s.char_start <= run.start and run.end <= s.char_end]
+        if not holders:
             outside.append(run)
-        elif len(run.digits) >= MIN_DIGITS:
-            whole.setdefault(run.digits, holder.entity_type)
-    for s in data:
-        digits = "".join(r.digits for r in runs if s.char_start <= r.start and r.end <= s.char_end)
-        if len(digits) >= MIN_PART_DIGITS:
-            parts.append((digits, s.entity_type))
+        for k in holders:
+            inside.setdefault(k, []).append(run.digits)
+    whole: dict[str, str] = {}  # digits of a run inside a finding -> the (first) finding's kind
+    for k in sorted(inside):
+        for digits in inside[k]:
+            if len(digits) >= MIN_DIGITS:
+                whole.setdefault(digits, data[k].entity_type)
+    parts = [("".join(inside[k]), data[k].entity_type) for k in sorted(inside)
+             if len("".join(inside[k])) >= MIN_PART_DIGITS]  # all the digits of a finding, and its kind
     out = []
     for run in outside:
         if len(run.digits) < MIN_DIGITS or any(s.char_start < run.end and run.start < s.char_end for s in found):
