@@ -797,6 +797,12 @@ def test_a_statement_about_data_is_no_request():
         ("de", "Das sind 2 4 3 0 0 Kilowattstunden.", [("NUMBER_SEQUENCE", "2 4 3 0 0")]),  # said one by one
         ("en", "It's the model X7590 router.", []),
         ("en", "I've been with you since 2015.", []),
+        # a bank's or a card's context word before an amount with its sign or a year after "since"
+        ("en", "In a credit on $47 .50, coming back to you within 10 working days.", []),
+        ("en", "I've banked with Meridian Credit Union since 2012.", []),
+        ("de", "Ich bin bei der Sparkasse seit 2012, das Konto kostet 4,90 € im Monat.", []),
+        ("en", "My card ends in 2012.", [("NUMBER_SEQUENCE", "2012")]),
+        ("en", "Your PIN? $47 .11", [("NUMBER_SEQUENCE", "$47 .11")]),  # a cue that asks for the number
         # a year too recent to be a customer's birth year, without a cue
         ("de", "Das ist die Kollektion 2023.", []),
         ("en", "The car's a 2016, the estate.", []),

@@ -22,6 +22,7 @@ from anonymizer.detect.tokens import Token
 NEIGHBOURS = 2  # words either side that say what a number is
 _WORD = re.compile(r"[^\W\d_]+|[€$£%]")
 _CENTS = re.compile(r"\d[.,]\d{2}$")
+_SPLIT_CENTS = re.compile(r"^[.,]\d{2}$")  # ASR's "$47 .50"
 _MIXED = re.compile(r"[A-Za-z]")
 # one number written with thousands separators ("24.300", "1,000,000"): a magnitude, not digits said one by one
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+[.,;:!?]?$")
@@ -73,12 +74,14 @@ def _sentence_start(tokens: tuple[Token, ...], index: int) -> int:
     return index
 
 
-def personal_context(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
-    """A personal-data cue before ``run`` in its sentence, or in the question before it ("Ihre PIN? 4 7 1 1")."""
+def personal_context(tokens: tuple[Token, ...], run: DigitRun, language: str, cues: tuple[str, ...] | None = None
+                     ) -> bool:
+    """A personal-data cue (of ``cues``, by default all of them) before ``run`` in its sentence, or in the
+    question before it ("Ihre PIN? 4 7 1 1")."""
     start = _sentence_start(tokens, run.first)
     if start > 0 and tokens[start - 1].raw.endswith("?"):
         start = _sentence_start(tokens, start - 1)
-    return _has(_words(tokens, start, run.first), meaning_lexicon(language).pii_cues)
+    return _has(_words(tokens, start, run.first), meaning_lexicon(language).pii_cues if cues is None else cues)
 
 
 # the readings that only ASR's habits suggest (a year with no cue word, numbers a homophone joined) hold only
@@ -146,6 +149,32 @@ def reading(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str | No
     return None
 
 
+def unmistakable(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str | None:
+    """A reading the context words of a bank account or a card before it do not change: an amount ASR wrote
+    with its currency sign and cents ("a credit of $47 .50": "credit" is also a card's context word), a year right after
+    the lexicon's ``since`` words ("I've banked with them since 2012": "bank" is also an IBAN's). No account or
+    card number is written with a currency sign or said as "since 2012". A cue that asks for a number ("PIN",
+    "Kundennummer", the lexicon's ``meaning.pii_cues``) before it in its sentence or question still does.
+
+    >>> from anonymizer.detect.digits import digit_runs
+    >>> [unmistakable(t, r, "en") for t, runs in [digit_runs(x, "en") for x in ("A credit on $47 .50 is due.",
+    ...     "My card, since 2012.", "My card ends in 2012.", "The card, 4 5 3 2 $.", "My PIN? $47 .11.", "Oh, $1952.")] for r in runs]
+    ['price', 'year', None, None, None, None]
+    """
+    if personal_context(tokens, run, language, lexicon(rules_language(language)).meaning_pii_cues):
+        return None
+    signs = "".join(tokens[i].raw for i in range(run.first, run.last + 1))
+    written = [tokens[i].text for i in range(run.first, run.last + 1)]
+    cents = any(_CENTS.search(w) for w in written) or (len(written) == 2 and _SPLIT_CENTS.match(written[1]))
+    if any(ch in signs for ch in "€$£") and cents and _fits("price", tokens, run):  # not "$1952" (ASR's birth year)
+        return "price"
+    since = meaning_lexicon(language).readings.get("since", ())
+    if run.first > 0 and tokens[run.first - 1].text.lower().strip(",.;:!?") in since and run.first == run.last \
+            and _YEAR_TOKEN.match(tokens[run.first].text) and not tokens[run.first - 1].ends_sentence:
+        return "year"
+    return None
+
+
 # a piece of a run split at a homophone that has no reading of its own is still harmless this short ("January
 # 13th to $1.30": "13th"); as long as a dictated number's group it is not
 MAX_UNREAD_PIECE_DIGITS = 3
@@ -182,6 +211,8 @@ def harmless(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
     ...     "We can go up to $1,000 overdraft.", "At 1.6 for 18 months.", "It is 4711 to 8 8 3 2.")] for run in runs]]
     [True, True, False]
     """
+    if unmistakable(tokens, run, language) is not None:
+        return True
     if personal_context(tokens, run, language):
         return False
     if reading(tokens, run, language) is not None:
@@ -288,6 +319,25 @@ _ENDS = tuple(_PUNCTUATION)
 _NOT_COMPANY = frozenset({"i", "ich", "sie", "mr", "mrs", "ms", "miss", "dr", "herr", "herrn", "frau"})
 
 
+@cache
+def _company_forms(language: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    rules = rules_language(language)
+    forms = frozenset(lexicon(rules).company_forms)
+    return forms, tuple(f for f in forms if len(f) >= MIN_SUFFIX_FORM) if rules in COMPOUNDING else ()
+
+
+def is_company_form(word: str, language: str) -> bool:
+    """Whether ``word`` is a legal or trade form (the lexicon's ``company_forms``; in German also as the end of
+    a compound: "Volksbank").
+
+    >>> is_company_form("Uferbank,", "de"), is_company_form("Rosemann", "de"), is_company_form("Fairbank", "en")
+    (True, False, False)
+    """
+    forms, suffixes = _company_forms(language)
+    word = word.lower().strip(_PUNCTUATION)
+    return word in forms or word.endswith(suffixes)
+
+
 def company_form_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
     """The words of company names anywhere in the call, by their legal or trade form (the lexicon's
     ``company_forms``): a capitalized form word and the capitalized words right before and after it in its
@@ -299,13 +349,8 @@ def company_form_words(tokens: tuple[Token, ...], language: str) -> frozenset[st
     >>> sorted(company_form_words(tuple(tokenize("Bei der Volkskasse Hohenlinden, sagt Frau Rose.")), "de"))
     ['hohenlinden', 'volkskasse']
     """
-    rules = rules_language(language)
-    forms = lexicon(rules).company_forms
-    suffixes = tuple(f for f in forms if len(f) >= MIN_SUFFIX_FORM) if rules in COMPOUNDING else ()
-
     def is_form(word: str) -> bool:
-        word = word.lower().strip(_PUNCTUATION)
-        return word in forms or word.endswith(suffixes)
+        return is_company_form(word, language)
 
     def joins(k: int, neighbour: int) -> bool:  # a capitalized word in the same phrase, not a person's title
         first = min(k, neighbour)
