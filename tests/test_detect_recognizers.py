@@ -233,6 +233,12 @@ def test_cue_addresses(language, text, expected):
         # only the surname (and a first name before it): ASR drops the comma after the company's name
         ("de", "Nordwind Rosemann am Apparat, guten Tag.", [("PERSON", "Rosemann")]),
         ("de", "Wer ist am Apparat?", []),
+        # after a weak cue the words up to a company form word are the company's ("hier ist" names both)
+        ("de", "Guten Tag, hier ist Nordwind Energie, was kann ich tun?", []),
+        ("de", "Guten Tag, hier ist Uferbank Rosemann, was kann ich tun?", [("PERSON", "Rosemann")]),
+        ("de", "Hallo, hier ist Anna Rosemann, ich habe eine Frage.", [("PERSON", "Anna Rosemann")]),
+        ("en", "Hi, this is Ashford Mutual, how can I help?", []),
+        ("de", "Mein Name ist Anna Steinbank.", [("PERSON", "Anna Steinbank")]),  # a strong cue: all of it
         ("de", "Ja, ich bin am Apparat.", []),
         ("en", "Hi, Sarah Miller is my name, I am calling about my bill.", [("PERSON", "Sarah Miller")]),
         # not an introduction: no name before the cue, or the cue does not end its clause

@@ -9,6 +9,8 @@ after an article: "schönen Tag, Frau kochwebe"), up to the next comma or senten
 Before a postposed cue that ends its clause, up to three words of the same clause are taken, whatever
 their case; never a function or greeting word ("das ist mein Name"). Before "am Apparat" only the surname
 and a known first name before it: the agent's company often stands right before, without ASR's comma.
+After a weak cue ("hier ist", "this is") the words up to a company form word are the company's, not a name:
+"hier ist Nordwind Energie, …", "hier ist die Uferbank Rosemann" (only "Rosemann").
 A relative named in apposition — "läuft auf meine Frau, Edeltraud Ackermann.", "Friedemann, der Ehemann.",
 "my husband, Derek." — is a name in any case, but only set off by commas (or the sentence's end) and made of
 words that are no stop words: "meine Frau, die hat das gemacht" and "weil meine Frau Urlaub hat" name nobody.
@@ -23,6 +25,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.gazetteer import gazetteer
 from anonymizer.detect.lexicon import lexicon, stop_words
+from anonymizer.detect.meaning import is_company_form
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
 
@@ -105,6 +108,9 @@ class CueNameRecognizer(RuleRecognizer):
                         taken.append(token)
                         if token.raw.endswith(CLAUSE_ENDS):
                             break
+                    if not strong:  # "hier ist Nordwind Energie, …", "hier ist die Uferbank Rosemann": the company
+                        forms = [j for j, t in enumerate(taken) if is_company_form(t.text, self.supported_language)]
+                        taken = taken[forms[-1] + 1:] if forms else taken
                     if taken:
                         key = (taken[0].start, taken[-1].end)
                         found[key] = max(found.get(key, 0.0), 0.75 if strong else 0.5)
