@@ -157,8 +157,9 @@ def unmistakable(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str
     "Kundennummer", the lexicon's ``meaning.pii_cues``) before it in its sentence or question still does.
 
     >>> from anonymizer.detect.digits import digit_runs
-    >>> [unmistakable(t, r, "en") for t, runs in [digit_runs(x, "en") for x in ("A credit on $47 .50 is due.",
-    ...     "My card, since 2012.", "My card ends in 2012.", "The card, 4 5 3 2 $.", "My PIN? $47 .11.", "Oh, $1952.")] for r in runs]
+    >>> texts = ("A credit on $47 .50 is due.", "My card, since 2012.", "My card ends in 2012.", "The card, 4 5 3 2 $.",
+    ...          "My PIN? $47 .11.", "Oh, $1952.")
+    >>> [unmistakable(t, r, "en") for t, runs in [digit_runs(x, "en") for x in texts] for r in runs]
     ['price', 'year', None, None, None, None]
     """
     if personal_context(tokens, run, language, lexicon(rules_language(language)).meaning_pii_cues):
