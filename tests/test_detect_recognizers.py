@@ -509,6 +509,10 @@ def test_spelled_out(language, text, expected):
          [(24, 39, "DATE_TIME")], [("DATE_OF_BIRTH", "January 7, 1955")]),
         ("en", "What is your email address? Richard .caxatfastmail .com. The new plan runs for 12 months.",
          [(28, 55, "EMAIL_ADDRESS")], [("EMAIL_ADDRESS", "Richard .caxatfastmail .com")]),
+        # … or before the asker's next question where ASR wrote no period (a capitalized opener, then "Sie"/"you")
+        ("de", "Wann haben Sie Geburtstag, mit Jahr bitte? 0 ,1 ,1 ,1 ,8 ,0 Möchten Sie gleich die Kreditkarte Gold "
+               "dazu, die kostet 29€ im Jahr",
+         [(43, 59, "NUMBER_SEQUENCE")], [("DATE_OF_BIRTH", "0 ,1 ,1 ,1 ,8 ,0")]),
         # nothing found: the answer runs on over ASR's sentence ends, but not into ordinary talk
         ("de", "Wie ist Ihre E-Mail-Adresse? Fortpunkt, da wir z .B. Punkt -Kurm. Ich habe eine Frage zu meiner "
          "letzten Rechnung. Die Änderung gilt ab dem nächsten Monat.", [],

@@ -163,10 +163,19 @@ def _asks_at_turn_end(tokens: list[Token], start: int, end: int, openers: frozen
     return bool(words & openers) and any(cue in tail for cues in questions.values() for cue in cues)
 
 
-def _end_at_evidence(tokens: list[Token], first: int, last: int, found: list[PiiSpan], asked: list[str]) -> int:
+# kinds whose words ASR may write as a capitalized opener ("Will", "Is" in a spelling): their answers do not end
+# at one
+NO_OPENER_END = {"SPELLED_OUT", "EMAIL_ADDRESS", "PERSON"}
+
+
+def _end_at_evidence(tokens: list[Token], first: int, last: int, found: list[PiiSpan], asked: list[str],
+                     openers: frozenset[str] = frozenset(), listener: frozenset[str] = frozenset()) -> int:
     """Where an answer ends when the recognizers found the asked-for kind in it: at the end of the sentence
-    holding the last such finding ("January 7, 1955. I have noted that down." keeps the reply). Without
-    such a finding, the sentence limits stand: ASR mangled the answer and its sentence ends mean little.
+    holding the last such finding ("January 7, 1955. I have noted that down." keeps the reply), or before a
+    question that starts after it where ASR wrote no period — a capitalized opener and a word for the
+    listener ("0 ,1 ,1 ,1 ,8 ,0 Möchten Sie gleich die Kreditkarte dazu, …": the asker's next offer; not
+    "25 May, Cardiff"). Without such a finding, the sentence limits stand: ASR mangled the answer and its
+    sentence ends mean little.
     """
     kinds = {kind for entity in asked for kind in SATISFIED_BY.get(entity, {entity})}
     start, end = tokens[first].start, tokens[last].end
@@ -175,6 +184,10 @@ def _end_at_evidence(tokens: list[Token], first: int, last: int, found: list[Pii
         return last
     k = first
     while k < last and (tokens[k].end < max(ends) or not tokens[k].ends_sentence):
+        if tokens[k].end >= max(ends) and asked[0] not in NO_OPENER_END and k + 2 <= last \
+                and tokens[k + 1].text[:1].isupper() and tokens[k + 1].text.lower() in openers \
+                and tokens[k + 2].text.lower() in listener:
+            return k
         k += 1
     return k
 
@@ -268,7 +281,8 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                                                                   lex.question_openers | lex.inner_openers)
                 break
             last += 1
-        last = _end_at_evidence(tokens, first, last, found, asked)
+        last = _end_at_evidence(tokens, first, last, found, asked, lex.question_openers | lex.inner_openers,
+                                lex.listener)
         if asked[0] in TAIL_WORDS:
             holding = [k for k in range(first, last + 1)
                        if any(s.char_start < tokens[k].end and tokens[k].start < s.char_end for s in found)]
