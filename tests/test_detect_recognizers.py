@@ -449,6 +449,12 @@ def test_gazetteer_names(language, text, expected):
         # a few words ASR garbled beyond recognition inside a run ("S wie Samuel" as "Esri -Sarmul")
         ("de", "C .V. K .S .R. H .V. Heinrich, O .V. Otto, Esri -Sarmul, Esri -Sarmul, E .V. Emil. Gut",
          [("SPELLED_OUT", "C .V. K .S .R. H .V. Heinrich, O .V. Otto, Esri -Sarmul, Esri -Sarmul, E .V. Emil")]),
+        # ASR's one- and two-word sentences after a spelling go on spelling, up to a reply or a longer sentence
+        ("en", "Nope, S. O. N. Halter. No member. Melter. Echo. Row. No tier. The bike cost 300.",
+         [("SPELLED_OUT", "S. O. N. Halter. No member. Melter. Echo. Row. No tier")]),
+        ("de", "M wie Martha, E wie Emil, I, E, R. Meier. Genau. Danke.",
+         [("SPELLED_OUT", "M wie Martha, E wie Emil, I, E, R. Meier")]),
+        ("en", "That is S M I T H. Okay. Thanks. And your date of birth?", [("SPELLED_OUT", "S M I T H")]),
         # ... but a run ends at a sentence's end, or where no spelling follows within four words
         ("de", "M wie Martha, E wie Emil. Und die Hausnummer ist B", [("SPELLED_OUT", "M wie Martha, E wie Emil")]),
         ("de", "M wie Martha, E wie Emil, genau, und die Hausnummer ist zwölf B",

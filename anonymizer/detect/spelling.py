@@ -15,7 +15,9 @@ a repeat word ("zweimal F", "double L"), and inside a run a near miss of an alph
 or of a separator ("Windestrich"; ``fuzzy.closest``). Such a misheard unit counts as an alphabet word,
 so three are needed, as for "Hamburg, Berlin, Köln". Once a run is a spelling, up to ``MAX_GAP_TOKENS``
 words ASR garbled beyond recognition ("Otto, Esri -Sarmul, E .V. Emil") do not end it when a sure unit
-follows within the sentence.
+follows within the sentence; and after a spelling ending in a period, ASR's one- and two-word sentences
+that follow it are more of it ("S. O. N. Halter. No member. Melter. Echo." for a spelling alphabet), up to a
+reply, an acknowledgement, a question or a longer sentence.
 """
 
 from __future__ import annotations
@@ -40,6 +42,14 @@ MIN_UNITS = 3
 MAX_MISHEARD_LETTER = 6  # "Harvey", "Emilie": what ASR writes for "H wie", "M wie"
 MIN_NEAR_CHARS = 4  # a near miss of an alphabet word counts inside a run only, from this length ("Körn")
 MAX_GAP_TOKENS = 4  # words ASR garbled beyond recognition inside a run ("Otto, Esri -Sarmul, E .V. Emil")
+# after a spelling, ASR's one- and two-word sentences go on spelling: a spelling alphabet said unit by unit,
+# garbled ("S. O. N. Halter. No member. Melter. Echo. Row. No tier." for "Alpha, November, Delta, Echo, …")
+MAX_STACCATO_SENTENCES = 10
+MAX_STACCATO_WORDS = 2
+MAX_STACCATO_CHARS = 10
+# what a one-word sentence after a spelling is when it is no letter: the other side's reply
+REPLIES = frozenset({"yes", "yeah", "yep", "no", "nope", "okay", "ok", "right", "correct", "exactly", "mhm", "hm",
+                     "uh", "um", "ja", "nein", "jawohl", "genau", "richtig", "äh", "ähm"})
 
 
 def _ends_sentence(token: Token) -> bool:
@@ -60,6 +70,7 @@ class SpelledOutRecognizer(RuleRecognizer):
         self.separators = lex.separator_words
         self.language = lex.language
         self.stop_words = stop_words(lex.language)
+        self.not_spelled = self.stop_words | lex.acknowledgements | REPLIES
         super().__init__("SPELLED_OUT", supported_language)
 
     def _letter(self, token: Token) -> bool:
@@ -131,6 +142,25 @@ class SpelledOutRecognizer(RuleRecognizer):
                 return n
         return 0
 
+    def _staccato_tail(self, tokens: list[Token], j: int) -> int:
+        """The last token of the one- and two-word sentences from ``j`` on that go on a spelling (``j - 1`` if
+        none): short words, not all of them stop words, replies or acknowledgements ("Row. No tier. Rocker."
+        yes; "Okay. Thanks." no); a question or a longer sentence ends them."""
+        last, k = j - 1, j
+        for _ in range(MAX_STACCATO_SENTENCES):
+            end = k
+            while end < len(tokens) and end - k < MAX_STACCATO_WORDS - 1 and not tokens[end].raw.endswith(
+                    (".", "?", "!")):
+                end += 1
+            if end >= len(tokens) or not tokens[end].raw.endswith((".", "!")):
+                break
+            words = [t.text.lower().strip("-–") for t in tokens[k : end + 1]]
+            if not all(w.isalpha() and len(w) <= MAX_STACCATO_CHARS for w in words) \
+                    or all(w in self.not_spelled for w in words):
+                break
+            last, k = end, end + 1
+        return last
+
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
@@ -162,6 +192,8 @@ class SpelledOutRecognizer(RuleRecognizer):
                 kinds.pop()  # "… India. I am": the pronoun after a spelling is not part of it
                 ends.pop()
             if self._spelling(kinds):
+                if tokens[ends[-1]].raw.endswith("."):
+                    ends.append(self._staccato_tail(tokens, ends[-1] + 1))
                 results.append(self.result(tokens[i].start, tokens[ends[-1]].end, 0.7))
                 i = ends[-1] + 1
             else:
