@@ -40,13 +40,14 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_privacy import assign_words, over_redaction_by_cause  # noqa: E402
+from eval_privacy import assign_words, item_channel, over_redaction_by_cause  # noqa: E402
 
 from anonymizer.align import AlignSettings  # noqa: E402
 from anonymizer.analysis import Analysis, _analyze_channel, _analyze_dialogue, _mark_dialogue_findings  # noqa: E402
 from anonymizer.config import load_config  # noqa: E402
 from anonymizer.hearing import DEFAULT_BLOCKS, hear  # noqa: E402
 from anonymizer.pipeline import Pipeline  # noqa: E402
+from anonymizer.redact import spans_to_render  # noqa: E402
 from anonymizer.spans import merge, total_duration_s  # noqa: E402
 from anonymizer.stream import FileSource, as_source  # noqa: E402
 from anonymizer.timing import untimed  # noqa: E402
@@ -156,23 +157,38 @@ def analysis_of(heard: list, mix_gaps: list, duration_s: float, n_channels: int,
     return Analysis(duration_s, n_channels, tuple(_mark_dialogue_findings(a, dialogue) for a in parts), dialogue)
 
 
-def score(analysis: Analysis, truth: dict) -> dict:
+def score(analysis: Analysis, truth: dict, heard: list | None = None, config=None) -> dict:
+    """Items covered, non-PII speech and distractors redacted: on a stereo call per channel, as the output is
+    rendered (``redact.spans_to_render``: a finding on one channel reaches the other only where its own
+    channel has speech), so the agent's words under the customer's redaction count as kept."""
     redactions = analysis.redactions
     redacted = merge(r.span for r in redactions)
+    stereo = truth["n_channels"] == 2 and len(analysis.channels) > 1
+    if stereo and heard is not None and config is not None:
+        rc = config.redaction
+        plan = spans_to_render(list(redactions), 2, {h.channel: h.speech for h in heard if h.channel is not None},
+                               rc.all_channels, rc.merge_gap_ms / 1000)
+        on = {c: merge([*plan.get(None, []), *plan.get(c, [])]) for c in (0, 1)}
+    else:
+        on = {None: redacted}
+
+    def under_of(x: dict) -> float:
+        span = TimeSpan(x["start_s"], x["end_s"])
+        spans = on[item_channel(truth, x, True)] if None not in on else redacted
+        return total_duration_s([s & span for s in spans if s.overlaps(span)])
+
     items = []
     for item in truth["pii"]:
         span = TimeSpan(item["start_s"], item["end_s"])
-        under = total_duration_s([s & span for s in redacted if s.overlaps(span)])
+        under = under_of(item)
         items.append((item["label"], under / span.duration_s, span.duration_s - under))
-    phrases = merge(TimeSpan(p["start_s"], p["end_s"]) for p in truth["phrases"])  # phrases hold no item
     pii = merge(TimeSpan(i["start_s"], i["end_s"]) for i in truth["pii"])
-    speech_s = total_duration_s(phrases)
-    non_pii_redacted_s = sum(total_duration_s([s & p for s in redacted if s.overlaps(p)]) for p in phrases)
+    speech_s = sum(p["end_s"] - p["start_s"] for p in truth["phrases"])  # phrases hold no item
+    non_pii_redacted_s = sum(under_of(p) for p in truth["phrases"])
     distractors = []
     for d in truth.get("distractors", []):
         span = TimeSpan(d["start_s"], d["end_s"])
-        under = total_duration_s([s & span for s in redacted if s.overlaps(span)])
-        distractors.append((d["category"], under < 0.5 * span.duration_s))
+        distractors.append((d["category"], under_of(d) < 0.5 * span.duration_s))
     by = over_redaction_by_cause(redactions, truth["pii"])
     assert abs(sum(by.values()) - total_duration_s(redacted)) < 0.01 * (1 + len(redacted)), "parts must add up"
     return {"items": items, "pii_s": total_duration_s(pii), "redacted_s": total_duration_s(redacted), "by": by,
@@ -241,7 +257,7 @@ def main() -> None:
             analysis = analysis_of(*with_unheard(heard, sweep), pipeline, config, oracle)
             if sweep.get("trim_to_speech"):
                 analysis = trimmed_to_speech(analysis, heard[0])
-            results[name].append(score(analysis, truths[path]))
+            results[name].append(score(analysis, truths[path], heard[0], config))
     first = None
     for language in ("de", "en", None):
         if not any(language is None or c["language"] == language for c in results[variants[0][0]]):
