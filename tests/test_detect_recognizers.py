@@ -839,6 +839,11 @@ def test_a_statement_about_data_is_no_request():
         ("de", "Geboren bin ich 1994.", [("NUMBER_SEQUENCE", "1994")]),
         ("de", "Ich bin geboren 1985 in Köln.", [("NUMBER_SEQUENCE", "1985")]),
         ("de", "Ihre PIN? 1 2 3 4 Euro", [("NUMBER_SEQUENCE", "1 2 3 4")]),
+        # a question's cue reaches the answer, not the talk a run-on sentence goes on with after it
+        ("en", "Can you confirm your date of birth? Ah, December, 1957, and you've got the Fiber Max plan with us, "
+               "so up to 500 megabits.", [("NUMBER_SEQUENCE", "1957")]),
+        ("en", "Can you confirm your date of birth? Ah, 1957, up to 500 megabits.",
+         [("NUMBER_SEQUENCE", "1957"), ("NUMBER_SEQUENCE", "to 500")]),
         ("en", "my number is 0151 2345 6789 at home", [("NUMBER_SEQUENCE", "0151 2345 6789")]),
         ("en", "the code is 5 9 1 2 at the gate", [("NUMBER_SEQUENCE", "5 9 1 2")]),
         # a one- or two-letter cue is a whole word: "please" and "PIN" are no "p" (pence)

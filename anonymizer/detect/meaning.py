@@ -74,12 +74,17 @@ def _sentence_start(tokens: tuple[Token, ...], index: int) -> int:
     return index
 
 
+QUESTION_REACH_WORDS = 12  # a question's cue governs the numbers this close after it (an answer is short)
+
+
 def personal_context(tokens: tuple[Token, ...], run: DigitRun, language: str, cues: tuple[str, ...] | None = None
                      ) -> bool:
     """A personal-data cue (of ``cues``, by default all of them) before ``run`` in its sentence, or in the
-    question before it ("Ihre PIN? 4 7 1 1")."""
+    question before it ("Ihre PIN? 4 7 1 1") when the run starts within ``QUESTION_REACH_WORDS`` of it (ASR's
+    run-on sentence after a birth date's answer: "… birth? Ah, December 8th, 1957, you've got Fiber Max 500,
+    so up to 500 megabits" — the agent's talk about the line, not the answer)."""
     start = _sentence_start(tokens, run.first)
-    if start > 0 and tokens[start - 1].raw.endswith("?"):
+    if start > 0 and tokens[start - 1].raw.endswith("?") and run.first - start < QUESTION_REACH_WORDS:
         start = _sentence_start(tokens, start - 1)
     return _has(_words(tokens, start, run.first), meaning_lexicon(language).pii_cues if cues is None else cues)
 
