@@ -498,6 +498,9 @@ def test_spelled_out(language, text, expected):
         ("en", "Your email address? Sam at aol dot com. Lovely. Thanks, great.", [],
          [("EMAIL_ADDRESS", "Sam at aol dot com")]),
         ("en", "Have you got that written down? Yes. Thanks.", [], []),
+        # a spelling ends before a sentence of ordinary talk, contractions counted as the stop words they are
+        ("en", "Sorry, can you spell that? B4 Bravo, A4 Apple, MAKM. I've banked with Meridian Credit Union since "
+               "2012. I can see that.", [], [("SPELLED_OUT", "B4 Bravo, A4 Apple, MAKM")]),
         # in a spelling, a lead-in word may be a letter ASR misheard ("the" for "D"): kept
         ("en", "Can you spell your last name? That is the A -V -I -S.", [],
          [("SPELLED_OUT", "the A -V -I -S")]),

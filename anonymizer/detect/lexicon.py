@@ -165,12 +165,15 @@ def reads_as_talk(text: str, language: str) -> bool:
 
     >>> reads_as_talk("Die Zahlung ist bei uns eingegangen.", "de"), reads_as_talk("Mai 1960.", "de")
     (True, False)
+    >>> reads_as_talk("I've banked with Meridian Credit Union since 2012.", "en")
+    True
     """
     words = [w for w in _LETTERS.findall(text.lower()) if len(w) > 1]
     if len(words) < TALK_MIN_WORDS:
         return False
     stops = stop_words(rules_language(language))
-    return sum(w in stops for w in words) / len(words) >= TALK_STOP_SHARE
+    # a contraction's ending is a stop word too: "I've" is "i" (one letter, not counted) and "'ve"
+    return sum(w in stops or f"'{w}" in stops for w in words) / len(words) >= TALK_STOP_SHARE
 
 
 @cache
