@@ -300,6 +300,8 @@ def test_deny_list_whole_words_case_insensitive():
         ("de", "um 14 Uhr 30", []),
         ("en", "in 1985", []),
         ("en", "it costs 129.99 dollars", []),
+        ("de", "Der kostet aktuell 39 ,9999. Sie haben 99 bezahlt.", []),  # a price ASR split
+        ("de", "Meine Nummer ist 39 9999.", [("PHONE_NUMBER", "39 9999")]),  # a cue: no price
     ],
 )
 def test_spoken_phone_numbers(language, text, expected):

@@ -3,6 +3,7 @@
 "null eins fünf eins, zwei drei vier fünf, sechs sieben acht neun", "plus vier neun …",
 "four one five, five five five, two six seven one", "(415) 555-2671". A valid number is
 PHONE_NUMBER at 0.75; a merely possible one needs a context word ("Telefon", "reach", …) before it.
+A run of up to seven digits with a harmless reading (``meaning.harmless``: "kostet aktuell 39 ,9999") is none.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from presidio_analyzer import RecognizerResult
 
 from anonymizer.detect.digits import DigitRun, context_near
 from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.meaning import harmless
 from anonymizer.detect.rules import DigitRunRecognizer
 from anonymizer.detect.tokens import Token
 
 REGIONS = {"de": ("DE", "AT", "CH"), "en": ("US", "GB", "CA", "IE")}
+# a number this short (a local number, no area code) may be a harmless one a reading fits ("39 ,9999" after
+# "kostet": a price ASR split); a longer one is a phone number whatever its neighbours
+MAX_LOCAL_DIGITS = 7
 
 
 class SpokenPhoneRecognizer(DigitRunRecognizer):
@@ -48,6 +53,8 @@ class SpokenPhoneRecognizer(DigitRunRecognizer):
     def match(self, text: str, tokens: tuple[Token, ...], run: DigitRun) -> RecognizerResult | None:
         if not 6 <= run.n_digits <= 15:
             return None
+        if run.n_digits <= MAX_LOCAL_DIGITS and harmless(tokens, run, self.supported_language):
+            return None  # "kostet aktuell 39 ,9999": a price ASR split, no local number
         score = self.score(run.digits, run.plus)
         if not score or (score < 0.75 and not context_near(tokens, run.first, self.context_words)):
             return None
