@@ -233,6 +233,11 @@ def test_cue_addresses(language, text, expected):
         # only the surname (and a first name before it): ASR drops the comma after the company's name
         ("de", "Nordwind Rosemann am Apparat, guten Tag.", [("PERSON", "Rosemann")]),
         ("de", "Wer ist am Apparat?", []),
+        # the call centre's opening: the company, the agent's name, the greeting
+        ("de", "Uferbank, Rosemann, guten Tag. Was kann ich für Sie tun?", [("PERSON", "Rosemann")]),
+        ("de", "Nordwind Energie, Frau Kowalczyk, guten Morgen.", [("PERSON", "Kowalczyk")]),
+        ("de", "Nordwind Energie, guten Tag, was kann ich tun?", []),
+        ("de", "Ja, hallo, guten Tag.", []),
         # after a weak cue the words up to a company form word are the company's ("hier ist" names both)
         ("de", "Guten Tag, hier ist Nordwind Energie, was kann ich tun?", []),
         ("de", "Guten Tag, hier ist Uferbank Rosemann, was kann ich tun?", [("PERSON", "Rosemann")]),

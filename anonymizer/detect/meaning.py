@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from anonymizer.detect.digits import DigitRun
-from anonymizer.detect.lexicon import Lexicon, lexicon, rules_language
+from anonymizer.detect.lexicon import Lexicon, lexicon, rules_language, stop_words
 from anonymizer.detect.tokens import Token
 
 NEIGHBOURS = 2  # words either side that say what a number is
@@ -286,6 +286,52 @@ MAX_COMPANY_WORDS = 3
 INTRO_SENTENCES = 3  # the company introduces itself in the call's first sentences
 
 
+def company_and_agent(tokens: tuple[Token, ...] | list[Token], language: str) -> tuple[range, range] | None:
+    """The company's words and the agent's name in a call that opens "<Company>, <Name>, <greeting>" (the
+    German call centre's "Uferbank, Rosemann, guten Tag"; "Ashford Mutual, Tom Reed, good morning"): the
+    token ranges of both, or None. The company is one to ``MAX_COMPANY_WORDS`` capitalized words, the name
+    one to three words (a title before it is neither), each phrase ended by a comma; the greeting right after.
+
+    >>> from anonymizer.detect.tokens import tokenize
+    >>> t = tokenize("Uferbank, Frau Rosemann, guten Tag. Was kann ich tun?")
+    >>> [[t[k].text for k in r] for r in company_and_agent(t, "de")]
+    [['Uferbank'], ['Rosemann']]
+    >>> company_and_agent(tokenize("Nordwind Energie, guten Tag, Rosemann."), "de") is None
+    True
+    """
+    lex = lexicon(rules_language(language))
+    lowered = [t.text.lower() for t in tokens]
+
+    def phrase_end(start: int, most: int) -> int | None:
+        for k in range(start, min(len(tokens), start + most)):
+            if tokens[k].raw.endswith(","):
+                return k
+            if tokens[k].raw.endswith((".", "!", "?", ";", ":")):
+                return None
+        return None
+
+    company_end = phrase_end(0, MAX_COMPANY_WORDS)
+    if company_end is None or not all(_CAPITAL.match(tokens[k].text) for k in range(company_end + 1)):
+        return None
+    first = company_end + 1
+    while first < len(tokens) and lowered[first].rstrip(".") in _AGENT_TITLES:
+        first += 1
+    name_end = phrase_end(first, 3)
+    if name_end is None or not all(tokens[k].text.replace("-", "").isalpha() for k in range(first, name_end + 1)):
+        return None
+    greeting = name_end + 1
+    if not any(lowered[greeting : greeting + len(g.split())] == g.split() for g in lex.greetings):
+        return None
+    stops = stop_words(lex.language)
+    if any(tokens[k].text.capitalize() in lex.not_names or lowered[k].strip(",") in stops
+           for k in range(first, name_end + 1)):
+        return None
+    return range(0, company_end + 1), range(first, name_end + 1)
+
+
+_AGENT_TITLES = frozenset({"herr", "frau", "mr", "mrs", "ms", "miss", "dr"})
+
+
 def company_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
     """The words of the company's own name, from how a call opens: after an intro ("willkommen bei",
     "thank you for calling") or before a greeting ("Nordwind Energie, guten Tag") in the first sentences."""
@@ -313,6 +359,9 @@ def company_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
                 found.update(lowered[:i])
         if token.ends_sentence:
             sentences += 1
+    opening = company_and_agent(tokens, language)  # "Uferbank, Rosemann, guten Tag"
+    if opening is not None:
+        found.update(lowered[k] for k in opening[0])
     return frozenset(found)
 
 

@@ -9,8 +9,10 @@ after an article: "schönen Tag, Frau kochwebe"), up to the next comma or senten
 Before a postposed cue that ends its clause, up to three words of the same clause are taken, whatever
 their case; never a function or greeting word ("das ist mein Name"). Before "am Apparat" only the surname
 and a known first name before it: the agent's company often stands right before, without ASR's comma.
-After a weak cue ("hier ist", "this is") the words up to a company form word are the company's, not a name:
-"hier ist Nordwind Energie, …", "hier ist die Uferbank Rosemann" (only "Rosemann").
+The agent's name in the German call centre's opening, "<Company>, <Name>, <greeting>" ("Uferbank, Rosemann,
+guten Tag"; ``meaning.company_and_agent``). After a weak cue ("hier ist", "this is") the words up to a company
+form word are the company's, not a name: "hier ist Nordwind Energie, …", "hier ist Uferbank Rosemann" (only
+"Rosemann").
 A relative named in apposition — "läuft auf meine Frau, Edeltraud Ackermann.", "Friedemann, der Ehemann.",
 "my husband, Derek." — is a name in any case, but only set off by commas (or the sentence's end) and made of
 words that are no stop words: "meine Frau, die hat das gemacht" and "weil meine Frau Urlaub hat" name nobody.
@@ -25,7 +27,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.gazetteer import gazetteer
 from anonymizer.detect.lexicon import lexicon, stop_words
-from anonymizer.detect.meaning import is_company_form
+from anonymizer.detect.meaning import company_and_agent, is_company_form
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
 
@@ -129,6 +131,10 @@ class CueNameRecognizer(RuleRecognizer):
                 if taken:
                     key = (taken[0].start, taken[-1].end)
                     found[key] = max(found.get(key, 0.0), 0.75)
+        opening = company_and_agent(tokens, self.supported_language)  # "Uferbank, Rosemann, guten Tag"
+        if opening is not None:
+            key = (tokens[opening[1].start].start, tokens[opening[1].stop - 1].end)
+            found[key] = max(found.get(key, 0.0), 0.75)
         for cue in self.relations:
             for taken in self._beside_relation(tokens, lowered, cue.split()):
                 key = (taken[0].start, taken[-1].end)
