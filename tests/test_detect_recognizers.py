@@ -173,6 +173,9 @@ def test_spoken_dates(language, text, expected):
         ("en", "Yes, it is 42 maple street. Springfield.", [("ADDRESS", "42 maple street.")]),
         ("en", "It is twenty miles down the road from here", []),
         ("en", "it takes 5 minutes to the avenue", []),
+        ("en", "the apartment number again, so 10 station way yet.", [("ADDRESS", "10 station way")]),
+        ("en", "There are 2 other ways to pay, and 1 easy way is online.", []),
+        ("en", "We have 2 simple way to do it.", []),
         ("de", "Die Straße ist gesperrt", []),
         # a German street with or without its number; a square alone is a public place
         ("de", "Ich wohne jetzt in der Lindenstraße, gleich um die Ecke", [("ADDRESS", "Lindenstraße")]),

@@ -70,8 +70,9 @@ PATTERNS = {
         # ASR writes the name lower case ("42 maple street"): only with a street word nothing else means
         Pattern("number street lower case",
                 rf"\b(?:\d{{1,5}}|{_NUMBER_WORDS_EN}(?:[\s-]{_NUMBER_WORDS_EN})*)\s+"
-                rf"(?:(?!(?:the|a|an|of|to|on|in|down|up|per|more|miles|minutes)\b)[a-z][\w-]*\s+){{1,2}}"
-                rf"(?:street|road|avenue|lane|boulevard|terrace|crescent)\b\.?{_EN_CITY}", 0.55),
+                rf"(?:(?!(?:the|a|an|of|to|on|in|down|up|per|more|miles|minutes|other|only|easy|best|same|simple"
+                rf"|long|short|right|wrong|whole|different|good|better|way|ways)\b)[a-z][\w-]*\s+){{1,2}}"
+                rf"(?:street|road|avenue|lane|boulevard|terrace|crescent|way)\b\.?{_EN_CITY}", 0.55),
         Pattern("zip", r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b", 0.4),
         Pattern("c/o", r"(?i)\bc\s?/\s?o\s+[A-Z][\w-]+(?:\s[A-Z][\w-]+)?", 0.6),
     ],
