@@ -241,6 +241,7 @@ def test_cue_addresses(language, text, expected):
         ("de", "Nordwind Energie, Frau Kowalczyk, guten Morgen.", [("PERSON", "Kowalczyk")]),
         ("de", "Nordwind Energie, guten Tag, was kann ich tun?", []),
         ("de", "Ja, hallo, guten Tag.", []),
+        ("en", "Ashford, neutral, hello.", []),  # ASR for "Ashford Mutual, hello": a name is capitalized
         # after a weak cue the words up to a company form word are the company's ("hier ist" names both)
         ("de", "Guten Tag, hier ist Nordwind Energie, was kann ich tun?", []),
         ("de", "Guten Tag, hier ist Uferbank Rosemann, was kann ich tun?", [("PERSON", "Rosemann")]),
@@ -464,6 +465,8 @@ def test_gazetteer_names(language, text, expected):
          [("SPELLED_OUT", "S. O. N. Halter. No member. Melter. Echo. Row. No tier")]),
         ("de", "M wie Martha, E wie Emil, I, E, R. Meier. Genau. Danke.",
          [("SPELLED_OUT", "M wie Martha, E wie Emil, I, E, R. Meier")]),
+        ("de", "K, O, C, P, Windestrich, V, E, P, E, R. Verstehe. Das Rad hat 1300 Euro gekostet.",
+         [("SPELLED_OUT", "K, O, C, P, Windestrich, V, E, P, E, R")]),
         ("en", "That is S M I T H. Okay. Thanks. And your date of birth?", [("SPELLED_OUT", "S M I T H")]),
         # ... but a run ends at a sentence's end, or where no spelling follows within four words
         ("de", "M wie Martha, E wie Emil. Und die Hausnummer ist B", [("SPELLED_OUT", "M wie Martha, E wie Emil")]),

@@ -290,7 +290,8 @@ def company_and_agent(tokens: tuple[Token, ...] | list[Token], language: str) ->
     """The company's words and the agent's name in a call that opens "<Company>, <Name>, <greeting>" (the
     German call centre's "Uferbank, Rosemann, guten Tag"; "Ashford Mutual, Tom Reed, good morning"): the
     token ranges of both, or None. The company is one to ``MAX_COMPANY_WORDS`` capitalized words, the name
-    one to three words (a title before it is neither), each phrase ended by a comma; the greeting right after.
+    one to three capitalized words (a title before it is neither), each phrase ended by a comma; the greeting
+    right after.
 
     >>> from anonymizer.detect.tokens import tokenize
     >>> t = tokenize("Uferbank, Frau Rosemann, guten Tag. Was kann ich tun?")
@@ -317,8 +318,9 @@ def company_and_agent(tokens: tuple[Token, ...] | list[Token], language: str) ->
     while first < len(tokens) and lowered[first].rstrip(".") in _AGENT_TITLES:
         first += 1
     name_end = phrase_end(first, 3)
-    if name_end is None or not all(tokens[k].text.replace("-", "").isalpha() for k in range(first, name_end + 1)):
-        return None
+    if name_end is None or not all(tokens[k].text.replace("-", "").isalpha() and _CAPITAL.match(tokens[k].text)
+                                   for k in range(first, name_end + 1)):
+        return None  # "Ashford, neutral, hello." (ASR for "Ashford Mutual"): no name
     greeting = name_end + 1
     if not any(lowered[greeting : greeting + len(g.split())] == g.split() for g in lex.greetings):
         return None
