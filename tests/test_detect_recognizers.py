@@ -581,6 +581,23 @@ def test_answers_to_questions_for_personal_data(language, text, found, expected)
     assert [(s.entity_type, text[s.char_start : s.char_end]) for s in unanswered(text, language, spans)] == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "number"),
+    [
+        ("de", "Im Winkel 6, Wohnung 24, und auf der Klingel steht noch Hafe.", "24"),
+        ("de", "1 -Haus -Uderwald -Haus -Wohnung, 24 und auf der Klingel steht noch Hafe.", "24"),  # ASR's dashes
+        ("en", "It's 10 Station Way, flat 24, and the name on the door is Hafe.", "24"),
+        ("en", "It's a flat 24 pounds a month.", None),  # a price
+        ("de", "Die Wohnung hat 3 Zimmer.", None),
+    ],
+)
+def test_a_flats_number_after_its_unit_word(language, text, number):
+    from anonymizer.detect.answers import bare_numbers
+
+    found = [text[s.char_start : s.char_end] for s in bare_numbers(text, language, [])]
+    assert found == ([number] if number else [])
+
+
 def test_answers_on_a_dialogue_come_from_the_other_side():
     from anonymizer.detect.answers import unanswered
 

@@ -336,16 +336,25 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
     ['25']
     >>> bare_numbers("The house number is what you need for 25 parcels.", "en", [])
     []
+
+    A flat's number after its unit word ("Wohnung 24", "flat 24"; ``addresses.units``) likewise:
+
+    >>> text = "Im Winkel 6, Wohnung 24, und auf der Klingel steht noch Hafe."
+    >>> [text[s.char_start:s.char_end] for s in bare_numbers(text, "de", [])]
+    ['24']
+    >>> bare_numbers("It's a flat 24 pounds a month.", "en", [])
+    []
     """
     language = rules_language(language)
     lex = lexicon(language)
     cues = [cue for kind in BARE_NUMBER_KINDS for cue in lex.questions.get(kind, ())]
-    near_cues = tuple(f" {cue}" for kind in CUE_IN_SENTENCE_KINDS for cue in lex.questions.get(kind, ()))
+    near_cues = tuple(f" {cue}" for kind in CUE_IN_SENTENCE_KINDS for cue in lex.questions.get(kind, ())) \
+        + tuple(f" {unit}" for unit in lex.address_units)
     tokens, runs = digit_runs(text, language)
     fillers = lex.answer_lead_in | lex.answer_closing
 
     def word(k: int) -> str:
-        return tokens[k].text.lower().strip(",.;:!?")
+        return tokens[k].text.lower().strip(",.;:!?-–")  # "-Wohnung," as ASR joins a word to the last
 
     def only_fillers(first: int, end: int) -> bool:
         return all(word(k) in fillers for k in range(first, end))

@@ -50,6 +50,7 @@ class Lexicon:
     address_cues: tuple[str, ...]
     address_max_words: int
     address_abbreviations: frozenset[str]  # "St.", "Str.": a dot that does not end the address's sentence
+    address_units: tuple[str, ...]  # "Wohnung", "flat": the number after it is the flat's
     questions: dict[str, tuple[str, ...]]  # entity type -> cues of a question asking for it
     # entity type -> cues of a question that asks for the rest of it right after it was asked for or said
     # ("Und das Jahr?" after a date of birth), with no cue of its own
@@ -129,6 +130,7 @@ def lexicon(language: str) -> Lexicon:
         address_cues=tuple(data["addresses"]["cues"]),
         address_max_words=int(data["addresses"].get("max_words", 14)),
         address_abbreviations=frozenset(data["addresses"].get("abbreviations", [])),
+        address_units=tuple(str(w).lower() for w in data["addresses"].get("units", [])),
         questions={str(k): tuple(v) for k, v in data["questions"]["asks_for"].items()},
         follow_ups={str(k): tuple(str(w).lower() for w in v)
                     for k, v in data["questions"].get("follow_ups", {}).items()},
