@@ -930,7 +930,7 @@ def test_a_date_is_personal_with_a_birth_cue(language, text, personal):
     ],
 )
 def test_the_company_name_comes_from_how_the_call_opens(language, text, expected):
-    from anonymizer.detect.meaning import company_words
+    from anonymizer.detect.companies import company_words
     from anonymizer.detect.tokens import tokenize
 
     assert company_words(tuple(tokenize(text)), language) == expected
@@ -951,7 +951,7 @@ def test_the_company_name_comes_from_how_the_call_opens(language, text, expected
     ],
 )
 def test_company_names_by_their_form_anywhere_in_the_call(language, text, expected):
-    from anonymizer.detect.meaning import company_form_words
+    from anonymizer.detect.companies import company_form_words
     from anonymizer.detect.tokens import tokenize
 
     assert company_form_words(tuple(tokenize(text)), language) == expected
@@ -968,7 +968,7 @@ def test_company_names_by_their_form_anywhere_in_the_call(language, text, expect
     ],
 )
 def test_product_and_tariff_names_are_no_names(language, text, name, product):
-    from anonymizer.detect.meaning import product_name
+    from anonymizer.detect.companies import product_name
     from anonymizer.detect.tokens import tokenize
 
     tokens = tuple(tokenize(text))

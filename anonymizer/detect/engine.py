@@ -198,7 +198,7 @@ class PresidioDetector:
 def _without_company_and_products(spans: set[PiiSpan], text: str, language: str) -> set[PiiSpan]:
     """Name findings that are the company's own name (from how the call opens) or part of a product or
     tariff name ("Fiber Max 500") are nobody's name."""
-    from anonymizer.detect.meaning import NAME_RECOGNIZERS, company_form_words, company_words, product_name
+    from anonymizer.detect.companies import NAME_RECOGNIZERS, company_form_words, company_words, product_name
     from anonymizer.detect.tokens import tokenize
 
     tokens = tuple(tokenize(text))

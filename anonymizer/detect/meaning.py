@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from anonymizer.detect.digits import DigitRun
-from anonymizer.detect.lexicon import Lexicon, lexicon, rules_language, stop_words
+from anonymizer.detect.lexicon import Lexicon, lexicon, rules_language
 from anonymizer.detect.tokens import Token
 
 NEIGHBOURS = 2  # words either side that say what a number is
@@ -57,10 +57,10 @@ def _words(tokens: tuple[Token, ...], first: int, last: int) -> list[str]:
 MIN_PREFIX_CUE = 3
 
 
-def _has(words: list[str], cues: tuple[str, ...]) -> bool:
+def has_cue(words: list[str], cues: tuple[str, ...]) -> bool:
     """Whether a cue (a word prefix, a short word, or a phrase) is among ``words``.
 
-    >>> _has(["euros"], ("euro",)), _has(["pin"], ("p",)), _has(["p"], ("p",)), _has(["attached"], ("at",))
+    >>> has_cue(["euros"], ("euro",)), has_cue(["pin"], ("p",)), has_cue(["p"], ("p",)), has_cue(["attached"], ("at",))
     (True, False, True, False)
     """
     text = " " + " ".join(words) + " "
@@ -86,7 +86,7 @@ def personal_context(tokens: tuple[Token, ...], run: DigitRun, language: str, cu
     start = _sentence_start(tokens, run.first)
     if start > 0 and tokens[start - 1].raw.endswith("?") and run.first - start < QUESTION_REACH_WORDS:
         start = _sentence_start(tokens, start - 1)
-    return _has(_words(tokens, start, run.first), meaning_lexicon(language).pii_cues if cues is None else cues)
+    return has_cue(_words(tokens, start, run.first), meaning_lexicon(language).pii_cues if cues is None else cues)
 
 
 # the readings that only ASR's habits suggest (a year with no cue word, numbers a homophone joined) hold only
@@ -97,7 +97,7 @@ WIDE_CONTEXT_WORDS = 25
 
 def cue_nearby(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
     """A personal-data cue among the ``WIDE_CONTEXT_WORDS`` words before ``run``."""
-    return _has(_words(tokens, run.first - WIDE_CONTEXT_WORDS, run.first), meaning_lexicon(language).pii_cues)
+    return has_cue(_words(tokens, run.first - WIDE_CONTEXT_WORDS, run.first), meaning_lexicon(language).pii_cues)
 
 
 def _thousands(tokens: tuple[Token, ...], run: DigitRun) -> bool:
@@ -149,7 +149,7 @@ def reading(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str | No
     for name in ("price", "speed", "quantity", "duration", "time", "model", "year"):
         cues = readings.get(name, ())
         near = after[:1] + before[-1:] if name in ("quantity", "duration", "speed") else after + before
-        if _has(near, cues) and _fits(name, tokens, run):
+        if has_cue(near, cues) and _fits(name, tokens, run):
             return name
     return None
 
@@ -275,167 +275,4 @@ def date_is_personal(text: str, start: int, language: str, window: int = 12, end
         return True
     before = text[:start].lower().split()[-window:]
     lex: Lexicon = lexicon(rules_language(language))
-    return _has([w.strip(",.;:?!") for w in before], tuple(c.lower() for c in (*lex.date_context, *lex.birth_cues)))
-
-
-# ---- names: the company's own name, products and tariffs are nobody's name ------------------------------
-
-NAME_RECOGNIZERS = {"GazetteerNameRecognizer", "SpacyRecognizer", "CueNameRecognizer"}
-_CAPITAL = re.compile(r"^[A-ZÄÖÜ]")
-MAX_COMPANY_WORDS = 3
-INTRO_SENTENCES = 3  # the company introduces itself in the call's first sentences
-
-
-def company_and_agent(tokens: tuple[Token, ...] | list[Token], language: str) -> tuple[range, range] | None:
-    """The company's words and the agent's name in a call that opens "<Company>, <Name>, <greeting>" (the
-    German call centre's "Uferbank, Rosemann, guten Tag"; "Ashford Mutual, Tom Reed, good morning"): the
-    token ranges of both, or None. The company is one to ``MAX_COMPANY_WORDS`` capitalized words, the name
-    one to three capitalized words (a title before it is neither), each phrase ended by a comma; the greeting
-    right after.
-
-    >>> from anonymizer.detect.tokens import tokenize
-    >>> t = tokenize("Uferbank, Frau Rosemann, guten Tag. Was kann ich tun?")
-    >>> [[t[k].text for k in r] for r in company_and_agent(t, "de")]
-    [['Uferbank'], ['Rosemann']]
-    >>> company_and_agent(tokenize("Nordwind Energie, guten Tag, Rosemann."), "de") is None
-    True
-    """
-    lex = lexicon(rules_language(language))
-    lowered = [t.text.lower() for t in tokens]
-
-    def phrase_end(start: int, most: int) -> int | None:
-        for k in range(start, min(len(tokens), start + most)):
-            if tokens[k].raw.endswith(","):
-                return k
-            if tokens[k].raw.endswith((".", "!", "?", ";", ":")):
-                return None
-        return None
-
-    company_end = phrase_end(0, MAX_COMPANY_WORDS)
-    if company_end is None or not all(_CAPITAL.match(tokens[k].text) for k in range(company_end + 1)):
-        return None
-    first = company_end + 1
-    while first < len(tokens) and lowered[first].rstrip(".") in _AGENT_TITLES:
-        first += 1
-    name_end = phrase_end(first, 3)
-    if name_end is None or not all(tokens[k].text.replace("-", "").isalpha() and _CAPITAL.match(tokens[k].text)
-                                   for k in range(first, name_end + 1)):
-        return None  # "Ashford, neutral, hello." (ASR for "Ashford Mutual"): no name
-    greeting = name_end + 1
-    if not any(lowered[greeting : greeting + len(g.split())] == g.split() for g in lex.greetings):
-        return None
-    stops = stop_words(lex.language)
-    if any(tokens[k].text.capitalize() in lex.not_names or lowered[k].strip(",") in stops
-           for k in range(first, name_end + 1)):
-        return None
-    return range(0, company_end + 1), range(first, name_end + 1)
-
-
-_AGENT_TITLES = frozenset({"herr", "frau", "mr", "mrs", "ms", "miss", "dr"})
-
-
-def company_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
-    """The words of the company's own name, from how a call opens: after an intro ("willkommen bei",
-    "thank you for calling") or before a greeting ("Nordwind Energie, guten Tag") in the first sentences."""
-    lex = lexicon(rules_language(language))
-    lowered = [t.text.lower() for t in tokens]
-    found: set[str] = set()
-    sentences = 0
-    for i, token in enumerate(tokens):
-        if sentences >= INTRO_SENTENCES:
-            break
-        for intro in lex.company_intros:
-            words = intro.split()
-            if lowered[i : i + len(words)] == words:
-                k = i + len(words)
-                while k < len(tokens) and k - i - len(words) < MAX_COMPANY_WORDS and _CAPITAL.match(tokens[k].text):
-                    found.add(lowered[k])
-                    if tokens[k].raw.endswith((",", ".", "!", "?")):
-                        break
-                    k += 1
-        for greeting in lex.greetings:  # the call opens with the company's name: "Nordwind Energie, guten Tag"
-            words = greeting.split()
-            if lowered[i : i + len(words)] == words and 0 < i <= MAX_COMPANY_WORDS \
-                    and tokens[i - 1].raw.endswith(",") and all(_CAPITAL.match(t.text) for t in tokens[:i]) \
-                    and not any(t.raw.endswith((",", ".", "!", "?")) for t in tokens[: i - 1]):
-                found.update(lowered[:i])
-        if token.ends_sentence:
-            sentences += 1
-    opening = company_and_agent(tokens, language)  # "Uferbank, Rosemann, guten Tag"
-    if opening is not None:
-        found.update(lowered[k] for k in opening[0])
-    return frozenset(found)
-
-
-# in German a form this long also ends a compound ("Volksbank", "Sparkasse"); shorter ones ("AG") count whole, and
-# English ones always ("Fairbank" is a surname)
-MIN_SUFFIX_FORM = 4
-COMPOUNDING = frozenset({"de"})
-_PUNCTUATION = ",.;:!?"
-_ENDS = tuple(_PUNCTUATION)
-_NOT_COMPANY = frozenset({"i", "ich", "sie", "mr", "mrs", "ms", "miss", "dr", "herr", "herrn", "frau"})
-
-
-@cache
-def _company_forms(language: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    rules = rules_language(language)
-    forms = frozenset(lexicon(rules).company_forms)
-    return forms, tuple(f for f in forms if len(f) >= MIN_SUFFIX_FORM) if rules in COMPOUNDING else ()
-
-
-def is_company_form(word: str, language: str) -> bool:
-    """Whether ``word`` is a legal or trade form (the lexicon's ``company_forms``; in German also as the end of
-    a compound: "Volksbank").
-
-    >>> is_company_form("Uferbank,", "de"), is_company_form("Rosemann", "de"), is_company_form("Fairbank", "en")
-    (True, False, False)
-    """
-    forms, suffixes = _company_forms(language)
-    word = word.lower().strip(_PUNCTUATION)
-    return word in forms or word.endswith(suffixes)
-
-
-def company_form_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
-    """The words of company names anywhere in the call, by their legal or trade form (the lexicon's
-    ``company_forms``): a capitalized form word and the capitalized words right before and after it in its
-    phrase ("Ashford Mutual", "Stadtwerke Ellerbrück", "Volkskasse Hohenlinden").
-
-    >>> from anonymizer.detect.tokens import tokenize
-    >>> sorted(company_form_words(tuple(tokenize("Thanks for choosing Ashford Mutual. Bye, Anna.")), "en"))
-    ['ashford', 'mutual']
-    >>> sorted(company_form_words(tuple(tokenize("Bei der Volkskasse Hohenlinden, sagt Frau Rose.")), "de"))
-    ['hohenlinden', 'volkskasse']
-    """
-    def is_form(word: str) -> bool:
-        return is_company_form(word, language)
-
-    def joins(k: int, neighbour: int) -> bool:  # a capitalized word in the same phrase, not a person's title
-        first = min(k, neighbour)
-        return 0 <= neighbour < len(tokens) and bool(_CAPITAL.match(tokens[neighbour].text)) \
-            and not tokens[first].raw.endswith(_ENDS) and tokens[neighbour].text.lower() not in _NOT_COMPANY
-
-    found: set[str] = set()
-    for i, token in enumerate(tokens):
-        if not _CAPITAL.match(token.text) or not is_form(token.text):
-            continue
-        found.add(token.text.lower().strip(_PUNCTUATION))
-        for step in (-1, 1):
-            k = i
-            while abs(k - i) < MAX_COMPANY_WORDS - 1 and joins(k, k + step):
-                k += step
-                found.add(tokens[k].text.lower().strip(_PUNCTUATION))
-    return frozenset(found)
-
-
-def product_name(tokens: tuple[Token, ...], first: int, last: int, language: str) -> bool:
-    """Whether the words ``first..last`` are part of a product or tariff name: a model or tariff word, a
-    number or a letters-and-digits token right before or after them ("Fiber Max 500", "Tarif Klara")."""
-    model = meaning_lexicon(language).readings.get("model", ())
-    for k in (first - 1, last + 1):
-        if not 0 <= k < len(tokens) or (k == first - 1 and tokens[k].ends_sentence) \
-                or (k == last + 1 and tokens[last].ends_sentence):
-            continue
-        word = tokens[k].text
-        if any(ch.isdigit() for ch in word) or _has([word.lower()], model):
-            return True
-    return False
+    return has_cue([w.strip(",.;:?!") for w in before], tuple(c.lower() for c in (*lex.date_context, *lex.birth_cues)))

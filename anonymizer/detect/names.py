@@ -10,7 +10,7 @@ Before a postposed cue that ends its clause, up to three words of the same claus
 their case; never a function or greeting word ("das ist mein Name"). Before "am Apparat" only the surname
 and a known first name before it: the agent's company often stands right before, without ASR's comma.
 The agent's name in the German call centre's opening, "<Company>, <Name>, <greeting>" ("Uferbank, Rosemann,
-guten Tag"; ``meaning.company_and_agent``). After a weak cue ("hier ist", "this is") the words up to a company
+guten Tag"; ``companies.company_and_agent``). After a weak cue ("hier ist", "this is") the words up to a company
 form word are the company's, not a name: "hier ist Nordwind Energie, …", "hier ist Uferbank Rosemann" (only
 "Rosemann").
 A relative named in apposition — "läuft auf meine Frau, Edeltraud Ackermann.", "Friedemann, der Ehemann.",
@@ -25,9 +25,9 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from anonymizer.detect.companies import company_and_agent, is_company_form
 from anonymizer.detect.gazetteer import gazetteer
 from anonymizer.detect.lexicon import lexicon, stop_words
-from anonymizer.detect.meaning import company_and_agent, is_company_form
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
 
