@@ -240,6 +240,7 @@ def test_cue_addresses(language, text, expected):
         ("de", "Uferbank, Rosemann, guten Tag. Was kann ich für Sie tun?", [("PERSON", "Rosemann")]),
         ("de", "Nordwind Energie, Frau Kowalczyk, guten Morgen.", [("PERSON", "Kowalczyk")]),
         ("de", "Nordwind Energie, guten Tag, was kann ich tun?", []),
+        ("de", "Nordwind, Energie, guten Tag, was kann ich für Sie tun?", []),  # ASR's comma inside the company
         ("de", "Ja, hallo, guten Tag.", []),
         ("en", "Ashford, neutral, hello.", []),  # ASR for "Ashford Mutual, hello": a name is capitalized
         # after a weak cue the words up to a company form word are the company's ("hier ist" names both)

@@ -27,7 +27,7 @@ def company_and_agent(tokens: tuple[Token, ...] | list[Token], language: str) ->
     German call centre's "Uferbank, Rosemann, guten Tag"; "Ashford Mutual, Tom Reed, good morning"): the
     token ranges of both, or None. The company is one to ``MAX_COMPANY_WORDS`` capitalized words, the name
     one to three capitalized words (a title before it is neither), each phrase ended by a comma; the greeting
-    right after.
+    right after. A "name" with a company form word in it is the company's rest (the agent's range empty).
 
     >>> from anonymizer.detect.tokens import tokenize
     >>> t = tokenize("Uferbank, Frau Rosemann, guten Tag. Was kann ich tun?")
@@ -35,6 +35,9 @@ def company_and_agent(tokens: tuple[Token, ...] | list[Token], language: str) ->
     [['Uferbank'], ['Rosemann']]
     >>> company_and_agent(tokenize("Nordwind Energie, guten Tag, Rosemann."), "de") is None
     True
+    >>> t = tokenize("Nordwind, Energie, guten Tag, was kann ich für Sie tun?")
+    >>> [[t[k].text for k in r] for r in company_and_agent(t, "de")]
+    [['Nordwind', 'Energie'], []]
     """
     lex = lexicon(rules_language(language))
     lowered = [t.text.lower() for t in tokens]
@@ -64,6 +67,8 @@ def company_and_agent(tokens: tuple[Token, ...] | list[Token], language: str) ->
     if any(tokens[k].text.capitalize() in lex.not_names or lowered[k].strip(",") in stops
            for k in range(first, name_end + 1)):
         return None
+    if first == company_end + 1 and any(is_company_form(tokens[k].text, language) for k in range(first, name_end + 1)):
+        return range(0, name_end + 1), range(0)  # "Nordwind, Energie, guten Tag": ASR's comma inside the company
     return range(0, company_end + 1), range(first, name_end + 1)
 
 

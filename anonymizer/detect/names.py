@@ -132,7 +132,7 @@ class CueNameRecognizer(RuleRecognizer):
                     key = (taken[0].start, taken[-1].end)
                     found[key] = max(found.get(key, 0.0), 0.75)
         opening = company_and_agent(tokens, self.supported_language)  # "Uferbank, Rosemann, guten Tag"
-        if opening is not None:
+        if opening is not None and opening[1]:
             key = (tokens[opening[1].start].start, tokens[opening[1].stop - 1].end)
             found[key] = max(found.get(key, 0.0), 0.75)
         for cue in self.relations:
