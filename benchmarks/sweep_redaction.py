@@ -157,25 +157,23 @@ def analysis_of(heard: list, mix_gaps: list, duration_s: float, n_channels: int,
     return Analysis(duration_s, n_channels, tuple(_mark_dialogue_findings(a, dialogue) for a in parts), dialogue)
 
 
-def score(analysis: Analysis, truth: dict, heard: list | None = None, config=None) -> dict:
+def score(analysis: Analysis, truth: dict, heard: list, config) -> dict:
     """Items covered, non-PII speech and distractors redacted: on a stereo call per channel, as the output is
     rendered (``redact.spans_to_render``: a finding on one channel reaches the other only where its own
     channel has speech), so the agent's words under the customer's redaction count as kept."""
     redactions = analysis.redactions
     redacted = merge(r.span for r in redactions)
     stereo = truth["n_channels"] == 2 and len(analysis.channels) > 1
-    if stereo and heard is not None and config is not None:
+    on: dict[int | None, list[TimeSpan]] = {None: redacted}  # the redacted spans per item_channel
+    if stereo:
         rc = config.redaction
         plan = spans_to_render(list(redactions), 2, {h.channel: h.speech for h in heard if h.channel is not None},
                                rc.all_channels, rc.merge_gap_ms / 1000)
         on = {c: merge([*plan.get(None, []), *plan.get(c, [])]) for c in (0, 1)}
-    else:
-        on = {None: redacted}
 
     def under_of(x: dict) -> float:
         span = TimeSpan(x["start_s"], x["end_s"])
-        spans = on[item_channel(truth, x, True)] if None not in on else redacted
-        return total_duration_s([s & span for s in spans if s.overlaps(span)])
+        return total_duration_s([s & span for s in on[item_channel(truth, x, stereo)] if s.overlaps(span)])
 
     items = []
     for item in truth["pii"]:

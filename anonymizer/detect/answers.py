@@ -234,6 +234,7 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
     language = rules_language(language)
     lex = lexicon(language)
     tokens = tokenize(text)
+    openers = lex.question_openers | lex.inner_openers  # a question starts where ASR wrote no period
     out = []
     sentence_start = 0
     for i, token in enumerate(tokens):
@@ -277,12 +278,10 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
                 ends = [k for k in range(first, last + 1) if tokens[k].ends_sentence]
                 # the answer's first sentence ending in "?" is the answer (ASR's "… Gehermix -Punkt -Kohm?"), up
                 # to a capitalized opener, where ASR dropped the period ("… holletfastmail .net Is there …?")
-                last = ends[-1] if ends else _before_opener(tokens, first, last + 1,
-                                                                  lex.question_openers | lex.inner_openers)
+                last = ends[-1] if ends else _before_opener(tokens, first, last + 1, openers)
                 break
             last += 1
-        last = _end_at_evidence(tokens, first, last, found, asked, lex.question_openers | lex.inner_openers,
-                                lex.listener)
+        last = _end_at_evidence(tokens, first, last, found, asked, openers, lex.listener)
         if asked[0] in TAIL_WORDS:
             holding = [k for k in range(first, last + 1)
                        if any(s.char_start < tokens[k].end and tokens[k].start < s.char_end for s in found)]

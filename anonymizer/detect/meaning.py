@@ -217,10 +217,8 @@ def harmless(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
     ...     "We can go up to $1,000 overdraft.", "At 1.6 for 18 months.", "It is 4711 to 8 8 3 2.")] for run in runs]]
     [True, True, False]
     """
-    if unmistakable(tokens, run, language) is not None:
-        return True
-    if personal_context(tokens, run, language):
-        return False
+    if personal_context(tokens, run, language):  # with no cue at all, ``reading`` finds what ``unmistakable`` does
+        return unmistakable(tokens, run, language) is not None
     if reading(tokens, run, language) is not None:
         return True
     from anonymizer.detect.digits import split_at_homophones
