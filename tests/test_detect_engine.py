@@ -177,6 +177,36 @@ def test_a_company_named_by_its_form_is_no_person(detector):
     assert covered(text, spans, "Parker")
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "place", "redacted"),
+    [
+        # a city or a landmark said in passing is nobody's name (GeoNames' cities; place forms)
+        ("en", "It's been stuck at the depot in Memphis since Monday.", "Memphis", False),
+        ("en", "but we have to let our warehouse in. Milton Keynes. Oh, okay.", "Milton Keynes", False),
+        ("en", "It was right by Trafalgar Square just after ten.", "Trafalgar", False),
+        ("de", "Es war am Alexander Platz, das war kurz nach zehn.", "Alexander", False),
+        # … not where it is personal: a cue before it, an address asked for, the city of an address
+        ("en", "I live in Memphis now.", "Memphis", True),
+        ("en", "I was born in Memphis, you know.", "Memphis", True),
+        ("en", "Where do you live? Memphis.", "Memphis", True),
+        ("en", "My address is 12 Elm Road, Memphis, thanks.", "Memphis", True),
+        # a city that is also a name stays a name; a one-word place spaCy takes for a person too
+        ("en", "Thanks, Jackson, have a good day.", "Jackson", True),
+        ("en", "Thanks, Mr Memphis, bye.", "Memphis", True),
+    ],
+)
+def test_a_public_place_is_nobodys_name(detector, language, text, place, redacted):
+    assert covered(text, detector.detect(Transcript(text, (), language)), place) is redacted
+
+
+def test_strict_redacts_public_places_too():
+    from anonymizer.detect.engine import PresidioDetector
+
+    strict = PresidioDetector(DetectionConfig(by_meaning=False))
+    text = "It's been stuck at the depot in Memphis since Monday."
+    assert covered(text, strict.detect(Transcript(text, (), "en")), "Memphis")
+
+
 def test_a_deferred_detector_imports_first_then_builds_on_one_worker():
     """``start`` runs the imports on the worker thread; ``prepare`` builds after them, on the same thread."""
     import threading

@@ -196,19 +196,29 @@ class PresidioDetector:
 
 
 def _without_company_and_products(spans: set[PiiSpan], text: str, language: str) -> set[PiiSpan]:
-    """Name findings that are the company's own name (from how the call opens) or part of a product or
-    tariff name ("Fiber Max 500") are nobody's name."""
+    """Name findings that are the company's own name (from how the call opens), part of a product or
+    tariff name ("Fiber Max 500") or a public place ("the depot in Memphis") are nobody's name."""
     from anonymizer.detect.companies import NAME_RECOGNIZERS, company_form_words, company_words, product_name
+    from anonymizer.detect.places import public_place
     from anonymizer.detect.tokens import tokenize
 
     tokens = tuple(tokenize(text))
     company = company_words(tokens, language)
     # by form, a name anywhere in the call; for PERSON only ("Sparkasse Köln" does not make Köln nobody's city)
     by_form = company | company_form_words(tokens, language)
+
+    def token_range(span: PiiSpan) -> list[int]:
+        return [i for i, t in enumerate(tokens) if t.start < span.char_end and span.char_start < t.end]
+
+    ranges = {span: token_range(span) for span in spans}
     kept = set()
     for span in spans:
         if span.entity_type in ("PERSON", "LOCATION") and span.recognizer in NAME_RECOGNIZERS:
-            inside = [i for i, t in enumerate(tokens) if t.start < span.char_end and span.char_start < t.end]
+            inside = ranges[span]
+            others = [(r[0], r[-1]) for s, r in ranges.items() if r and s != span and not set(r) & set(inside)]
+            if span.recognizer != "CueNameRecognizer" and public_place(tokens, inside, span.entity_type, language,
+                                                                       others):
+                continue
             # a cue's name ("Uferbank Rosemann am Apparat") is nobody's company only by the call's opening
             names = by_form if span.entity_type == "PERSON" and span.recognizer != "CueNameRecognizer" else company
             if inside and all(tokens[i].text.lower().strip(",.;:!?") in names for i in inside):

@@ -1,0 +1,73 @@
+"""Public places are nobody's name: a city, country or US state said in passing ("the depot in Memphis",
+"our warehouse in Milton Keynes") is a harmless word of the conversation, not a person or their address.
+
+The names come from GeoNames (``lexicon/places.txt``, built by ``scripts/build_places.py``; places that are
+also first or last names — "Jackson", "Florence" — are left out). A name finding is a public place when its
+words are one such name and
+
+- spaCy called it a location, or the name has two words or more ("Milton Keynes" read as a PERSON): a single
+  word spaCy took for a person stays a name;
+- no personal-data cue stands before it in its sentence ("I live in Memphis", "born in Kassel", "my address
+  …"; the cues of ``meaning.pii_cues``);
+- no other finding ends within a few words before it or starts right after it ("… 21261 Lüneburg": the city
+  of an address is the address's).
+
+An address asked for is still redacted: with the place dropped, the answer to the question holds no finding
+of the asked kind, and ``answers.unanswered`` redacts it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from anonymizer.detect.lexicon import LEXICON_DIR
+from anonymizer.detect.meaning import has_cue, meaning_lexicon
+from anonymizer.detect.tokens import Token
+
+# a finding this close before a place (tokens) or right after it makes the place part of it
+NEAR_FINDING_TOKENS = 3
+_PUNCTUATION = ",.;:!?\"'’"
+
+
+@cache
+def known_places() -> frozenset[str]:
+    """The lower-case names of ``lexicon/places.txt``."""
+    lines = (LEXICON_DIR / "places.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def place_name(words: list[str]) -> str:
+    """The words as a place's name is written in the list: lower case, without punctuation around them.
+
+    >>> place_name(["Milton", "Keynes."]), place_name(["Memphis,"])
+    ('milton keynes', 'memphis')
+    """
+    return " ".join(w.strip(_PUNCTUATION) for w in words).lower()
+
+
+def public_place(tokens: tuple[Token, ...], inside: list[int], entity_type: str, language: str,
+                 findings: list[tuple[int, int]]) -> bool:
+    """Whether the name finding over ``tokens[inside]`` (of ``entity_type``) is a public place (see the module).
+    ``findings``: the token ranges (first, last) of the text's other findings.
+
+    >>> from anonymizer.detect.tokens import tokenize
+    >>> t = tuple(tokenize("It's stuck at the depot in Memphis since Monday."))
+    >>> public_place(t, [6], "LOCATION", "en", []), public_place(t, [6], "PERSON", "en", [])
+    (True, False)
+    >>> t = tuple(tokenize("I live in Memphis now."))
+    >>> public_place(t, [3], "LOCATION", "en", [])
+    False
+    """
+    if not inside:
+        return False
+    name = place_name([tokens[i].text for i in inside])
+    if name not in known_places() or entity_type == "PERSON" and len(inside) < 2:
+        return False
+    first, last = inside[0], inside[-1]
+    if any(first - NEAR_FINDING_TOKENS <= end < first or start == last + 1 for start, end in findings):
+        return False
+    start = first
+    while start > 0 and not tokens[start - 1].ends_sentence:
+        start -= 1
+    before = [tokens[k].text.lower().strip(_PUNCTUATION) for k in range(start, first)]
+    return not has_cue(before, meaning_lexicon(language).pii_cues)
