@@ -185,6 +185,12 @@ def test_spoken_dates(language, text, expected):
         ("de", "Im Januar 2019 war das", []),
         ("de", "Am Montag 3 Geräte", []),
         ("de", "Die Rechnung kommt über den Postweg, nicht per Mail", []),
+        # ASR's lower-case preposition inside a sentence: an address after an address word in that sentence
+        ("de", "Ja, an welcher Anschrift geht das im Winkel 6, 2x, 2x", [("ADDRESS", "im Winkel 6")]),
+        ("de", "Die Anschrift passt. Das liegt im Lager 3 bereit", []),
+        ("de", "Das steht auf der Seite 4 der Rechnung", []),
+        # … not where an address cue ends in the preposition: "wohne in der …" is the cue recognizer's
+        ("de", "Ich wohne in der Sofia Redelweg 116", [("ADDRESS", "Redelweg 116")]),
         ("en", "I moved to Oak Lane last year", [("ADDRESS", "Oak Lane")]),
         ("en", "the street was quiet", []),
     ],

@@ -41,6 +41,8 @@ _EN_CITY = (rf"(?:,\s*[A-Z][\w-]+(?:\s[A-Z][\w-]+)?"
 # markets ("Alexanderplatz", "Marktplatz") only with a number: alone they are public places
 _DE_STREET_ALONE = r"(?:straße|strasse|weg|allee|gasse|ring|damm|bach|ufer|chaussee|steig|pfad)"
 _DE_PREPOSITION = r"(?:Am|Im|An der|An den|Auf der|Auf dem|In der|In den|Zum|Zur|Unter den|Hinter der|Vor dem)"
+LOWER_CASE_PREPOSITION = "lower-case preposition street number"
+_DE_PREPOSITION_LOWER = r"(?:am|im|an der|an den|auf der|auf dem|in der|in den|zum|zur|unter den|hinter der|vor dem)"
 _NOT_A_STREET = (r"(?!(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
                  r"Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|Wochenende|Moment|Anfang|Ende|"
                  r"Jahr|Monat|Tag|Morgen|Abend|Vertrag|Tarif|Rechnung|Prinzip|Grunde|Übrigen|Allgemeinen)\b)")
@@ -55,6 +57,11 @@ PATTERNS = {
                 0.5),
         Pattern("preposition street number",
                 rf"\b{_DE_PREPOSITION}\s+{_NOT_A_STREET}(?:[A-ZÄÖÜ][\wäöüß-]+\s){{0,2}}[A-ZÄÖÜ][\wäöüß-]+"
+                rf"\s+\d{{1,3}}(?:\s?[a-z])?\b", 0.55),
+        # ASR writes the preposition lower case inside a sentence ("an welcher Anschrift geht das im Winkel 6"):
+        # an address only after an address word in its sentence (``AddressRecognizer.analyze``)
+        Pattern(LOWER_CASE_PREPOSITION,
+                rf"\b{_DE_PREPOSITION_LOWER}\s+{_NOT_A_STREET}(?:[A-ZÄÖÜ][\wäöüß-]+\s){{0,2}}[A-ZÄÖÜ][\wäöüß-]+"
                 rf"\s+\d{{1,3}}(?:\s?[a-z])?\b", 0.55),
         Pattern("street number",
                 rf"\b[\wäöüß-]*(?i:{_DE_STREET_SUFFIX})\s+\d+(?:\s?[a-z])?\b{_DE_CITY}", 0.6),
@@ -93,6 +100,13 @@ class AddressRecognizer(PatternRecognizer):
             name="AddressRecognizer",
             global_regex_flags=re.DOTALL | re.MULTILINE,  # capitals matter: case-insensitive parts say (?i:…)
         )
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results if r.analysis_explanation is None
+                or r.analysis_explanation.pattern_name != LOWER_CASE_PREPOSITION
+                or _address_word_before(text, r.start, r.end, self.supported_language)]
 
 
 class CueRestRecognizer(RuleRecognizer):
@@ -165,6 +179,30 @@ class CueAddressRecognizer(CueRestRecognizer):
         lex = lexicon(supported_language)
         super().__init__("ADDRESS", supported_language, lex.address_cues, lex.address_max_words,
                          lex.address_abbreviations)
+
+
+def _address_word_before(text: str, start: int, end: int, language: str) -> bool:
+    """Whether an address word ("Anschrift", "wohnen", "Straße": the recognizer's context) stands in the sentence
+    before the street at ``start:end`` — and no address cue ends in its preposition ("ich wohne in der …": the
+    cue's recognizer has it).
+
+    >>> _address_word_before("Gut. An welche Anschrift geht das im Winkel 6", 36, 47, "de")
+    True
+    >>> _address_word_before("Die Anschrift passt. Das liegt im Lager 3", 31, 42, "de")
+    False
+    >>> _address_word_before("Ich wohne in der Sofia Redelweg 116", 10, 35, "de")
+    False
+    """
+    words: list[str] = []
+    for token in reversed(tokenize(text[:start])):
+        if token.ends_sentence:
+            break
+        words.insert(0, token.text.lower())
+    if not any(w.startswith(tuple(CONTEXT[language])) for w in words):
+        return False
+    street = [t.text.lower() for t in tokenize(text[start:end])]
+    cues = [cue.split() for cue in lexicon(language).address_cues]
+    return not any((words + street[:k])[-len(cue):] == cue for cue in cues for k in (1, 2))
 
 
 def _has_number(text: str, language: str) -> bool:
