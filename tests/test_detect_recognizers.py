@@ -567,6 +567,14 @@ def test_spelled_out(language, text, expected):
         ("en", "Let me pull you up, what name is it under? Derek Richardson. Great.", [],
          [("PERSON", "Derek Richardson")]),
         ("en", "And who's the account holder? Marystaff Anton. Lovely.", [], [("PERSON", "Marystaff Anton")]),
+        # a name found in the answer does not satisfy the question: the answer is redacted whole, the fragments ASR
+        # wrote as other words too ("part" for "Barton"), up to one word after the last name found
+        ("en", "What name is it, Hunter? Marystaff, Anton. The parcel is late.", [(36, 41, "PERSON")],
+         [("PERSON", "Marystaff, Anton")]),
+        ("en", "Can I grab your name? It's part and Christian name, Gregory. Sorry?", [(52, 59, "PERSON")],
+         [("PERSON", "part and Christian name, Gregory")]),
+        ("en", "Who am I speaking with? Mary Stephenson and I'm calling about the bill.", [(24, 39, "PERSON")],
+         [("PERSON", "Mary Stephenson and")]),
         # negatives: questions that do not ask for personal data, a question at the very end
         ("de", "Wie heißt der Tarif? Der heißt Flex Plus.", [], []),
         ("de", "Sind Sie der Kontoinhaber? Ja, genau, das bin ich. Gut.", [], []),  # yes or no, not a name

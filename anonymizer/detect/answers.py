@@ -41,12 +41,13 @@ SCORE = 0.5
 # (a date of birth too: ASR garbles its month — "am 14. Nur wenn wir 1 .968." — and the year alone satisfied
 # it; an IBAN, whose letters ASR writes as words — "GB42 via CT9970966491H791": the digits alone satisfied it;
 # and an address, whose city ASR mangles — "Lindenstraße 12 10 1 1 5 der Lin." for "… 10115 Berlin": the street
-# alone satisfied it, and the city stayed audible)
-ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "IBAN_CODE", "ADDRESS"}
+# alone satisfied it, and the city stayed audible; and a name, whose surname ASR writes as other words — "It's
+# part and Christian name, Gregory." for Barton: the first name alone satisfied it)
+ALWAYS_WHOLE = {"SPELLED_OUT", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "IBAN_CODE", "ADDRESS", "PERSON"}
 # a whole answer of these kinds ends this many words after the last finding in it: the city ASR mangled
-# after the street and postcode, not the conversation going on in the same sentence ("… Springfield and how
-# long will that take?")
-TAIL_WORDS = {"ADDRESS": 2}
+# after the street and postcode, a surname after the first name found, not the conversation going on in the
+# same sentence ("… Springfield and how long will that take?", "Mary Stephenson and I'm calling about …")
+TAIL_WORDS = {"ADDRESS": 2, "PERSON": 1}
 # answers not trimmed of lead-in and closing words: in a spelling or an e-mail, "my", "the", "es" may be
 # "Mike", "D", "S"
 UNTRIMMED = {"SPELLED_OUT", "EMAIL_ADDRESS"}
