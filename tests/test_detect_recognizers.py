@@ -71,6 +71,9 @@ def found(recognizer, text):
         ("de", "Die Karte endet auf zwei hach eins null, danke", [("NUMBER_SEQUENCE", "zwei hach eins null")]),
         ("de", "Die Nummer ist 92, 4, 80, Schrecktricht, 9, 9, 170.",
          [("NUMBER_SEQUENCE", "92, 4, 80, Schrecktricht, 9, 9, 170")]),
+        # … and so is a single letter in ASR's dash-joined dictation: a digit it did not make out
+        ("en", "So it's 0 -1 -t -1 -4 -9 -t -0 -2 -7 -t. What",
+         [("NUMBER_SEQUENCE", "0 -1 -t -1 -4 -9 -t -0 -2 -7")]),
         ("de", "Zimmer vier, eben drei Leute", []),
         ("de", "hach eins null", []),
         # negatives: short numbers, prices, times, a run cut by a question

@@ -180,6 +180,17 @@ def split_at_homophones(tokens: tuple[Token, ...], run: DigitRun, language: str)
     return tuple(pieces)
 
 
+def _lost_digit(token: Token) -> bool:
+    """A single letter in ASR's dash-joined dictation ("0 -1 -t -1 -4 -9"): a digit it did not make out. Between
+    digits it joins the run like a separator word (it adds no digit).
+
+    >>> [_lost_digit(t) for t in tokenize("0 -1 -t -1 t -D0374")]
+    [False, False, True, False, False, False]
+    """
+    letter = token.text[1:]
+    return token.text.startswith("-") and len(letter) == 1 and letter.isalpha()
+
+
 def digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[DigitRun, ...]]:
     """The tokens of ``text`` and its digit runs (cached: several recognizers ask for the same text).
 
@@ -204,7 +215,7 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
     for i in range(1, len(tokens) - 1):  # between digits on both sides: "zwei hach eins", "92, Schrecktricht, 9"
         if not kinds[i] and _NUMBERISH & {kinds[i - 1]} and _NUMBERISH & {kinds[i + 1]} \
                 and not tokens[i - 1].raw.endswith(("?", "!", ".")):
-            if closest(tokens[i].text, lex.separator_words, language):
+            if closest(tokens[i].text, lex.separator_words, language) or _lost_digit(tokens[i]):
                 kinds[i] = "sep"
             elif closest(tokens[i].text, frozenset(lex.digit_words), language):
                 kinds[i] = "misheard"
