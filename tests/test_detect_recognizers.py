@@ -492,6 +492,10 @@ def test_gazetteer_names(language, text, expected):
         ("en", "I think A is fine", []),
         ("en", "the hotel in India", []),
         ("en", "Thank you for your patience", []),
+        # "S for Sam" as ASR writes it when "for" sounds like four, garbled words between
+        ("en", "Okay, I'm S4th, I'm M4neri, as an Inder, T4th, I'm H4 Harry. Lovely",
+         [("SPELLED_OUT", "S4th, I'm M4neri, as an Inder, T4th, I'm H4")]),
+        ("en", "The Galaxy S4 is old, the S4s too, on A4 paper", []),
     ],
 )
 def test_spelled_out(language, text, expected):

@@ -36,6 +36,8 @@ from anonymizer.detect.tokens import Token, tokenize
 # a capital letter alone, also as ASR joins spelled letters: "C -O -X.", "M. E. I."
 _CAPITAL_LETTER = re.compile(r"^[-–.]?(?:[A-ZÄÖÜ]|SCH)\.?$")
 # letters ASR wrote as one token: "H-A-L-L", "C.O.X."
+# "S for Sam" as ASR writes it when "for" sounds like four: "S4th", "M4neri", "H4" — one letter each (English)
+_LETTER_FOR = re.compile(r"^[A-Z]4[a-z]*$")
 _LETTER_CHAIN = re.compile(r"^(?:[A-ZÄÖÜ][-–.]){2,}[A-ZÄÖÜ]\.?$")
 _SEPARATOR = re.compile(r"^[-–—,./]+$")
 MIN_UNITS = 3
@@ -71,6 +73,7 @@ class SpelledOutRecognizer(RuleRecognizer):
         self.language = lex.language
         self.stop_words = stop_words(lex.language)
         self.not_spelled = self.stop_words | lex.acknowledgements | REPLIES
+        self.letter_for = lex.homophones.get("for") == 4 and ["for"] in self.joiners
         super().__init__("SPELLED_OUT", supported_language)
 
     def _letter(self, token: Token) -> bool:
@@ -111,6 +114,8 @@ class SpelledOutRecognizer(RuleRecognizer):
             return 1, "alphabet", 1
         if _CAPITAL_LETTER.match(token.text) and (in_run or token.text not in ("I", "A")):
             return 1, "letter", 1
+        if self.letter_for and _LETTER_FOR.match(token.text):  # "S4th": "S for …" (a joiner); "H4": a letter
+            return 1, "joiner" if len(token.text) > 3 else "letter", 1
         if _LETTER_CHAIN.match(token.text):  # each letter of the chain counts
             return 1, "letter", sum(ch.isalpha() for ch in token.text)
         if after is not None and token.text.lower() in self.repeats and not token.raw.endswith((",", ".", "?", "!")):
