@@ -362,6 +362,9 @@ def test_spoken_phone_numbers(language, text, expected):
          [("IBAN_CODE", "GB11, the MPJ05277923120123")]),
         # a letter of the country glued to the digits behind ASR's dash ("E" heard as "D")
         ("de", "Meine IBAN ist D -D0374153289606750747. Danke", [("IBAN_CODE", "D -D0374153289606750747")]),
+        # ASR's capital before the glued head ("… are GB67": "RGB67"), the question misheard
+        ("en", "I'll leave the item. RGB67, NWBK, 0 .79, 4788, 9795, 64. All right",
+         [("IBAN_CODE", "RGB67, NWBK, 0 .79, 4788, 9795, 64")]),
         ("en", "GB82 WEST", []),
         ("en", "in GB, 72 of them bought 7300 7106 7252 92", []),
         ("de", "Kundennummer 4711 2390", []),

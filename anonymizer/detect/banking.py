@@ -42,13 +42,14 @@ IBAN_COUNTRIES = frozenset([
     "MK", "MN", "MR", "MT", "MU", "NI", "NL", "NO", "OM", "PK", "PL", "PS", "PT", "QA", "RO", "RS", "RU", "SA",
     "SC", "SD", "SE", "SI", "SK", "SM", "SO", "ST", "SV", "TL", "TN", "TR", "UA", "VA", "VG", "XK", "YE"])
 _CHECK_DIGITS = re.compile(r"^[-.]?\d\d[-.,]?$")
-_GLUED_HEAD = re.compile(r"^[-.]?([A-Z]{2})\d\d[-.,]?$")
+# one capital before the country letters is ASR's ("RGB67": "… are GB67")
+_GLUED_HEAD = re.compile(r"^[-.]?[A-Z]?([A-Z]{2})\d\d[-.,]?$")
 IBAN_HEAD_TOKENS = 6
 
 
 def iban_head(tokens: tuple[Token, ...], run: DigitRun) -> int | None:
     """The token starting an IBAN's head — registry country letters and two check digits ("GB, 72,", or
-    as one token "GB11,") — within ``IBAN_HEAD_TOKENS`` before ``run``, with only short parts between
+    as one token "GB11,", "RGB67,") — within ``IBAN_HEAD_TOKENS`` before ``run``, with only short parts between
     ("the TYH,": ASR's bank code)."""
     for k in range(run.first - 1, max(-1, run.first - 2 - IBAN_HEAD_TOKENS), -1):
         glued = _GLUED_HEAD.match(tokens[k].text)
