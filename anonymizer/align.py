@@ -27,7 +27,8 @@ class AlignSettings:
     ``pad_before_s``/``pad_after_s``: widen a finding's words; ``snap_max_s``: edges move outward to a
     pause at most this far (``extend_without_pause``: the whole way when none is in reach);
     ``sentence_end_reach_s``/``sentence_start_reach_s``: a finding at a sentence's end or start runs on
-    to the gap after or before it (a pause of at least ``sentence_gap_min_s``); ``min_duration_s``.
+    to the gap after or before it (a pause of at least ``sentence_gap_min_s``); ``next_word_reach_s``: a
+    finding's end runs on to the next word's start at most this far after it; ``min_duration_s``.
     """
 
     pad_before_s: float
@@ -38,6 +39,7 @@ class AlignSettings:
     extend_without_pause: bool = False
     sentence_end_reach_s: float = 0.0
     sentence_start_reach_s: float = 0.0
+    next_word_reach_s: float = 0.0
 
     @staticmethod
     def from_config(rc: RedactionConfig) -> AlignSettings:
@@ -48,6 +50,7 @@ class AlignSettings:
             sentence_end_reach_s=rc.sentence_end_reach_ms / 1000,
             sentence_start_reach_s=rc.sentence_start_reach_ms / 1000,
             sentence_gap_min_s=rc.sentence_gap_ms / 1000,
+            next_word_reach_s=rc.next_word_reach_ms / 1000,
         )
 
 
@@ -238,6 +241,19 @@ def widen_skipped(span: TimeSpan, transcript: Transcript, pauses: Sequence[TimeS
     return from_sentence_gap(widened, pauses, start_reach_s, gap_min_s, before) if start_reach_s > 0 else widened
 
 
+def to_next_word(span: TimeSpan, next_word_s: float, reach_s: float) -> TimeSpan:
+    """``span`` ending at the next word's start when that is at most ``reach_s`` after its end: Whisper's word
+    ends run early, and a pause the snap found in between may be a quiet consonant of the finding ("Thompson",
+    "sechzehn": their last sounds audible); what lies up to the next word is the finding's tail or silence.
+
+    >>> to_next_word(TimeSpan(5.5, 6.49), 6.7, 0.3), to_next_word(TimeSpan(5.5, 6.49), 6.9, 0.3).end_s
+    (TimeSpan(start_s=5.5, end_s=6.7), 6.49)
+    """
+    if span.end_s < next_word_s <= span.end_s + reach_s:
+        return TimeSpan(span.start_s, next_word_s)
+    return span
+
+
 def within_file(span: TimeSpan, min_s: float, duration_s: float) -> TimeSpan | None:
     """``span`` inside ``[0, duration_s]``, still ``min_s`` long where the file allows: a finding at the
     file's edge (or timed past its end) keeps its length inside the file instead of shrinking to nothing.
@@ -319,6 +335,9 @@ def align(transcript: Transcript, spans: Sequence[PiiSpan], duration_s: float, s
         if settings.sentence_start_reach_s > 0 and (before is None or before.text.rstrip().endswith((".", "?", "!"))):
             span_s = from_sentence_gap(span_s, pauses, settings.sentence_start_reach_s, settings.sentence_gap_min_s,
                                        before.end_s if before is not None else 0.0)
+        if settings.next_word_reach_s > 0:
+            span_s = to_next_word(span_s, index_of.next_start_s(words[-1].end_s, last - 1, duration_s),
+                                  settings.next_word_reach_s)
         clipped = within_file(ensure_min_duration(span_s, settings.min_duration_s), settings.min_duration_s,
                               duration_s)
         if clipped is None:

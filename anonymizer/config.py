@@ -116,6 +116,9 @@ class RedactionConfig(_Strict):
         description="a finding that starts a sentence starts at the gap before it, at most this far back")
     sentence_gap_ms: int = Field(400, ge=0, le=5000,
                                  description="a pause this long is the gap before or after a sentence")
+    next_word_reach_ms: int = Field(
+        300, ge=0, le=5000,
+        description="a finding's end runs on to the next word's start when that is at most this far after it")
     min_duration_ms: int = Field(300, ge=0, le=10_000)
     merge_gap_ms: int = Field(200, ge=0, le=10_000, description="redactions closer than this become one")
     all_channels: bool = Field(True, description="redact a finding on every channel, not just its own")

@@ -6,10 +6,10 @@ from anonymizer.types import PiiSpan, TimeSpan, Transcript
 
 def align_(transcript, spans, duration_s, pad_before_s=0.25, pad_after_s=0.25, min_duration_s=0.3, pauses=(),
            snap_max_s=0.0, extend_without_pause=True, sentence_end_reach_s=0.0, sentence_gap_min_s=0.4,
-           sentence_start_reach_s=0.0):
+           sentence_start_reach_s=0.0, next_word_reach_s=0.0):
     """``align`` with its settings as keywords (each test names the ones it is about)."""
     settings = AlignSettings(pad_before_s, pad_after_s, min_duration_s, sentence_gap_min_s, snap_max_s,
-                             extend_without_pause, sentence_end_reach_s, sentence_start_reach_s)
+                             extend_without_pause, sentence_end_reach_s, sentence_start_reach_s, next_word_reach_s)
     return align(transcript, spans, duration_s, settings, pauses or ())
 
 WORDS = [(" My", 0.0, 0.2, 1.0), (" number", 0.2, 0.5, 1.0), (" is", 0.5, 0.6, 1.0),
@@ -107,6 +107,24 @@ def test_a_sentence_initial_finding_starts_at_the_gap_before_the_sentence():
     span = PiiSpan(transcript.text.index("posteo"), len(transcript.text), "EMAIL_ADDRESS", 0.5, "t")
     (redaction,) = align_(transcript, [span], 4.0, 0.0, 0.0, 0.0, [TimeSpan(1.2, 1.9)], sentence_start_reach_s=1.0)
     assert redaction.start_s == pytest.approx(2.0)
+
+
+def test_a_finding_ends_at_the_next_word_when_that_is_close():
+    """Whisper's word ends run early, and the snap stopped at a quiet consonant: "Thompson"'s end was audible."""
+    words = [(" I'm", 5.1, 5.3, 1.0), (" Henry", 5.7, 5.9, 1.0), (" Thompson,", 6.0, 6.24, 1.0),
+             (" I'd", 6.7, 6.8, 1.0), (" like", 7.4, 7.6, 1.0)]
+    transcript = Transcript.from_words(words, "en")
+    span = PiiSpan(transcript.text.index("Henry"), transcript.text.index("Thompson,") + 8, "PERSON", 0.8, "t")
+    pauses = [TimeSpan(6.49, 6.6)]
+    (redaction,) = align_(transcript, [span], 9.0, pauses=pauses, snap_max_s=0.4, next_word_reach_s=0.3)
+    assert redaction.end_s == pytest.approx(6.7)
+    (redaction,) = align_(transcript, [span], 9.0, pauses=pauses, snap_max_s=0.4)  # off
+    assert redaction.end_s == pytest.approx(6.49)
+    # the next word further off: the snapped end stays
+    span = PiiSpan(transcript.text.index("I'd"), transcript.text.index("I'd") + 3, "PERSON", 0.8, "t")
+    (redaction,) = align_(transcript, [span], 9.0, pauses=[TimeSpan(7.05, 7.3)], snap_max_s=0.4,
+                          next_word_reach_s=0.3)
+    assert redaction.end_s == pytest.approx(7.05)
 
 
 def test_the_start_snaps_back_to_a_pause_but_not_across_the_word_before():
