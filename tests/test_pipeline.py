@@ -48,7 +48,7 @@ def test_output_dir_and_format(wav, tmp_path):
 
 
 def test_redacted_ranges_are_bleeped_on_all_channels(wav):
-    result = make_pipeline(redaction={"method": "silence", "snap_max_ms": 0}).run(wav)
+    result = make_pipeline(redaction={"method": "silence", "snap_max_ms": 0, "next_word_reach_ms": 0}).run(wav)
     out = decode(result.output_path)
     for r in result.redactions:
         inner = out.samples[int(r.start_s * 8000) + 80 : int(r.end_s * 8000) - 80]
