@@ -15,7 +15,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.lexicon import lexicon, reads_as_talk
 from anonymizer.detect.rules import RuleRecognizer
-from anonymizer.detect.tokens import sentence_last, tokenize
+from anonymizer.detect.tokens import sentence_first, sentence_last, tokenize
 
 _DE_STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt)"
 # the postcode as ASR writes it: "10115", "-1015", "10 1 1 5" (a dash from ASR, a digit lost, split in groups)
@@ -193,14 +193,12 @@ def _address_word_before(text: str, start: int, end: int, language: str) -> bool
     >>> _address_word_before("Ich wohne in der Sofia Redelweg 116", 10, 35, "de")
     False
     """
-    words: list[str] = []
-    for token in reversed(tokenize(text[:start])):
-        if token.ends_sentence:
-            break
-        words.insert(0, token.text.lower())
+    tokens = tokenize(text)
+    first = next(i for i, t in enumerate(tokens) if t.end > start)
+    words = [t.text.lower() for t in tokens[sentence_first(tokens, first) : first]]
     if not any(w.startswith(tuple(CONTEXT[language])) for w in words):
         return False
-    street = [t.text.lower() for t in tokenize(text[start:end])]
+    street = [t.text.lower() for t in tokens[first:] if t.start < end]
     cues = [cue.split() for cue in lexicon(language).address_cues]
     return not any((words + street[:k])[-len(cue):] == cue for cue in cues for k in (1, 2))
 

@@ -207,15 +207,18 @@ def _without_company_and_products(spans: set[PiiSpan], text: str, language: str)
     # by form, a name anywhere in the call; for PERSON only ("Sparkasse Köln" does not make Köln nobody's city)
     by_form = company | company_form_words(tokens, language)
 
-    def token_range(span: PiiSpan) -> list[int]:
-        return [i for i, t in enumerate(tokens) if t.start < span.char_end and span.char_start < t.end]
+    ranges: dict[PiiSpan, list[int]] = {}
 
-    ranges = {span: token_range(span) for span in spans}
+    def token_range(span: PiiSpan) -> list[int]:
+        if span not in ranges:
+            ranges[span] = [i for i, t in enumerate(tokens) if t.start < span.char_end and span.char_start < t.end]
+        return ranges[span]
+
     kept = set()
     for span in spans:
         if span.entity_type in ("PERSON", "LOCATION") and span.recognizer in NAME_RECOGNIZERS:
-            inside = ranges[span]
-            others = [(r[0], r[-1]) for s, r in ranges.items() if r and s != span and not set(r) & set(inside)]
+            inside = token_range(span)
+            others = (token_range(s) for s in spans if s != span)  # read only for a place's name
             if span.recognizer != "CueNameRecognizer" and public_place(tokens, inside, span.entity_type, language,
                                                                        others):
                 continue

@@ -17,7 +17,7 @@ from functools import cache
 
 from anonymizer.detect.digits import DigitRun
 from anonymizer.detect.lexicon import Lexicon, lexicon, rules_language
-from anonymizer.detect.tokens import Token
+from anonymizer.detect.tokens import Token, sentence_first
 
 NEIGHBOURS = 2  # words either side that say what a number is
 _WORD = re.compile(r"[^\W\d_]+|[€$£%]")
@@ -68,12 +68,6 @@ def has_cue(words: list[str], cues: tuple[str, ...]) -> bool:
                any(w.startswith(cue) if len(cue) >= MIN_PREFIX_CUE else w == cue for w in words) for cue in cues)
 
 
-def _sentence_start(tokens: tuple[Token, ...], index: int) -> int:
-    while index > 0 and not tokens[index - 1].ends_sentence:
-        index -= 1
-    return index
-
-
 QUESTION_REACH_WORDS = 12  # a question's cue governs the numbers this close after it (an answer is short)
 
 
@@ -83,9 +77,9 @@ def personal_context(tokens: tuple[Token, ...], run: DigitRun, language: str, cu
     question before it ("Ihre PIN? 4 7 1 1") when the run starts within ``QUESTION_REACH_WORDS`` of it (ASR's
     run-on sentence after a birth date's answer: "… birth? Ah, December 8th, 1957, you've got Fiber Max 500,
     so up to 500 megabits" — the agent's talk about the line, not the answer)."""
-    start = _sentence_start(tokens, run.first)
+    start = sentence_first(tokens, run.first)
     if start > 0 and tokens[start - 1].raw.endswith("?") and run.first - start < QUESTION_REACH_WORDS:
-        start = _sentence_start(tokens, start - 1)
+        start = sentence_first(tokens, start - 1)
     return has_cue(_words(tokens, start, run.first), meaning_lexicon(language).pii_cues if cues is None else cues)
 
 

@@ -18,11 +18,12 @@ of the asked kind, and ``answers.unanswered`` redacts it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 from anonymizer.detect.lexicon import LEXICON_DIR
 from anonymizer.detect.meaning import has_cue, meaning_lexicon
-from anonymizer.detect.tokens import Token
+from anonymizer.detect.tokens import Token, sentence_first
 
 # a finding this close before a place (tokens) or right after it makes the place part of it
 NEAR_FINDING_TOKENS = 3
@@ -46,9 +47,9 @@ def place_name(words: list[str]) -> str:
 
 
 def public_place(tokens: tuple[Token, ...], inside: list[int], entity_type: str, language: str,
-                 findings: list[tuple[int, int]]) -> bool:
+                 findings: Iterable[list[int]]) -> bool:
     """Whether the name finding over ``tokens[inside]`` (of ``entity_type``) is a public place (see the module).
-    ``findings``: the token ranges (first, last) of the text's other findings.
+    ``findings``: the token indexes of the text's other findings (read only when the words are a place).
 
     >>> from anonymizer.detect.tokens import tokenize
     >>> t = tuple(tokenize("It's stuck at the depot in Memphis since Monday."))
@@ -64,10 +65,7 @@ def public_place(tokens: tuple[Token, ...], inside: list[int], entity_type: str,
     if name not in known_places() or entity_type == "PERSON" and len(inside) < 2:
         return False
     first, last = inside[0], inside[-1]
-    if any(first - NEAR_FINDING_TOKENS <= end < first or start == last + 1 for start, end in findings):
+    if any(r and (first - NEAR_FINDING_TOKENS <= r[-1] < first or r[0] == last + 1) for r in findings):
         return False
-    start = first
-    while start > 0 and not tokens[start - 1].ends_sentence:
-        start -= 1
-    before = [tokens[k].text.lower().strip(_PUNCTUATION) for k in range(start, first)]
+    before = [tokens[k].text.lower().strip(_PUNCTUATION) for k in range(sentence_first(tokens, first), first)]
     return not has_cue(before, meaning_lexicon(language).pii_cues)

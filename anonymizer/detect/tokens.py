@@ -24,6 +24,17 @@ class Token:
         return self.raw.rstrip("\"'”’)").endswith((".", "?", "!"))
 
 
+def sentence_first(tokens: Sequence[Token], index: int) -> int:
+    """The index of the first token of the sentence ``tokens[index]`` is in.
+
+    >>> sentence_first(tokenize("am drei. Die Zahlung ist da. Gut"), 4)
+    2
+    """
+    while index > 0 and not tokens[index - 1].ends_sentence:
+        index -= 1
+    return index
+
+
 def sentence_last(tokens: Sequence[Token], first: int) -> int:
     """The index of the last token of the sentence starting at ``first`` (or of the text).
 
