@@ -879,6 +879,7 @@ def test_a_statement_about_data_is_no_request():
         ("en", "Your PIN? $47 .11", [("NUMBER_SEQUENCE", "$47 .11")]),  # a cue that asks for the number
         # a year too recent to be a customer's birth year, without a cue
         ("de", "Das ist die Kollektion 2023.", []),
+        ("de", "Das ist die Kollektion zweitausenddreiundzwanzig.", []),  # ASR writes it in words too
         ("en", "The car's a 2016, the estate.", []),
         # numbers ASR's homophones joined ("to", "for" read as 2 and 4), each with a reading or too short
         ("en", "so up to $1,000 overdraft.", []),

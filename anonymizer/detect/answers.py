@@ -344,6 +344,12 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
     ['24']
     >>> bare_numbers("It's a flat 24 pounds a month.", "en", [])
     []
+
+    A number ASR wrote in words is one too (a number word is no model number, which has a letter *and* a digit):
+
+    >>> text = "Das ist die Wohnung, vierundzwanzig."
+    >>> [text[s.char_start:s.char_end] for s in bare_numbers(text, "de", [])]
+    ['vierundzwanzig']
     """
     language = rules_language(language)
     lex = lexicon(language)

@@ -23,7 +23,7 @@ NEIGHBOURS = 2  # words either side that say what a number is
 _WORD = re.compile(r"[^\W\d_]+|[€$£%]")
 _CENTS = re.compile(r"\d[.,]\d{2}$")
 _SPLIT_CENTS = re.compile(r"^[.,]\d{2}$")  # ASR's "$47 .50"
-_MIXED = re.compile(r"[A-Za-z]")
+_MIXED = re.compile(r"[A-Za-z]\S*\d|\d\S*[A-Za-z]")  # letters and digits in one token ("X7590")
 # one number written with thousands separators ("24.300", "1,000,000"): a magnitude, not digits said one by one
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+[.,;:!?]?$")
 MAX_QUANTITY_DIGITS = 6  # such a number before its unit: "24.300 Kilowattstunden", "120,000 miles"
@@ -138,8 +138,9 @@ def reading(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str | No
     if any(_MIXED.search(w) for w in written) and run.first == run.last and _fits("model", tokens, run) \
             and not GLUED_CODE.search(written[0]):
         return "model"  # "X7590", "S23": letters and digits in one token next to nothing personal
-    if run.first == run.last and recent_year(written[0]) and not cue_nearby(tokens, run, language):
-        return "year"  # "seit 2021", "Kollektion 2023": a year too recent to be a customer's birth year
+    if run.first == run.last and recent_year(written[0] if written[0][:1].isdigit() else run.digits) \
+            and not cue_nearby(tokens, run, language):
+        return "year"  # "seit 2021", "Kollektion zweitausenddreiundzwanzig": too recent to be a birth year
     for name in ("price", "speed", "quantity", "duration", "time", "model", "year"):
         cues = readings.get(name, ())
         near = after[:1] + before[-1:] if name in ("quantity", "duration", "speed") else after + before
