@@ -188,6 +188,12 @@ def test_spoken_dates(language, text, expected):
         ("de", "Im Januar 2019 war das", []),
         ("de", "Am Montag 3 Geräte", []),
         ("de", "Die Rechnung kommt über den Postweg, nicht per Mail", []),
+        # a house number ASR wrote in words, after a named street; not a way's or a market's count of days
+        ("de", "Das Paket soll an Lindenallee vierzehn gehen", [("ADDRESS", "Lindenallee vierzehn")]),
+        ("de", "Wohnhaft in der Gartenstraße zwölf a in Bielefeld", [("ADDRESS", "Gartenstraße zwölf a")]),
+        ("de", "Das dauert über den Postweg drei Tage", []),
+        ("de", "Der Tarif ist im Markt zwölf Monate gültig", []),
+        ("de", "Die Hauptstraße zwölf Monate gesperrt", [("ADDRESS", "Hauptstraße")]),
         # ASR's lower-case preposition inside a sentence: an address after an address word in that sentence
         ("de", "Ja, an welcher Anschrift geht das im Winkel 6, 2x, 2x", [("ADDRESS", "im Winkel 6")]),
         ("de", "Die Anschrift passt. Das liegt im Lager 3 bereit", []),
@@ -195,6 +201,8 @@ def test_spoken_dates(language, text, expected):
         # … not where an address cue ends in the preposition: "wohne in der …" is the cue recognizer's
         ("de", "Ich wohne in der Sofia Redelweg 116", [("ADDRESS", "Redelweg 116")]),
         ("en", "I moved to Oak Lane last year", [("ADDRESS", "Oak Lane")]),
+        ("en", "It's Leeds, LS6 2AB.", [("ADDRESS", "LS6 2AB")]),  # a UK postcode's shape
+        ("en", "I have the S23 and the X7590", []),
         ("en", "the street was quiet", []),
     ],
 )
@@ -212,6 +220,10 @@ def test_addresses(language, text, expected):
          [("ADDRESS", "17th St. Phil Springs, East Scott")]),
         ("de", "Ich wohne in der Hauptstr. 5, 12345 Berlin. Danke", [("ADDRESS", "Hauptstr. 5, 12345 Berlin")]),
         ("en", "I live at home. Number 5 is next", []),  # no number in the cue's sentence
+        # a postcode said without being asked for
+        ("en", "Yes, and my postcode is S W one A, one A A.", [("ADDRESS", "S W one A, one A A")]),
+        ("de", "Die Postleitzahl ist drei drei sechs null zwei.", [("ADDRESS", "drei drei sechs null zwei")]),
+        ("en", "The postcode is on the letter.", []),
     ],
 )
 def test_cue_addresses(language, text, expected):

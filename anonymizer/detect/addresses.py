@@ -37,6 +37,11 @@ _ZIP = r"\d{5}(?:-\d{4})?"
 _EN_CITY = (rf"(?:,\s*[A-Z][\w-]+(?:\s[A-Z][\w-]+)?"
             rf"(?:,?\s*(?:[A-Z]{{2}}\b|(?:{_US_STATES})\b|[A-Z][a-z]+(?=,?\s*{_ZIP})))?(?:,?\s*{_ZIP}\b)?)?")
 
+# a house number ASR wrote as one number word ("Lindenallee vierzehn", "Haselplatz hundertsechsundneunzig"): after a
+# named street only (not "Postweg drei Tage", nor a preposition's "In der Woche zwei Mal"), no noun after it
+_DE_NUMBER_WORD = (r"(?!(?:und|ein)\b)(?:ein|eins|zwei|drei|vier|fünf|sechs|sieben|sieb|acht|neun|zehn|elf|zwölf|"
+                   r"zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig|hundert|und)+")
+
 # a street named without its number: a stem and a street word ("Lindenstraße", "Am Mühlbach"); squares and
 # markets ("Alexanderplatz", "Marktplatz") only with a number: alone they are public places
 _DE_STREET_ALONE = r"(?:straße|strasse|weg|allee|gasse|ring|damm|bach|ufer|chaussee|steig|pfad)"
@@ -66,6 +71,9 @@ PATTERNS = {
         Pattern("street number",
                 rf"\b[\wäöüß-]*(?i:{_DE_STREET_SUFFIX})\s+\d+(?:\s?[a-z])?\b{_DE_CITY}", 0.6),
         Pattern("street split", rf"\b[\wäöüß-]+[\s-](?i:{_DE_STREET_SUFFIX})\s+\d+(?:\s?[a-z])?\b{_DE_CITY}", 0.6),
+        Pattern("street number word",
+                rf"\b{_NOT_A_WAY}[A-ZÄÖÜ][a-zäöüß]{{2,}}(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*{_DE_STREET_SUFFIX}\s+{_DE_NUMBER_WORD}"
+                rf"(?:\s?[a-z])?\b(?!\s+[A-ZÄÖÜ])", 0.6),
         Pattern("postcode city", r"\b\d{5}\s+[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?\b", 0.4),
         Pattern("c/o", r"(?i)\bc\s?/\s?o\s+[A-ZÄÖÜ][\wäöüß-]+(?:\s[A-ZÄÖÜ][\wäöüß-]+)?", 0.6),
     ],
@@ -81,6 +89,7 @@ PATTERNS = {
                 rf"|long|short|right|wrong|whole|different|good|better|way|ways)\b)[a-z][\w-]*\s+){{1,2}}"
                 rf"(?:street|road|avenue|lane|boulevard|terrace|crescent|way)\b\.?{_EN_CITY}", 0.55),
         Pattern("zip", r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b", 0.4),
+        Pattern("uk postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", 0.5),  # "LS6 2AB", "SW1A 1AA"
         Pattern("c/o", r"(?i)\bc\s?/\s?o\s+[A-Z][\w-]+(?:\s[A-Z][\w-]+)?", 0.6),
     ],
 }
