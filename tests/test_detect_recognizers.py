@@ -511,6 +511,11 @@ def test_gazetteer_names(language, text, expected):
         ("en", "Okay, I'm S4th, I'm M4neri, as an Inder, T4th, I'm H4 Harry. Lovely",
          [("SPELLED_OUT", "S4th, I'm M4neri, as an Inder, T4th, I'm H4")]),
         ("en", "The Galaxy S4 is old, the S4s too, on A4 paper", []),
+        # the alphabet word lower case, as Whisper often writes it; digits between are the digits' recognizer's
+        ("en", "My reference is A as in alpha, seven seven three, B as in bravo.",
+         [("SPELLED_OUT", "A as in alpha, seven seven three, B as in bravo")]),
+        ("en", "That's K for kilo, L for lima, four five six.", [("SPELLED_OUT", "K for kilo, L for lima")]),
+        ("en", "A for effort, really.", []),
     ],
 )
 def test_spelled_out(language, text, expected):

@@ -105,8 +105,9 @@ class SpelledOutRecognizer(RuleRecognizer):
             if words != joiner or i + 1 + n >= len(tokens):
                 continue
             word = tokens[i + 1 + n]
-            if letter_like and token.text[:1].isupper() and word.text[:1].isupper():
-                return n + 2, "joiner", 1  # "M wie Martha", "B for Bravo" (not "you for your")
+            if letter_like and token.text[:1].isupper() and (
+                    word.text[:1].isupper() or self._alphabet(word, near=False, capital=False)):
+                return n + 2, "joiner", 1  # "M wie Martha", "B for Bravo", "A as in alpha" (not "you for your")
             if self._misheard_letter(token) and tokens[i + n].raw == tokens[i + n].text \
                     and self._alphabet(word, near=False, capital=False):
                 return n + 2, "alphabet", 1  # "LED for echo"
