@@ -790,6 +790,11 @@ def test_lexicon_words_are_all_strings(language):
         ("de", "Ich bin geboren am drei. Die Zahlung ist bei uns eingedangen, die Manung können wir ignorieren.",
          [("DATE_OF_BIRTH", "drei")]),
         ("en", "I was born in a small town. We moved", []),  # no number
+        # the cue without a verb: its rest when that starts with a date, not an agent's request
+        ("de", "Geburtsdatum vierter Mai achtundsiebzig.", [("DATE_OF_BIRTH", "vierter Mai achtundsiebzig")]),
+        ("en", "Date of birth, the 4th of May 78.", [("DATE_OF_BIRTH", "the 4th of May 78")]),
+        ("en", "I need your date of birth and the 3 last digits.", []),
+        ("de", "Ihr Geburtsdatum bitte, und dann noch die 4 Ziffern.", []),
     ],
 )
 def test_cue_birth_dates(language, text, expected):

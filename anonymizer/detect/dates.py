@@ -7,7 +7,10 @@ language's lexicon (section ``dates``).
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import re
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.addresses import CueRestRecognizer
 from anonymizer.detect.digits import digit_runs
@@ -25,6 +28,7 @@ _ORDINAL_WORDS = {
 _YEAR = (r"(?:\s*,?\s*(?:(?:19|20)\.?\s\d{2}\b|\d{2,4}|"
          r"(?:neunzehn|zwei|nineteen|two|twenty)[\w\s-]{2,40}?(?=[.,?!]|$)))?")
 _DAY = r"(?:\d{1,2}\s*(?:\.|st|nd|rd|th)?)"
+_DATE_LEAD_IN = frozenset({"der", "den", "am", "vom", "ist", "the", "on", "is", "it's", "of"})
 
 def date_patterns(language: str) -> list[Pattern]:
     months = "|".join(lexicon(language).months)
@@ -61,4 +65,30 @@ class CueBirthDateRecognizer(CueRestRecognizer):
         return sum(len(run.digits) for run in digit_runs(rest, self.supported_language)[1]) >= 4
 
     def __init__(self, supported_language: str) -> None:
-        super().__init__("DATE_OF_BIRTH", supported_language, lexicon(supported_language).birth_cues, 10)
+        lex = lexicon(supported_language)
+        self.bare_cues, self.verb_cues = lex.birth_cues_bare, lex.birth_cues
+        self.months = frozenset(lex.months)
+        self.ordinal = re.compile(rf"(?i){_ORDINAL_WORDS.get(lex.language, _ORDINAL_WORDS['en'])}$")
+        super().__init__("DATE_OF_BIRTH", supported_language, lex.birth_cues + lex.birth_cues_bare, 10)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        """A cue said without a verb ("Geburtsdatum vierter Mai achtundsiebzig", the lexicon's
+        ``birth_cues_bare``) takes its rest only when the rest starts with a date: an agent's "I need your date
+        of birth and the 3 last digits" is a request."""
+        return [r for r in super().analyze(text, entities, nlp_artifacts)
+                if not self._after_bare_cue(text[: r.start]) or self._starts_with_date(text[r.start : r.end])]
+
+    def _after_bare_cue(self, before: str) -> bool:
+        before = " " + before.lower().rstrip(" ,:")
+        return any(before.endswith(" " + c) for c in self.bare_cues) \
+            and not any(before.endswith(" " + c) for c in self.verb_cues)
+
+    def _starts_with_date(self, rest: str) -> bool:
+        tokens, runs = digit_runs(rest, self.supported_language)
+        k = 0
+        while k < len(tokens) - 1 and k < 2 and tokens[k].text.lower() in _DATE_LEAD_IN:
+            k += 1
+        words = [t.text.lower().strip(",.") for t in tokens[k : k + 2]]
+        return any(run.first == k for run in runs) or bool(words and self.ordinal.match(words[0])) \
+            or any(w in self.months for w in words)

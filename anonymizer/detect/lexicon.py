@@ -47,6 +47,7 @@ class Lexicon:
     months: tuple[str, ...]
     date_context: tuple[str, ...]
     birth_cues: tuple[str, ...]  # "geboren am": the rest of the sentence is a date of birth
+    birth_cues_bare: tuple[str, ...]  # "Geburtsdatum": the rest too, when it starts with a date
     address_cues: tuple[str, ...]
     address_max_words: int
     address_abbreviations: frozenset[str]  # "St.", "Str.": a dot that does not end the address's sentence
@@ -127,6 +128,7 @@ def lexicon(language: str) -> Lexicon:
         months=tuple(data["dates"]["months"]),
         date_context=tuple(data["dates"]["context"]),
         birth_cues=tuple(data["dates"].get("birth_cues", [])),
+        birth_cues_bare=tuple(data["dates"].get("birth_cues_bare", [])),
         address_cues=tuple(data["addresses"]["cues"]),
         address_max_words=int(data["addresses"].get("max_words", 14)),
         address_abbreviations=frozenset(data["addresses"].get("abbreviations", [])),
