@@ -220,6 +220,9 @@ def test_addresses(language, text, expected):
          [("ADDRESS", "17th St. Phil Springs, East Scott")]),
         ("de", "Ich wohne in der Hauptstr. 5, 12345 Berlin. Danke", [("ADDRESS", "Hauptstr. 5, 12345 Berlin")]),
         ("en", "I live at home. Number 5 is next", []),  # no number in the cue's sentence
+        # an adverb inside the cue
+        ("de", "Ich wohne jetzt in Potsdam, Am Neuen Garten fünf.", [("ADDRESS", "Potsdam, Am Neuen Garten fünf")]),
+        ("de", "Ich wohne nicht in Potsdam, seit 3 Jahren.", []),
         # a postcode said without being asked for
         ("en", "Yes, and my postcode is S W one A, one A A.", [("ADDRESS", "S W one A, one A A")]),
         ("de", "Die Postleitzahl ist drei drei sechs null zwei.", [("ADDRESS", "drei drei sechs null zwei")]),

@@ -142,6 +142,7 @@ class CueRestRecognizer(RuleRecognizer):
     def __init__(self, entity: str, supported_language: str, cues: tuple[str, ...], max_words: int,
                  abbreviations: frozenset[str] = frozenset()) -> None:
         self.cues = [c.split() for c in cues]
+        self.adverbs = lexicon(supported_language).cue_adverbs
         self.max_words = max_words
         self.abbreviations = abbreviations
         super().__init__(entity, supported_language)
@@ -153,10 +154,9 @@ class CueRestRecognizer(RuleRecognizer):
         lowered = [t.text.lower() for t in tokens]
         results: list[RecognizerResult] = []
         for i in range(len(tokens)):
-            cue = next((c for c in self.cues if lowered[i : i + len(c)] == c), None)
-            if cue is None or tokens[i + len(cue) - 1].ends_sentence:
+            first = next((e for e in (_cue_end(lowered, i, c, self.adverbs) for c in self.cues) if e), None)
+            if first is None or tokens[first - 1].ends_sentence:
                 continue
-            first = i + len(cue)
             if first >= len(tokens):
                 continue
             last, sentences_left = first, self.max_sentences
@@ -179,6 +179,25 @@ class CueRestRecognizer(RuleRecognizer):
                 results.append(self.result(tokens[first].start, tokens[last].end, 0.6))
         # "bin geboren am 14." matches "bin geboren" and "geboren am": keep the rest after the longer cue
         return [r for r in results if not any(o.end == r.end and o.start > r.start for o in results)]
+
+
+def _cue_end(lowered: list[str], i: int, cue: list[str], adverbs: frozenset[str]) -> int | None:
+    """The index after ``cue`` when it is said from ``i`` on, one adverb inside it or not ("ich wohne jetzt in",
+    "I now live at"); None when it is not.
+
+    >>> _cue_end("ich wohne jetzt in potsdam".split(), 1, ["wohne", "in"], frozenset({"jetzt"}))
+    4
+    >>> _cue_end("ich wohne nicht in potsdam".split(), 1, ["wohne", "in"], frozenset({"jetzt"})) is None
+    True
+    """
+    k, skipped = i, False
+    for n, word in enumerate(cue):
+        if n and not skipped and k < len(lowered) and lowered[k] != word and lowered[k] in adverbs:
+            k, skipped = k + 1, True
+        if k >= len(lowered) or lowered[k] != word:
+            return None
+        k += 1
+    return k
 
 
 class CueAddressRecognizer(CueRestRecognizer):

@@ -47,6 +47,7 @@ class Lexicon:
     months: tuple[str, ...]
     date_context: tuple[str, ...]
     birth_cues: tuple[str, ...]  # "geboren am": the rest of the sentence is a date of birth
+    cue_adverbs: frozenset[str]  # one of these may stand inside a cue phrase: "ich wohne jetzt in"
     birth_cues_bare: tuple[str, ...]  # "Geburtsdatum": the rest too, when it starts with a date
     address_cues: tuple[str, ...]
     address_max_words: int
@@ -129,6 +130,7 @@ def lexicon(language: str) -> Lexicon:
         date_context=tuple(data["dates"]["context"]),
         birth_cues=tuple(data["dates"].get("birth_cues", [])),
         birth_cues_bare=tuple(data["dates"].get("birth_cues_bare", [])),
+        cue_adverbs=frozenset(data.get("cue_adverbs", [])),
         address_cues=tuple(data["addresses"]["cues"]),
         address_max_words=int(data["addresses"].get("max_words", 14)),
         address_abbreviations=frozenset(data["addresses"].get("abbreviations", [])),
