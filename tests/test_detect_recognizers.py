@@ -239,6 +239,7 @@ def test_cue_addresses(language, text, expected):
         ("de", "Guten Tag, mein Name ist Martin Aschneider, ich habe", [("PERSON", "Martin Aschneider")]),
         ("de", "Vielen Dank, Frau Schneider, auf Wiederhören.", [("PERSON", "Schneider")]),
         ("de", "Spreche ich mit Herrn Dr. Müller?", [("PERSON", "Müller")]),
+        ("en", "So that's Mister Okafor, O K A F O R, at 17 Birchwood Close.", [("PERSON", "Okafor")]),  # spelled out
         ("de", "ich heiße jana", [("PERSON", "jana")]),
         ("de", "Mein Name ist Wolf -Dieter Kanz. Ist sonst", [("PERSON", "Wolf -Dieter Kanz")]),  # ASR split
         ("de", "Sie sprechen mit dem Kundenservice", []),

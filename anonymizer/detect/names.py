@@ -32,7 +32,7 @@ from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
 
 MAX_NAME_WORDS = 3
-TITLES = {"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss"}
+TITLES = {"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss", "mister", "missus"}
 FUNCTION_WORDS = {"and", "und", "i", "ich", "from", "aus", "calling", "here", "hier", "speaking", "am", "bin", "habe",
                   "have", "but", "aber", "the", "der", "die", "das", "is", "ist", "a", "ein", "eine", "so",
                   "also", "please", "bitte", "to", "zu", "with", "mit", "oder", "or", "noch", "nichts", "nur", "auch",
@@ -46,7 +46,7 @@ CLAUSE_ENDS = (",", ".", "?", "!", ";", ":")
 POSSESSIVES = {"meine", "meiner", "mein", "meinem", "meinen", "deine", "deiner", "ihre", "ihrer", "seine", "seiner"}
 # a title written as one, before a surname ASR wrote in lower case ("schönen Tag, Frau kochwebe"); not "Miss"
 # ("I miss you") and not after an article ("die Frau hat …")
-SURNAME_TITLES = {"frau", "herr", "herrn", "mr", "mrs", "ms", "dr"}
+SURNAME_TITLES = {"frau", "herr", "herrn", "mr", "mrs", "ms", "dr", "mister", "missus"}
 ARTICLES = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "einen", "the", "a", "an",
             "this", "that", "diese", "dieser", "diesem", "diesen"}
 
