@@ -893,6 +893,10 @@ def test_a_statement_about_data_is_no_request():
         ("de", "das sind viel und 20 .300 Kilo machstunden.", []),
         ("de", "das sind 20, 300 Kilowattstunden.", [("NUMBER_SEQUENCE", "20, 300")]),  # said apart
         ("en", "The car has 120,000 miles on it.", []),
+        # … or said as a magnitude in words
+        ("de", "Sie haben zwölftausend Kilowattstunden verbraucht.", []),
+        ("en", "The car has twelve thousand three hundred miles on it.", []),
+        ("de", "Meine PIN ist viertausendsiebenhundertelf.", [("NUMBER_SEQUENCE", "viertausendsiebenhundertelf")]),
         ("de", "Meine Zählernummer ist 24.300 Kilowattstunden.", [("NUMBER_SEQUENCE", "24.300")]),  # a cue
         ("de", "Das sind 2 4 3 0 0 Kilowattstunden.", [("NUMBER_SEQUENCE", "2 4 3 0 0")]),  # said one by one
         ("en", "It's the model X7590 router.", []),

@@ -26,6 +26,7 @@ _SPLIT_CENTS = re.compile(r"^[.,]\d{2}$")  # ASR's "$47 .50"
 _MIXED = re.compile(r"[A-Za-z]\S*\d|\d\S*[A-Za-z]")  # letters and digits in one token ("X7590")
 # one number written with thousands separators ("24.300", "1,000,000"): a magnitude, not digits said one by one
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+[.,;:!?]?$")
+_MAGNITUDE = re.compile(r"tausend|thousand|million")
 MAX_QUANTITY_DIGITS = 6  # such a number before its unit: "24.300 Kilowattstunden", "120,000 miles"
 # a code ASR wrote as one token, two to four capital letters glued to its digits ("ZN901", "KD4711"): a
 # reference, read as a model number only next to a product word ("GT500 Router"); one letter ("X7590", "S23")
@@ -96,8 +97,13 @@ def cue_nearby(tokens: tuple[Token, ...], run: DigitRun, language: str) -> bool:
 
 def _thousands(tokens: tuple[Token, ...], run: DigitRun) -> bool:
     """Whether the run is one number written with thousands separators, as Whisper writes a magnitude: in one
-    token ("24.300") or split before a group ("20 .300"), never after a pause ("20, 300": said apart)."""
+    token ("24.300") or split before a group ("20 .300"), never after a pause ("20, 300": said apart); or said as
+    one in words ("zwölftausend", "twelve thousand three hundred")."""
     raw = [tokens[i].raw for i in range(run.first, run.last + 1)]
+    words = [tokens[i].text.lower() for i in range(run.first, run.last + 1)]
+    if all(w.isalpha() for w in words) and any(_MAGNITUDE.search(w) for w in words) \
+            and not any(r.endswith((",", ".")) for r in raw[:-1]):
+        return True  # said as a magnitude: "zwölftausend", "twelve thousand three hundred"
     if len(raw) > 2 or (len(raw) == 2 and raw[0].endswith((",", "."))):
         return False
     return bool(_THOUSANDS.match("".join(tokens[i].text for i in range(run.first, run.last + 1))))
