@@ -33,6 +33,7 @@ _GLUED_HEAD = re.compile(r"^[-–—,./]*[A-Za-z]{1,2}\d{1,3}$")
 _LETTER_HEAD = re.compile(r"^[-–—,./]*[A-Z]{1,2}[-–—,./]*$")
 MAX_LETTER_HEADS = 2
 _NUMBERISH = frozenset({"digits", "word", "homophone", "misheard"})
+_TENS = frozenset(range(20, 100, 10))
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,13 @@ def _lost_digit(token: Token) -> bool:
 def digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[DigitRun, ...]]:
     """The tokens of ``text`` and its digit runs (cached: several recognizers ask for the same text).
 
-    A language without a lexicon is read with the English one.
+    A language without a lexicon is read with the English one. A compound number ASR split at its joiner is
+    one number, two numbers joined are two:
+
+    >>> [(r.digits, r.groups) for r in digit_runs("die Wohnung, vier und zwanzig und", "de")[1]]
+    [('24', 1)]
+    >>> [[r.digits for r in digit_runs(text, "de")[1]] for text in ("eins und zwei", "sieben, und zwanzig")]
+    [['1', '2'], ['7', '20']]
     """
     return _digit_runs(text, rules_language(language))
 
@@ -212,6 +219,12 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
             neighbours = [kinds[k] for k in (i - 1, i + 1) if 0 <= k < len(tokens)]
             if "digits" in neighbours or "word" in neighbours:
                 kinds[i] = "homophone"
+    for i in range(1, len(tokens) - 1):  # "vier und zwanzig": a compound number ASR split is one number
+        if kinds[i - 1] == kinds[i + 1] == "word" and tokens[i].text.lower() == lex.compound_joiner \
+                and tokens[i - 1].raw == tokens[i - 1].text and tokens[i].raw == tokens[i].text \
+                and 1 <= (_text2num(tokens[i - 1].text.lower(), lex.language) or 0) <= 9 \
+                and (_text2num(tokens[i + 1].text.lower().strip(",.?!"), lex.language) or 0) in _TENS:
+            kinds[i] = "word"
     for i in range(1, len(tokens) - 1):  # between digits on both sides: "zwei hach eins", "92, Schrecktricht, 9"
         if not kinds[i] and _NUMBERISH & {kinds[i - 1]} and _NUMBERISH & {kinds[i + 1]} \
                 and not tokens[i - 1].raw.endswith(("?", "!", ".")):

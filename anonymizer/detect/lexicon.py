@@ -25,6 +25,7 @@ class Lexicon:
     plus_words: frozenset[str]
     not_numbers: frozenset[str]
     separator_words: frozenset[str]  # "Bindestrich", "slash": said between the parts of a dictated number
+    compound_joiner: str  # "und" in ASR's "vier und zwanzig" (24); "" for none
     phone_context: tuple[str, ...]
     iban_context: tuple[str, ...]
     card_context: tuple[str, ...]
@@ -109,6 +110,7 @@ def lexicon(language: str) -> Lexicon:
         plus_words=frozenset(digits.get("plus", [])),
         not_numbers=frozenset(digits.get("not_numbers", [])),
         separator_words=frozenset(digits.get("separators", [])),
+        compound_joiner=digits.get("compound_joiner", ""),
         phone_context=tuple(data["phone"]["context"]),
         iban_context=tuple(data["iban"]["context"]),
         card_context=tuple(data["card"]["context"]),
