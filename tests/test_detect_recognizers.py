@@ -381,7 +381,12 @@ def test_spoken_phone_numbers(language, text, expected):
         # ASR's capital before the glued head ("… are GB67": "RGB67"), the question misheard
         ("en", "I'll leave the item. RGB67, NWBK, 0 .79, 4788, 9795, 64. All right",
          [("IBAN_CODE", "RGB67, NWBK, 0 .79, 4788, 9795, 64")]),
-        ("en", "GB82 WEST", []),
+        # an IBAN's head said on its own, the rest after the other side's acknowledgement: before a bank code's
+        # block or after an IBAN word
+        ("en", "GB82 WEST", [("IBAN_CODE", "GB82 WEST")]),
+        ("de", "Die IBAN, DE zwei sieben. Mhm. Eins null null sieben.", [("IBAN_CODE", "DE zwei sieben")]),
+        ("en", "My IBAN is GB29 NWBK. Okay. 6016 1331.", [("IBAN_CODE", "GB29 NWBK")]),
+        ("de", "Das Modell DE27 kostet 20 Euro.", []),
         ("en", "in GB, 72 of them bought 7300 7106 7252 92", []),
         ("de", "Kundennummer 4711 2390", []),
     ],

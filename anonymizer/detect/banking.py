@@ -156,9 +156,44 @@ class SpokenIbanRecognizer(DigitRunRecognizer):
         for match in _MANGLED.finditer(text):
             if sum(ch.isdigit() for ch in match.group()) >= 10:
                 results.append(self.result(match.start(), match.end(), 0.6))
+        results += [self.result(start, end, 0.6) for start, end in self._lone_heads(text)]
         # one finding per IBAN: drop those inside a wider one, or on the same span with a lower score
         results = [r for r in results if not any(_outranks(o, r) for o in results)]
         return list({(r.start, r.end): r for r in results}.values())
+
+
+    def _lone_heads(self, text: str) -> list[tuple[int, int]]:
+        """An IBAN's head said on its own — the other side acknowledged it before the rest ("Die IBAN, DE zwei
+        sieben. Mhm. …", "My IBAN is GB29 NWBK. Okay. …"): registry country letters and two check digits after
+        an IBAN word, or before a bank code's block of four; with the short parts after it in its sentence.
+
+        >>> r = SpokenIbanRecognizer("de")
+        >>> [text[a:b] for text in ("Die IBAN, DE zwei sieben. Mhm.", "Die IBAN ist GB29 NWBK. Okay.",
+        ...                         "Das kostet DE 27 Euro.") for a, b in r._lone_heads(text)]
+        ['DE zwei sieben', 'GB29 NWBK']
+        """
+        tokens, runs = digit_runs(text, self.supported_language)
+        heads = [(k, k) for k, t in enumerate(tokens)
+                 if (m := _GLUED_HEAD.match(t.text)) and m.group(1) in IBAN_COUNTRIES]
+        for run in runs:
+            country = country_before(tokens, run)
+            if country is not None and country[0] in IBAN_COUNTRIES and len(run.digits) == 2 \
+                    and country[1] < run.first:
+                heads.append((country[1], run.last))
+        out = []
+        for first, last in heads:
+            after = tokens[last + 1] if last + 1 < len(tokens) and not tokens[last].ends_sentence else None
+            block = after is not None and re.fullmatch(r"[A-Z0-9]{4}", after.text) is not None
+            if not (block or context_near(tokens, first, self.context_words)):
+                continue
+            end, chars = last, 0
+            while not tokens[end].ends_sentence and end + 1 < len(tokens) and _IBAN_PART.match(tokens[end + 1].text):
+                chars += sum(ch.isalnum() for ch in tokens[end + 1].text)
+                if chars > IBAN_HEAD_CHARS:
+                    break
+                end += 1
+            out.append((tokens[first].start, tokens[end].end))
+        return out
 
 
 def _outranks(o: RecognizerResult, r: RecognizerResult) -> bool:
