@@ -223,14 +223,27 @@ def test_addresses(language, text, expected):
         # an adverb inside the cue
         ("de", "Ich wohne jetzt in Potsdam, Am Neuen Garten fünf.", [("ADDRESS", "Potsdam, Am Neuen Garten fünf")]),
         ("de", "Ich wohne nicht in Potsdam, seit 3 Jahren.", []),
-        # a postcode said without being asked for
-        ("en", "Yes, and my postcode is S W one A, one A A.", [("ADDRESS", "S W one A, one A A")]),
-        ("de", "Die Postleitzahl ist drei drei sechs null zwei.", [("ADDRESS", "drei drei sechs null zwei")]),
-        ("en", "The postcode is on the letter.", []),
     ],
 )
 def test_cue_addresses(language, text, expected):
     assert found(CueAddressRecognizer(language), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # a postcode said without being asked for: a few words, not past a conjunction
+        ("en", "Yes, and my postcode is S W one A, one A A.", [("ADDRESS", "S W one A, one A A")]),
+        ("de", "Die Postleitzahl ist drei drei sechs null zwei und dann noch was.",
+         [("ADDRESS", "drei drei sechs null zwei")]),
+        ("en", "My postcode is LS6 2AB and I pay twelve pounds.", [("ADDRESS", "LS6 2AB")]),
+        ("en", "The postcode is on the letter.", []),
+    ],
+)
+def test_cue_postcodes(language, text, expected):
+    from anonymizer.detect.addresses import CuePostcodeRecognizer
+
+    assert found(CuePostcodeRecognizer(language), text) == expected
 
 
 @pytest.mark.parametrize(
@@ -804,6 +817,10 @@ def test_lexicon_words_are_all_strings(language):
         ("en", "Date of birth, the 4th of May 78.", [("DATE_OF_BIRTH", "the 4th of May 78")]),
         ("en", "I need your date of birth and the 3 last digits.", []),
         ("de", "Ihr Geburtsdatum bitte, und dann noch die 4 Ziffern.", []),
+        ("de", "Ich brauche Ihr Geburtsdatum und die Kundennummer 4711.", []),
+        # three parts of a date complete it: the next sentence is the conversation
+        ("de", "Geburtsdatum vierter Mai achtundsiebzig. Das kostet neunundzwanzig Euro.",
+         [("DATE_OF_BIRTH", "vierter Mai achtundsiebzig")]),
     ],
 )
 def test_cue_birth_dates(language, text, expected):

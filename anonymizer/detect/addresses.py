@@ -209,6 +209,28 @@ class CueAddressRecognizer(CueRestRecognizer):
                          lex.address_abbreviations)
 
 
+class CuePostcodeRecognizer(CueRestRecognizer):
+    """The words after "my postcode is" / "die Postleitzahl ist", when they hold a number: a postcode — a few
+    words, not past a conjunction ("… is LS6 2AB and I pay twelve pounds")."""
+
+    def __init__(self, supported_language: str) -> None:
+        lex = lexicon(supported_language)
+        super().__init__("ADDRESS", supported_language, lex.postcode_cues, lex.postcode_max_words)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        out = []
+        for r in super().analyze(text, entities, nlp_artifacts):
+            cut = _CONJUNCTION.search(text, r.start, r.end)
+            end = len(text[r.start : cut.start()].rstrip(" ,")) + r.start if cut else r.end
+            if end > r.start:
+                out.append(self.result(r.start, end, r.score))
+        return out
+
+
+_CONJUNCTION = re.compile(r"\s(?:and|und|but|aber|then|dann|so|also)\b", re.IGNORECASE)
+
+
 def _address_word_before(text: str, start: int, end: int, language: str) -> bool:
     """Whether an address word ("Anschrift", "wohnen", "Straße": the recognizer's context) stands in the sentence
     before the street at ``start:end`` — and no address cue ends in its preposition ("ich wohne in der …": the

@@ -28,6 +28,7 @@ _ORDINAL_WORDS = {
 _YEAR = (r"(?:\s*,?\s*(?:(?:19|20)\.?\s\d{2}\b|\d{2,4}|"
          r"(?:neunzehn|zwei|nineteen|two|twenty)[\w\s-]{2,40}?(?=[.,?!]|$)))?")
 _DAY = r"(?:\d{1,2}\s*(?:\.|st|nd|rd|th)?)"
+_NOT_ORDINAL = frozenset({"und", "ein", "eine", "einen", "einer", "einem"})
 _DATE_LEAD_IN = frozenset({"der", "den", "am", "vom", "ist", "the", "on", "is", "it's", "of"})
 
 def date_patterns(language: str) -> list[Pattern]:
@@ -62,7 +63,13 @@ class CueBirthDateRecognizer(CueRestRecognizer):
     max_sentences = 2
 
     def complete(self, rest: str) -> bool:
-        return sum(len(run.digits) for run in digit_runs(rest, self.supported_language)[1]) >= 4
+        """A year's four digits, or three parts of a date ("vierter Mai achtundsiebzig", "4th of May 78")."""
+        tokens, runs = digit_runs(rest, self.supported_language)
+        if sum(len(run.digits) for run in runs) >= 4:
+            return True
+        in_runs = {k for run in runs for k in range(run.first, run.last + 1)}
+        words = [t.text.lower().strip(",.") for k, t in enumerate(tokens) if k not in in_runs]
+        return len(runs) + sum(w in self.months or self._ordinal(w) for w in words) >= 3
 
     def __init__(self, supported_language: str) -> None:
         lex = lexicon(supported_language)
@@ -84,11 +91,15 @@ class CueBirthDateRecognizer(CueRestRecognizer):
         return any(before.endswith(" " + c) for c in self.bare_cues) \
             and not any(before.endswith(" " + c) for c in self.verb_cues)
 
+    def _ordinal(self, word: str) -> bool:
+        """A day said as a word ("vierter", "fourth"); not the joiner or article the pattern's parts also make."""
+        return word not in _NOT_ORDINAL and bool(self.ordinal.match(word))
+
     def _starts_with_date(self, rest: str) -> bool:
         tokens, runs = digit_runs(rest, self.supported_language)
         k = 0
         while k < len(tokens) - 1 and k < 2 and tokens[k].text.lower() in _DATE_LEAD_IN:
             k += 1
         words = [t.text.lower().strip(",.") for t in tokens[k : k + 2]]
-        return any(run.first == k for run in runs) or bool(words and self.ordinal.match(words[0])) \
+        return any(run.first == k for run in runs) or bool(words and self._ordinal(words[0])) \
             or any(w in self.months for w in words)

@@ -34,7 +34,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         UrlRecognizer,
     )
 
-    from anonymizer.detect.addresses import AddressRecognizer, CueAddressRecognizer
+    from anonymizer.detect.addresses import AddressRecognizer, CueAddressRecognizer, CuePostcodeRecognizer
     from anonymizer.detect.banking import CueLastDigitsRecognizer, SpokenCardRecognizer, SpokenIbanRecognizer
     from anonymizer.detect.dates import CueBirthDateRecognizer, SpokenDateRecognizer
     from anonymizer.detect.deny_list import DenyListRecognizer
@@ -68,6 +68,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         CueBirthDateRecognizer(language),
         AddressRecognizer(language),
         CueAddressRecognizer(language),
+        CuePostcodeRecognizer(language),
         CueNameRecognizer(language),
         SpelledOutRecognizer(language),
     ]

@@ -52,6 +52,8 @@ class Lexicon:
     birth_cues_bare: tuple[str, ...]  # "Geburtsdatum": the rest too, when it starts with a date
     address_cues: tuple[str, ...]
     address_max_words: int
+    postcode_cues: tuple[str, ...]  # "my postcode is": a postcode follows, up to postcode_max_words words
+    postcode_max_words: int
     address_abbreviations: frozenset[str]  # "St.", "Str.": a dot that does not end the address's sentence
     address_units: tuple[str, ...]  # "Wohnung", "flat": the number after it is the flat's
     questions: dict[str, tuple[str, ...]]  # entity type -> cues of a question asking for it
@@ -135,6 +137,8 @@ def lexicon(language: str) -> Lexicon:
         cue_adverbs=frozenset(data.get("cue_adverbs", [])),
         address_cues=tuple(data["addresses"]["cues"]),
         address_max_words=int(data["addresses"].get("max_words", 14)),
+        postcode_cues=tuple(data["addresses"].get("postcode_cues", [])),
+        postcode_max_words=int(data["addresses"].get("postcode_max_words", 7)),
         address_abbreviations=frozenset(data["addresses"].get("abbreviations", [])),
         address_units=tuple(str(w).lower() for w in data["addresses"].get("units", [])),
         questions={str(k): tuple(v) for k, v in data["questions"]["asks_for"].items()},
