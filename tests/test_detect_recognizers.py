@@ -253,6 +253,11 @@ def test_cue_postcodes(language, text, expected):
         ("de", "Vielen Dank, Frau Schneider, auf Wiederhören.", [("PERSON", "Schneider")]),
         ("de", "Spreche ich mit Herrn Dr. Müller?", [("PERSON", "Müller")]),
         ("en", "So that's Mister Okafor, O K A F O R, at 17 Birchwood Close.", [("PERSON", "Okafor")]),  # spelled out
+        # a unit's word before its number, a code's piece: no name
+        ("en", "Yes, but it's Flat 5 now.", []),
+        ("en", "Your postcode, please. It's BS8 1QU.", []),
+        ("en", "Yeah, it's GH 4 4 1 0 2 7 7.", []),
+        ("en", "Hi, it's Sarah Miller, 42 Oak Road.", [("PERSON", "Sarah Miller")]),
         ("de", "ich heiße jana", [("PERSON", "jana")]),
         ("de", "Mein Name ist Wolf -Dieter Kanz. Ist sonst", [("PERSON", "Wolf -Dieter Kanz")]),  # ASR split
         ("de", "Sie sprechen mit dem Kundenservice", []),
@@ -881,12 +886,26 @@ def test_a_word_the_asker_stretched_over_the_answer_does_not_end_it():
         ("de", "Buchstabieren Sie mir bitte Ihren Nachnamen. S wie Samuel, O wie Otto. Danke.",
          "S wie Samuel, O wie Otto"),  # (a closing sentence of acknowledgements only is no letter)
         ("en", "Spell your surname for me, please. Sierra, Uniform. You.", "Sierra, Uniform. You"),  # "You": U
+        # a short polite request; a password's answer is words as much as digits, redacted whole
+        ("de", "Ihr Kundenkennwort bitte. Das ist Sonnenblume 77, also Sonnenblume groß. Danke, das passt.",
+         "Sonnenblume 77, also Sonnenblume groß"),
     ],
 )
 def test_a_request_for_data_written_as_a_statement_is_a_question(language, text, answer):
     from anonymizer.detect.answers import unanswered
 
     assert [text[s.char_start : s.char_end] for s in unanswered(text, language, [])] == [answer]
+
+
+def test_a_password_answer_is_redacted_whole_even_with_digits_found_in_it():
+    from anonymizer.detect.answers import unanswered
+    from anonymizer.types import PiiSpan
+
+    text = "And the password on the account? Ferrari, like the car, plus 1988. Okay, thank you, that matches."
+    found = [PiiSpan(text.index("plus"), text.index("1988") + 4, "NUMBER_SEQUENCE", 0.5, "r")]
+    assert [text[s.char_start : s.char_end] for s in unanswered(text, "en", found)] == \
+        ["Ferrari, like the car, plus 1988"]
+    assert unanswered("Yes please. Twenty pounds is fine.", "en", []) == []
 
 
 def test_a_statement_about_data_is_no_request():
@@ -1043,6 +1062,7 @@ def test_company_names_by_their_form_anywhere_in_the_call(language, text, expect
         ("de", "Das Modell heißt Emma Pro.", "Emma", True),
         ("de", "Frau Klara Weber hat angerufen.", "Klara", False),
         ("en", "Max. 500 is the limit.", "Max", False),  # a sentence end between them
+        ("en", "Hi, it's Sarah Miller, 42 Oak Road.", "Miller", False),  # a comma before the number: an address
     ],
 )
 def test_product_and_tariff_names_are_no_names(language, text, name, product):

@@ -149,6 +149,15 @@ def _requests(tokens: list[Token], start: int, end: int, requests: tuple[str, ..
     return bool(listener & set(words)) and any(f" {request} " in text for request in requests)
 
 
+MAX_POLITE_WORDS = 6  # "Ihr Kundenkennwort bitte.", "And your postcode, please.": a request this short
+
+
+def _polite(tokens: list[Token], start: int, end: int, polite: frozenset[str]) -> bool:
+    """Whether the sentence ``tokens[start:end + 1]`` is a short polite request ("Ihre Kundennummer bitte.")."""
+    words = [t.text.lower().strip(",.;:!?") for t in tokens[start : end + 1]]
+    return len(words) <= MAX_POLITE_WORDS and bool(polite & set(words))
+
+
 # at a turn end, a cue for personal data among the asking side's last words makes a question ("können Sie
 # Ihren Nachnamen buchstabieren" that ASR wrote lower case, without "?", and split by the other side's words)
 TURN_END_CUE_WORDS = 6
@@ -243,7 +252,8 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
         opener = tokens[sentence_start].text.lower() if sentence_start < len(tokens) else ""
         asks = turn_ends and (opener in lex.question_openers
                               or _asks_at_turn_end(tokens, sentence_start, i, lex.question_openers, lex.questions))
-        asks = asks or (token.ends_sentence and _requests(tokens, sentence_start, i, lex.requests, lex.listener))
+        asks = asks or (token.ends_sentence and (_requests(tokens, sentence_start, i, lex.requests, lex.listener)
+                                                 or _polite(tokens, sentence_start, i, lex.polite)))
         if not (token.raw.endswith("?") or asks):
             if token.ends_sentence or turn_ends:
                 sentence_start = i + 1
@@ -299,7 +309,8 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
         start, end = tokens[first].start, tokens[last].end
         inside = {s.entity_type for s in found if s.char_start < end and start < s.char_end}
         # "E-Mail-Adresse?" asks for an e-mail (listed first), not a postal address: any asked kind found is enough
-        if asked[0] in ALWAYS_WHOLE or not any(inside & SATISFIED_BY.get(entity, {entity}) for entity in asked):
+        whole = asked[0] in ALWAYS_WHOLE or any(word in question for word in lex.secret_words)
+        if whole or not any(inside & SATISFIED_BY.get(entity, {entity}) for entity in asked):
             out.append(PiiSpan(start, end, asked[0], SCORE, "AnswerToQuestion"))
     return out
 

@@ -172,9 +172,9 @@ def product_name(tokens: tuple[Token, ...], first: int, last: int, language: str
     """Whether the words ``first..last`` are part of a product or tariff name: a model or tariff word, a
     number or a letters-and-digits token right before or after them ("Fiber Max 500", "Tarif Klara")."""
     model = meaning_lexicon(language).readings.get("model", ())
-    for k in (first - 1, last + 1):
+    for k in (first - 1, last + 1):  # no punctuation before a number: "Sarah Miller, 42 Oak Road" is a name, an address
         if not 0 <= k < len(tokens) or (k == first - 1 and tokens[k].ends_sentence) \
-                or (k == last + 1 and tokens[last].ends_sentence):
+                or (k == last + 1 and tokens[last].raw.endswith(_ENDS)):
             continue
         word = tokens[k].text
         if any(ch.isdigit() for ch in word) or has_cue([word.lower()], model):

@@ -69,6 +69,8 @@ class Lexicon:
     question_openers: frozenset[str]  # a turn starting with one is a question even without "?" ("wie", "what")
     requests: tuple[str, ...]  # with a listener word and a cue: a request for data, whatever its punctuation
     listener: frozenset[str]  # "you", "Sie"
+    polite: frozenset[str]  # "bitte", "please": a short sentence with one and a cue asks for the data
+    secret_words: tuple[str, ...]  # "Kennwort", "password": the answer is words as much as digits, redacted whole
     company_intros: tuple[str, ...]  # "willkommen bei", "thank you for calling": the company's name follows
     greetings: tuple[str, ...]  # "Nordwind Energie, guten Tag": the company's name comes before
     # "Bank", "Mutual", "Stadtwerke" (and the places: "Station", "Flughafen"): the capitalized words next to one
@@ -155,6 +157,8 @@ def lexicon(language: str) -> Lexicon:
         inner_openers=frozenset(data["questions"].get("inner_openers", [])),
         requests=tuple(str(w).lower() for w in data["questions"].get("requests", [])),
         listener=frozenset(str(w).lower() for w in data["questions"].get("listener", [])),
+        polite=frozenset(str(w).lower() for w in data["questions"].get("polite", [])),
+        secret_words=tuple(str(w).lower() for w in data["questions"].get("secret_words", [])),
         company_intros=tuple(str(w).lower() for w in names.get("company_intros", [])),
         greetings=tuple(str(w).lower() for w in names.get("greetings", [])),
         company_forms=tuple(str(w).lower() for w in (*names.get("company_forms", []), *names.get("place_forms", []))),

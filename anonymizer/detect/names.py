@@ -61,6 +61,21 @@ def can_be_name(text: str, not_names: frozenset[str], stop_words: frozenset[str]
             and lower not in stop_words)
 
 
+def _code_like(word: str) -> bool:
+    """A digit in it ("BS8", "SW9") or two or three capitals alone ("GH"): a code's piece, no name.
+
+    >>> [_code_like(w) for w in ("BS8", "GH", "Müller", "Al-Sayed", "O'Neil")]
+    [True, True, False, False, False]
+    """
+    return any(ch.isdigit() for ch in word) or (word.isupper() and word.isalpha() and len(word) <= 3)
+
+
+def _before_number(tokens: list[Token], token: Token) -> bool:
+    """Whether a number follows ``token`` right after it, no punctuation between ("Flat 5")."""
+    k = next((i for i, t in enumerate(tokens) if t.start == token.start), None)
+    return k is not None and k + 1 < len(tokens) and token.raw == token.text and tokens[k + 1].text[:1].isdigit()
+
+
 class CueNameRecognizer(RuleRecognizer):
     """Person names right after cue phrases."""
 
@@ -101,7 +116,7 @@ class CueNameRecognizer(RuleRecognizer):
                             continue  # "Herrn Dr. Müller": the title is not the name; look past it
                         # "Wolf -Dieter Kanz": ASR splits a double name at its hyphen
                         core = token.text.lstrip("-–") if taken else token.text
-                        capital = core[:1].isupper() and core not in self.not_names
+                        capital = core[:1].isupper() and core not in self.not_names and not _code_like(core)
                         lower = token.text.lower()
                         lower_ok = (strong or (title and not taken and len(lower) > 2 and lower not in self.stop_words)
                                     ) and token.text.isalpha() and lower not in FUNCTION_WORDS
@@ -110,6 +125,8 @@ class CueNameRecognizer(RuleRecognizer):
                         taken.append(token)
                         if token.raw.endswith(CLAUSE_ENDS):
                             break
+                    while taken and _before_number(tokens, taken[-1]):
+                        taken.pop()  # "it's Flat 5", "das ist Wohnung 3": a unit's word, no name
                     if not strong:  # "hier ist Nordwind Energie, …", "hier ist die Uferbank Rosemann": the company
                         forms = [j for j, t in enumerate(taken) if is_company_form(t.text, self.supported_language)]
                         taken = taken[forms[-1] + 1:] if forms else taken
