@@ -79,7 +79,7 @@ def score(snippet: dict, detector: Detector) -> dict:
     other = [(t.start, t.end) for t in _tokens(text) if not any(in_pii[t.start:t.end])]
     other_found = sum(any(found[a:b]) for a, b in other)
     return {"pii": pii, "keep": keep, "other_words": len(other), "other_found": other_found,
-            "findings": [(s.entity_type, text[s.char_start:s.char_end]) for s in spans]}
+            "findings": [(s.entity_type, s.recognizer, text[s.char_start:s.char_end]) for s in spans]}
 
 
 def _tokens(text: str):
