@@ -908,6 +908,13 @@ def test_a_password_answer_is_redacted_whole_even_with_digits_found_in_it():
     assert unanswered("Yes please. Twenty pounds is fine.", "en", []) == []
 
 
+def test_a_question_for_a_time_asks_for_no_data():
+    from anonymizer.detect.answers import unanswered
+
+    assert unanswered("Ab wann gilt die neue Adresse? Ab dem 1. September.", "de", []) == []
+    assert unanswered("Wann ist der Schaden entstanden? Am Sonntag gegen drei.", "de", []) == []  # no "TAN"
+
+
 def test_a_statement_about_data_is_no_request():
     from anonymizer.detect.answers import unanswered
 
@@ -981,6 +988,10 @@ def test_a_statement_about_data_is_no_request():
         ("en", "That's 4 pounds 50 p.", []),
         # no reading: the safety net
         ("de", "Das ist 4711 2390.", [("NUMBER_SEQUENCE", "4711 2390")]),
+        # a reference's groups joined by dashes, its letters between digit groups
+        ("de", "Die Versicherungsscheinnummer ist AS-4471-0093-2.", [("NUMBER_SEQUENCE", "AS-4471-0093-2")]),
+        ("en", "It says 88 TQ 4410, thanks.", [("NUMBER_SEQUENCE", "88 TQ 4410")]),
+        ("en", "COVID-19 rules, the MP3-Player and Archer-AX55.", []),
         ("en", "at 0151 2345 6789", [("NUMBER_SEQUENCE", "0151 2345 6789")]),  # too long for a time
     ],
 )

@@ -16,6 +16,7 @@ it works on the dialogue transcript, where the agent's question and the customer
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from anonymizer.detect.digits import DigitRun, digit_runs
@@ -149,6 +150,24 @@ def _requests(tokens: list[Token], start: int, end: int, requests: tuple[str, ..
     return bool(listener & set(words)) and any(f" {request} " in text for request in requests)
 
 
+TIME_KINDS = {"DATE_OF_BIRTH"}  # what a question for a time may ask for ("Wann sind Sie geboren?")
+SHORT_CUE_CHARS = 4  # a cue this short is at a word's start or end ("PIN-Nummer", "Zugangscode"), not inside one
+
+
+def _cue_in(cue: str, question: str) -> bool:
+    """Whether ``cue`` is said in ``question`` (lower case): inside a compound ("kundennummer" in
+    "Ihre Kundennummer?"), a short cue only at its start or end ("tan" is not in "entstanden").
+
+    >>> [_cue_in("tan", q) for q in ("die tan bitte?", "wann ist das entstanden?", "ihre sms-tan?")]
+    [True, False, True]
+    >>> _cue_in("code", "und der zugangscode?"), _cue_in("kundennummer", "ihre kundennummer?")
+    (True, True)
+    """
+    if len(cue) > SHORT_CUE_CHARS:
+        return cue in question
+    return re.search(rf"(?:^|\W){re.escape(cue)}|{re.escape(cue)}(?:\W|$)", question) is not None
+
+
 MAX_POLITE_WORDS = 6  # "Ihr Kundenkennwort bitte.", "And your postcode, please.": a request this short
 
 
@@ -261,7 +280,9 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
         question_start = sentence_start
         question = " ".join(t.text.lower() for t in tokens[sentence_start : i + 1])
         sentence_start = i + 1
-        asked = [entity for entity, cues in lex.questions.items() if any(cue in question for cue in cues)]
+        asked = [entity for entity, cues in lex.questions.items() if any(_cue_in(cue, question) for cue in cues)]
+        if question.startswith(lex.time_questions):  # "Ab wann gilt die neue Adresse?": a date, but a birthday's
+            asked = [entity for entity in asked if entity in TIME_KINDS]
         asked = asked or _follows_up(question, tokens, question_start, found, lex.follow_ups, lex.questions)
         if not asked or i + 1 >= len(tokens):
             continue

@@ -25,7 +25,10 @@ _DIGITISH = re.compile(r"^[+$€£]?[-–—,./]*\d[\d\-–—,./]*(?:st|nd|rd|t
 _LETTERS_DIGITS = re.compile(r"^[A-Z]{2}\d{2,}$")  # "DE89" glued
 # letters and digits in one token, as ASR writes a dictated IBAN or reference ("GP90QHPP48867775675844",
 # "CT9970966491H791"): its digits count, from three on ("MP3", "4G", "A4" stay words)
-_MIXED = re.compile(r"^[-–—,./]*(?=(?:[^\d]*\d){3})[A-Za-z0-9]*\d[A-Za-z0-9]*[-–—,./]*$")  # "-D0374…" too
+_MIXED = re.compile(r"^[-–—,./]*(?=(?:[^\d]*\d){3})[A-Za-z0-9]+(?:[-–—./][A-Za-z0-9]+)*[-–—,./]*$")
+# ("-D0374…" too; a reference's groups joined by dashes or dots, "AS-4471-0093-2", "HOME-55892-17", read the same)
+# a reference's letters between its digit groups ("88 TQ 4410", "1 ESY 1160 4471"): part of the run
+_LETTER_GROUP = re.compile(r"^[A-Z]{2,4}[,.]?$")
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 # a dictation's first token as ASR writes it: a letter or two glued to a digit or three ("D8" for "D E acht",
 # "DE8"), read as digits when more digits follow; or letters alone ("D", "DE", "D.") right before the digits
@@ -228,7 +231,8 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
     for i in range(1, len(tokens) - 1):  # between digits on both sides: "zwei hach eins", "92, Schrecktricht, 9"
         if not kinds[i] and _NUMBERISH & {kinds[i - 1]} and _NUMBERISH & {kinds[i + 1]} \
                 and not tokens[i - 1].raw.endswith(("?", "!", ".")):
-            if closest(tokens[i].text, lex.separator_words, language) or _lost_digit(tokens[i]):
+            if closest(tokens[i].text, lex.separator_words, language) or _lost_digit(tokens[i]) \
+                    or _LETTER_GROUP.match(tokens[i].raw):
                 kinds[i] = "sep"
             elif closest(tokens[i].text, frozenset(lex.digit_words), language):
                 kinds[i] = "misheard"

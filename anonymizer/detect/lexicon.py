@@ -69,6 +69,7 @@ class Lexicon:
     question_openers: frozenset[str]  # a turn starting with one is a question even without "?" ("wie", "what")
     requests: tuple[str, ...]  # with a listener word and a cue: a request for data, whatever its punctuation
     listener: frozenset[str]  # "you", "Sie"
+    time_questions: tuple[str, ...]  # "wann", "when": a question starting so asks for a time, not for data
     polite: frozenset[str]  # "bitte", "please": a short sentence with one and a cue asks for the data
     secret_words: tuple[str, ...]  # "Kennwort", "password": the answer is words as much as digits, redacted whole
     company_intros: tuple[str, ...]  # "willkommen bei", "thank you for calling": the company's name follows
@@ -158,6 +159,7 @@ def lexicon(language: str) -> Lexicon:
         requests=tuple(str(w).lower() for w in data["questions"].get("requests", [])),
         listener=frozenset(str(w).lower() for w in data["questions"].get("listener", [])),
         polite=frozenset(str(w).lower() for w in data["questions"].get("polite", [])),
+        time_questions=tuple(str(w).lower() for w in data["questions"].get("time_questions", [])),
         secret_words=tuple(str(w).lower() for w in data["questions"].get("secret_words", [])),
         company_intros=tuple(str(w).lower() for w in names.get("company_intros", [])),
         greetings=tuple(str(w).lower() for w in names.get("greetings", [])),
