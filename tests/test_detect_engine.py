@@ -81,6 +81,18 @@ def test_a_name_found_once_is_found_where_it_is_said_again(detector, language, t
         assert not covered(text, spans, word, text.index(needle)), needle
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "name"),
+    [
+        ("de", "Schicken Sie es an mueller punkt hans Klammeraffe web punkt de. Müller mit ue? Ja.", "Müller"),
+        ("en", "It's tom dot okafor at outlook dot com. Okafor is O-K-A-F-O-R.", "Okafor"),
+    ],
+)
+def test_a_name_said_in_an_e_mail_address_is_found_where_it_is_said_again(detector, language, text, name):
+    spans = detector.detect(Transcript(text, (), language))
+    assert any(s.entity_type == "PERSON" and text[s.char_start : s.char_end] == name for s in spans)
+
+
 def test_a_doubtful_name_finding_spreads_no_acknowledgement():
     # an answer-to-a-question finding that took in "Perfect" (the name itself was not heard) makes the
     # name's word a name elsewhere, never the agent's every "Perfect."

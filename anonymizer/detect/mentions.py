@@ -67,6 +67,53 @@ def named_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]
             if not found_here and word.lower() in names and (word[:1].isupper() or names[word.lower()])]
 
 
+# the words of an e-mail's local part and the words that join them, as ASR writes them
+_EMAIL_AT = frozenset({"@", "at", "ät", "et", "at-zeichen", "klammeraffe"})
+_EMAIL_JOINERS = frozenset({"punkt", "dot", "unterstrich", "underscore", "bindestrich", "minus", "dash", "hyphen"})
+# mailboxes that are nobody's name
+_MAILBOXES = frozenset({"info", "kontakt", "contact", "service", "support", "mail", "post", "office", "hello",
+                        "hallo", "admin", "team", "sales", "billing", "noreply", "kundenservice", "buchhaltung"})
+NAMED_IN_EMAIL = "NamedInEmail"
+
+
+def named_in_email(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
+    """The mentions of a name said as part of an e-mail address: "mueller punkt hans Klammeraffe web punkt de.
+    Müller mit ue?" — the words of the address before its at-word, lower case as ASR writes them, next to a
+    joining word ("punkt", "dot") or the at-word, are names wherever the call says them capitalized (umlauts
+    as the address writes them: "ue" is "ü"); a mailbox ("info", "service") is nobody's.
+
+    >>> text = "Das ist mueller punkt hans Klammeraffe web punkt de. Müller mit ue? Ja. Und Info steht auch da."
+    >>> found = [PiiSpan(8, 50, "EMAIL_ADDRESS", 0.7, "SpokenEmailRecognizer")]
+    >>> [text[s.char_start : s.char_end] for s in named_in_email(text, "de", found)]
+    ['Müller']
+    """
+    lex, stop = lexicon(language), stop_words(language)
+    tokens = tokenize(text)
+    names: set[str] = set()
+    for email in (s for s in found if s.entity_type == "EMAIL_ADDRESS"):
+        inside = [t for t in tokens if email.char_start <= t.start and t.end <= email.char_end]
+        lowered = [t.text.lower() for t in inside]
+        at = next((k for k, w in enumerate(lowered) if w in _EMAIL_AT), None)
+        if at is None:
+            continue
+        for k in range(at):
+            word = inside[k].text
+            joined = lowered[k + 1] in _EMAIL_AT | _EMAIL_JOINERS or (k > 0 and lowered[k - 1] in _EMAIL_JOINERS)
+            if joined and word.islower() and word.isalpha() and len(word) >= MIN_LETTERS \
+                    and word not in _MAILBOXES and can_be_name(word, lex.not_names, stop):
+                names.add(_spelled(word))
+    if not names:
+        return []
+    return [PiiSpan(t.start, t.end, "PERSON", SCORE, NAMED_IN_EMAIL) for t in tokens
+            if t.text[:1].isupper() and _spelled(t.text.lower()) in names
+            and not any(s.char_start < t.end and t.start < s.char_end for s in found)]
+
+
+def _spelled(word: str) -> str:
+    """A word as an e-mail address writes it: umlauts and ß in two letters."""
+    return word.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+
+
 def _word(text: str) -> str:
     """A token without the hyphens ASR puts before a syllable ("Ehemann -Hamen -Hamen")."""
     return text.lstrip("-–")
