@@ -621,6 +621,9 @@ def test_spelled_out(language, text, expected):
         ("en", "Let me pull you up, what name is it under? Derek Richardson. Great.", [],
          [("PERSON", "Derek Richardson")]),
         ("en", "And who's the account holder? Marystaff Anton. Lovely.", [], [("PERSON", "Marystaff Anton")]),
+        # a card's check digits asked for, a short number said on its own
+        ("de", "Und die Prüfziffer hinten drauf? 371. Danke, dann buche ich die 59 Euro ab.", [],
+         [("CREDIT_CARD", "371")]),
         # a name found in the answer does not satisfy the question: the answer is redacted whole, the fragments ASR
         # wrote as other words too ("part" for "Barton"), up to one word after the last name found
         ("en", "What name is it, Hunter? Marystaff, Anton. The parcel is late.", [(36, 41, "PERSON")],
