@@ -911,6 +911,14 @@ def test_a_password_answer_is_redacted_whole_even_with_digits_found_in_it():
     assert unanswered("Yes please. Twenty pounds is fine.", "en", []) == []
 
 
+def test_a_number_dictated_in_pieces_the_other_side_acknowledged_is_found_to_its_last_piece():
+    from anonymizer.detect.answers import bare_numbers
+
+    text = "Kundennummer ist 55 02. Ja. 31 77. Ja. Und sechs. Einen Moment, das dauert so zwei Minuten."
+    assert [text[s.char_start : s.char_end] for s in bare_numbers(text, "de", [])] == ["sechs"]
+    assert bare_numbers("We have two offers for you. Two. And then three.", "en", []) == []
+
+
 def test_a_question_for_a_time_asks_for_no_data():
     from anonymizer.detect.answers import unanswered
 

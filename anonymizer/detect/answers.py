@@ -339,7 +339,9 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
 # kinds of data whose cue makes a number said on its own right after it that data ("I need the access code
 # from the letter. 250.", "It's four digits. Two, two, two.")
 BARE_NUMBER_KINDS = ("ID_NUMBER", "PHONE_NUMBER", "CREDIT_CARD", "ADDRESS", "DATE_OF_BIRTH")
-BARE_NUMBER_CUE_SENTENCES = 2  # the cue stands in one of the sentences this close before the number
+# the cue stands in one of the sentences this close before the number (not counting acknowledgements and pieces
+# of the dictation said alone between them)
+BARE_NUMBER_CUE_SENTENCES = 2
 # kinds whose cue makes a number of any length right after it, in the same sentence, that data ("And the house
 # number 25.", "Die PIN ist 47"): the short ones (a phone number or a card is long enough for the recognizers)
 CUE_IN_SENTENCE_KINDS = ("ID_NUMBER", "ADDRESS")
@@ -421,8 +423,15 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
         if sentence == 0 or not only_fillers(first, run.first) \
                 or not only_fillers(run.last + 1, sentence_last(tokens, first) + 1):
             continue
-        earlier = starts[max(0, sentence - BARE_NUMBER_CUE_SENTENCES)]
-        before = " " + " ".join(t.text.lower() for t in tokens[earlier:first])
+        earlier, counted = sentence, 0
+        while earlier > 0 and counted < BARE_NUMBER_CUE_SENTENCES:
+            earlier -= 1  # a dictation in pieces the other side acknowledged: "55 02. Ja. 31 77. Ja. Und sechs."
+            a, b = starts[earlier], starts[earlier + 1]
+            pieces = [r for r in runs if a <= r.first and r.last < b]
+            said_alone = all(word(k) in fillers | lex.acknowledgements for k in range(a, b)) or (
+                len(pieces) == 1 and only_fillers(a, pieces[0].first) and only_fillers(pieces[0].last + 1, b))
+            counted += not said_alone
+        before = " " + " ".join(t.text.lower() for t in tokens[starts[earlier]:first])
         if any(f" {cue}" in before for cue in cues):  # at a word's start: "pin", not "shopping"
             out.append(PiiSpan(run.start, run.end, "ID_NUMBER", SCORE, "BareNumberAfterCue"))
     return out
