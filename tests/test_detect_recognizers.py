@@ -1044,6 +1044,7 @@ def test_a_date_is_personal_with_a_birth_cue(language, text, personal):
         ("de", "Nordwind Energie, guten Tag. Was kann ich für Sie tun?", {"nordwind", "energie"}),
         ("de", "Herzlich willkommen bei Stadtwerke Lindau. Mein Name ist Anna Weber.", {"stadtwerke", "lindau"}),
         ("en", "Thank you for calling Bluewave Mobile, this is Daniel.", {"bluewave", "mobile"}),
+        ("en", "You're through to Marcus Bell at Northern Water.", {"northern", "water"}),  # the agent, then it
         ("en", "Hi, my name is Sarah Johnson, hello.", set()),  # a name before a greeting, but no comma then
         ("en", "Good morning. I have a question. Yes. Welcome to Oak Bank.", set()),  # not how the call opens
     ],

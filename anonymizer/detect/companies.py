@@ -19,6 +19,7 @@ from anonymizer.detect.tokens import Token
 NAME_RECOGNIZERS = {"GazetteerNameRecognizer", "SpacyRecognizer", "CueNameRecognizer"}
 _CAPITAL = re.compile(r"^[A-ZÄÖÜ]")
 MAX_COMPANY_WORDS = 3
+_AGENT_AT = frozenset({"at", "from", "bei", "von"})  # "… Marcus Bell at Northern Water": the company follows
 INTRO_SENTENCES = 3  # the company introduces itself in the call's first sentences
 
 
@@ -89,11 +90,20 @@ def company_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
             words = intro.split()
             if lowered[i : i + len(words)] == words:
                 k = i + len(words)
-                while k < len(tokens) and k - i - len(words) < MAX_COMPANY_WORDS and _CAPITAL.match(tokens[k].text):
-                    found.add(lowered[k])
-                    if tokens[k].raw.endswith((",", ".", "!", "?")):
-                        break
-                    k += 1
+                while True:
+                    run = []
+                    while k < len(tokens) and len(run) < MAX_COMPANY_WORDS and _CAPITAL.match(tokens[k].text):
+                        run.append(lowered[k])
+                        if tokens[k].raw.endswith((",", ".", "!", "?")):
+                            break
+                        k += 1
+                    # "You're through to Marcus Bell at Northern Water": the agent, then the company
+                    if run and k + 1 < len(tokens) and lowered[k] in _AGENT_AT and tokens[k].raw == tokens[k].text \
+                            and _CAPITAL.match(tokens[k + 1].text):
+                        k += 1
+                        continue
+                    found.update(run)
+                    break
         for greeting in lex.greetings:  # the call opens with the company's name: "Nordwind Energie, guten Tag"
             words = greeting.split()
             if lowered[i : i + len(words)] == words and 0 < i <= MAX_COMPANY_WORDS \
