@@ -202,6 +202,9 @@ def test_spoken_dates(language, text, expected):
         ("de", "Ich wohne in der Sofia Redelweg 116", [("ADDRESS", "Redelweg 116")]),
         ("en", "I moved to Oak Lane last year", [("ADDRESS", "Oak Lane")]),
         ("en", "It's Leeds, LS6 2AB.", [("ADDRESS", "LS6 2AB")]),  # a UK postcode's shape
+        ("en", "So SW9 8LQ. S W nine, eight L Q. Perfect.",
+         [("ADDRESS", "SW9 8LQ"), ("ADDRESS", "S W nine, eight L Q")]),
+        ("en", "I have A B one and C D two.", []),
         ("en", "I have the S23 and the X7590", []),
         ("en", "the street was quiet", []),
     ],
@@ -405,6 +408,8 @@ def test_spoken_phone_numbers(language, text, expected):
         ("de", "Die IBAN, DE zwei sieben. Mhm. Eins null null sieben.", [("IBAN_CODE", "DE zwei sieben")]),
         ("en", "My IBAN is GB29 NWBK. Okay. 6016 1331.", [("IBAN_CODE", "GB29 NWBK")]),
         ("de", "Das Modell DE27 kostet 20 Euro.", []),
+        ("de", "dann geb ich Ihnen mal die Ivan durch die fängt an mit D E zwei sieben und dann", [("IBAN_CODE",
+                                                                                               "D E zwei sieben")]),
         ("en", "in GB, 72 of them bought 7300 7106 7252 92", []),
         ("de", "Kundennummer 4711 2390", []),
     ],

@@ -25,6 +25,7 @@ _EN_STREET_SUFFIX = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevar
                      r"terrace|close|crescent|square|parkway|highway)")
 _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
                     r"sixty|seventy|eighty|ninety|hundred)")
+_DIGIT_WORD_EN = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _US_STATES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|"
               "Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|"
               "Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|"
@@ -90,6 +91,9 @@ PATTERNS = {
                 rf"(?:street|road|avenue|lane|boulevard|terrace|crescent|way)\b\.?{_EN_CITY}", 0.55),
         Pattern("zip", r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b", 0.4),
         Pattern("uk postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", 0.5),  # "LS6 2AB", "SW1A 1AA"
+        # … said letter by letter: "S W nine, eight L Q", "L S six, two A B"
+        Pattern("uk postcode spoken", rf"\b[A-Z](?:\s[A-Z])?\s(?:{_DIGIT_WORD_EN}|\d)(?:\s[A-Z])?,?\s"
+                rf"(?:{_DIGIT_WORD_EN}|\d)\s[A-Z]\s?[A-Z]\b", 0.5),
         Pattern("c/o", r"(?i)\bc\s?/\s?o\s+[A-Z][\w-]+(?:\s[A-Z][\w-]+)?", 0.6),
     ],
 }
