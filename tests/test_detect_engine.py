@@ -81,6 +81,11 @@ def test_a_name_found_once_is_found_where_it_is_said_again(detector, language, t
         assert not covered(text, spans, word, text.index(needle)), needle
 
 
+def test_a_brand_is_nobodys_name(detector):
+    text = "Is that the Mastercard ending in 0 4 5 5? Yes."
+    assert not any(s.entity_type == "PERSON" for s in detector.detect(Transcript(text, (), "en")))
+
+
 @pytest.mark.parametrize(
     ("language", "text", "name"),
     [

@@ -486,6 +486,9 @@ def test_identifiers(language, text, expected):
         ("en", "Hi this is Sarah Johnson.", [("PERSON", "Sarah Johnson")]),
         ("en", "Will you mark it? Young people", []),
         ("en", "Northwind Energy, Customer Service", []),
+        # a month is no name, but a first name before a last name
+        ("en", "That's about the price rise from April.", []),
+        ("en", "Hi, this is April Jones calling.", [("PERSON", "April Jones")]),
     ],
 )
 def test_gazetteer_names(language, text, expected):

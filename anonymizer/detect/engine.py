@@ -198,14 +198,15 @@ class PresidioDetector:
 
 
 def _without_company_and_products(spans: set[PiiSpan], text: str, language: str) -> set[PiiSpan]:
-    """Name findings that are the company's own name (from how the call opens), part of a product or
-    tariff name ("Fiber Max 500") or a public place ("the depot in Memphis") are nobody's name."""
+    """Name findings that are the company's own name (from how the call opens) or a brand ("Mastercard"), part
+    of a product or tariff name ("Fiber Max 500") or a public place ("the depot in Memphis") are nobody's name."""
     from anonymizer.detect.companies import NAME_RECOGNIZERS, company_form_words, company_words, product_name
+    from anonymizer.detect.lexicon import lexicon, rules_language
     from anonymizer.detect.places import public_place
     from anonymizer.detect.tokens import tokenize
 
     tokens = tuple(tokenize(text))
-    company = company_words(tokens, language)
+    company = company_words(tokens, language) | lexicon(rules_language(language)).brands
     # by form, a name anywhere in the call; for PERSON only ("Sparkasse Köln" does not make Köln nobody's city)
     by_form = company | company_form_words(tokens, language)
 

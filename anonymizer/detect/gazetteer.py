@@ -67,13 +67,23 @@ class GazetteerNameRecognizer(RuleRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
+        from anonymizer.detect.names import TITLES  # (names reads the gazetteer)
+
         names = gazetteer(self.supported_language)
+        stops = stop_words(self.supported_language)
         tokens = tokenize(text)
         candidate = [bool(_CAPITALIZED.match(t.text)) and names.is_name(t.text) for t in tokens]
         results = []
         i = 0
         while i < len(tokens):
             if not candidate[i]:
+                # a first name that is also a month or a word ("April", "Bill") is one before a last name: "April Jones"
+                if i + 1 < len(tokens) and candidate[i + 1] and tokens[i].text in names.first \
+                        and tokens[i + 1].text in names.last and tokens[i].raw == tokens[i].text \
+                        and tokens[i].text.lower() not in TITLES | stops:
+                    results.append(self.result(tokens[i].start, tokens[i + 1].end, 0.6))
+                    i += 2
+                    continue
                 i += 1
                 continue
             pair = (i + 1 < len(tokens) and candidate[i + 1] and tokens[i].text in names.first

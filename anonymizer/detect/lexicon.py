@@ -73,6 +73,7 @@ class Lexicon:
     polite: frozenset[str]  # "bitte", "please": a short sentence with one and a cue asks for the data
     secret_words: tuple[str, ...]  # "Kennwort", "password": the answer is words as much as digits, redacted whole
     company_intros: tuple[str, ...]  # "willkommen bei", "thank you for calling": the company's name follows
+    brands: frozenset[str]  # "mastercard", "paypal": a company's name wherever it is said, nobody's
     greetings: tuple[str, ...]  # "Nordwind Energie, guten Tag": the company's name comes before
     # "Bank", "Mutual", "Stadtwerke" (and the places: "Station", "Flughafen"): the capitalized words next to one
     # are a company or a public place, nobody's name
@@ -162,6 +163,7 @@ def lexicon(language: str) -> Lexicon:
         time_questions=tuple(str(w).lower() for w in data["questions"].get("time_questions", [])),
         secret_words=tuple(str(w).lower() for w in data["questions"].get("secret_words", [])),
         company_intros=tuple(str(w).lower() for w in names.get("company_intros", [])),
+        brands=frozenset(str(w).lower() for w in names.get("brands", [])),
         greetings=tuple(str(w).lower() for w in names.get("greetings", [])),
         company_forms=tuple(str(w).lower() for w in (*names.get("company_forms", []), *names.get("place_forms", []))),
         meaning={str(k): tuple(str(w).lower() for w in v) for k, v in data.get("meaning", {}).items()
