@@ -91,7 +91,7 @@ def company_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
             if lowered[i : i + len(words)] == words:
                 k = i + len(words)
                 while True:
-                    run = []
+                    run: list[str] = []
                     while k < len(tokens) and len(run) < MAX_COMPANY_WORDS and _CAPITAL.match(tokens[k].text):
                         run.append(lowered[k])
                         if tokens[k].raw.endswith((",", ".", "!", "?")):
