@@ -489,6 +489,8 @@ def test_identifiers(language, text, expected):
         # a month is no name, but a first name before a last name
         ("en", "That's about the price rise from April.", []),
         ("en", "Hi, this is April Jones calling.", [("PERSON", "April Jones")]),
+        # accents the lists do not write; German umlauts stay as they are
+        ("de", "Dragan Petrović, geboren am 14.07.1985.", [("PERSON", "Dragan Petrović")]),
     ],
 )
 def test_gazetteer_names(language, text, expected):

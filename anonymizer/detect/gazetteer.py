@@ -8,7 +8,6 @@ is also an ordinary word (marked ``~``: "Koch", "Wolf", "Will", "Rose"), which c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,7 +18,15 @@ from anonymizer.detect.lexicon import LEXICON_DIR, lexicon, stop_words
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import tokenize
 
-_CAPITALIZED = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàëïç]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàëïç]+)?$")
+
+def _capitalized(word: str) -> bool:
+    """A capital, then small letters (accents too: "Petrović", "Çelik", "Núñez"), and one such part after a hyphen.
+
+    >>> [_capitalized(w) for w in ("Petrović", "Koch-Weber", "ABC", "koch", "Mc3")]
+    [True, True, False, False, False]
+    """
+    parts = word.split("-")
+    return len(parts) <= 2 and all(len(p) > 1 and p.isalpha() and p[0].isupper() and p[1:].islower() for p in parts)
 
 
 @dataclass(frozen=True)
@@ -30,10 +37,33 @@ class Gazetteer:
     excluded: frozenset[str]  # the lexicon's not_names: never a name here
 
     def is_name(self, word: str) -> bool:
-        return (word in self.first or word in self.last) and word not in self.excluded
+        return (self.has_first(word) or self.has_last(word)) and word not in self.excluded
 
     def is_first(self, word: str) -> bool:
-        return word in self.first and word not in self.excluded
+        return self.has_first(word) and word not in self.excluded
+
+    def has_first(self, word: str) -> bool:
+        """A first name of the lists, its accents as they may be or not ("Petrović" is "Petrovic")."""
+        return word in self.first or folded(word) in self.first
+
+    def has_last(self, word: str) -> bool:
+        return word in self.last or folded(word) in self.last
+
+
+def folded(word: str) -> str:
+    """``word`` without its accents ("Petrović" -> "Petrovic", "Çelik" -> "Celik"); German umlauts stay ("Höhe"
+    is no "Hohe").
+
+    >>> folded("Petrović"), folded("Martínez"), folded("Höhe")
+    ('Petrovic', 'Martinez', 'Höhe')
+    """
+    import unicodedata
+
+    return "".join(ch if ch in _UMLAUTS else "".join(c for c in unicodedata.normalize("NFKD", ch)
+                                                      if not unicodedata.combining(c)) for ch in word)
+
+
+_UMLAUTS = frozenset("äöüÄÖÜß")
 
 
 @cache
@@ -72,21 +102,21 @@ class GazetteerNameRecognizer(RuleRecognizer):
         names = gazetteer(self.supported_language)
         stops = stop_words(self.supported_language)
         tokens = tokenize(text)
-        candidate = [bool(_CAPITALIZED.match(t.text)) and names.is_name(t.text) for t in tokens]
+        candidate = [_capitalized(t.text) and names.is_name(t.text) for t in tokens]
         results = []
         i = 0
         while i < len(tokens):
             if not candidate[i]:
                 # a first name that is also a month or a word ("April", "Bill") is one before a last name: "April Jones"
-                if i + 1 < len(tokens) and candidate[i + 1] and tokens[i].text in names.first \
-                        and tokens[i + 1].text in names.last and tokens[i].raw == tokens[i].text \
+                if i + 1 < len(tokens) and candidate[i + 1] and names.has_first(tokens[i].text) \
+                        and names.has_last(tokens[i + 1].text) and tokens[i].raw == tokens[i].text \
                         and tokens[i].text.lower() not in TITLES | stops:
                     results.append(self.result(tokens[i].start, tokens[i + 1].end, 0.6))
                     i += 2
                     continue
                 i += 1
                 continue
-            pair = (i + 1 < len(tokens) and candidate[i + 1] and tokens[i].text in names.first
+            pair = (i + 1 < len(tokens) and candidate[i + 1] and names.has_first(tokens[i].text)
                     and not tokens[i].raw.endswith((",", ".", "?", "!", ";", ":")))
             if pair:
                 both_ordinary = tokens[i].text in names.ordinary and tokens[i + 1].text in names.ordinary
@@ -101,7 +131,7 @@ class GazetteerNameRecognizer(RuleRecognizer):
             taken = {(r.start, r.end) for r in results}
             for k, token in enumerate(tokens):
                 inside = k > 0 and not tokens[k - 1].ends_sentence
-                if inside and _CAPITALIZED.match(token.text) and token.text.lower() not in stops \
+                if inside and _capitalized(token.text) and token.text.lower() not in stops \
                         and token.text not in names.excluded and (token.start, token.end) not in taken:
                     results.append(self.result(token.start, token.end, 0.4))
         return results
