@@ -81,6 +81,20 @@ def test_a_name_found_once_is_found_where_it_is_said_again(detector, language, t
         assert not covered(text, spans, word, text.index(needle)), needle
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "name"),
+    [
+        ("en", "Hi this is Kevin O'Really, O'Reilly, sorry the line's bad.", "O'Reilly"),
+        ("de", "Ich bin Frau Hansen, Hanssen mit zwei s, nein, mit einem s.", "Hanssen"),
+        ("en", "yeah hi my name's Sheila Rain Bow no sorry Rainbow one word", "Rainbow"),
+    ],
+)
+def test_a_name_corrected_right_after_it_is_found(detector, language, text, name):
+    spans = detector.detect(Transcript(text, (), language))
+    start = text.index(name, text.index(",") if "," in text else 0)
+    assert covered(text, spans, name, start)
+
+
 def test_a_brand_is_nobodys_name(detector):
     text = "Is that the Mastercard ending in 0 4 5 5? Yes."
     assert not any(s.entity_type == "PERSON" for s in detector.detect(Transcript(text, (), "en")))

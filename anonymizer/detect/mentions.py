@@ -109,6 +109,48 @@ def named_in_email(text: str, language: str, found: list[PiiSpan]) -> list[PiiSp
             and not any(s.char_start < t.end and t.start < s.char_end for s in found)]
 
 
+CORRECTED = "CorrectedName"
+CORRECTION_WORDS = 12  # a correction follows its name this closely
+SIMILAR = 0.8  # difflib's ratio of a corrected spelling to the name ("Hanssen" / "Hansen": 0.92)
+
+
+def corrected_names(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
+    """A name said again in another spelling right after it — corrected ("Kevin O'Really, O'Reilly, sorry",
+    "Frau Hansen, Hanssen mit zwei s", "Sheila Rain Bow, no sorry, Rainbow"): a capitalized word within
+    ``CORRECTION_WORDS`` words after a ``PERSON`` finding that is spelled like one of its words, or like two of
+    them written as one.
+
+    >>> text = "Hi this is Kevin O'Really, O'Reilly, sorry. My Rainbow is nice."
+    >>> found = [PiiSpan(11, 25, "PERSON", 0.8, "SpacyRecognizer")]
+    >>> [text[s.char_start : s.char_end] for s in corrected_names(text, "en", found)]
+    ["O'Reilly"]
+    """
+    from difflib import SequenceMatcher
+
+    lex, stop = lexicon(language), stop_words(language)
+    tokens = tokenize(text)
+    out = []
+    for span in (s for s in found if s.entity_type == "PERSON" and s.recognizer not in (RECOGNIZER, CORRECTED)):
+        inside = [t for t in tokens if span.char_start <= t.start and t.end <= span.char_end]
+        words = [_key(t.text) for t in inside]
+        keys = {w for w in words if len(w) >= MIN_LETTERS + 1} | {a + b for a, b in zip(words, words[1:], strict=False)}
+        after = [t for t in tokens if t.start >= span.char_end][:CORRECTION_WORDS]
+        for t in after:
+            key = _key(t.text)
+            if not t.text[:1].isupper() or len(key) < MIN_LETTERS + 1 or key in words \
+                    or not can_be_name(t.text.strip(".,?!").replace("'", ""), lex.not_names, stop) \
+                    or any(s.char_start < t.end and t.start < s.char_end for s in found):
+                continue
+            if any(SequenceMatcher(None, key, k).ratio() >= SIMILAR for k in keys):
+                out.append(PiiSpan(t.start, t.end, "PERSON", SCORE, CORRECTED))
+    return out
+
+
+def _key(word: str) -> str:
+    """A word's letters, lower case: "O'Reilly," -> "oreilly"."""
+    return "".join(ch for ch in word.lower() if ch.isalpha())
+
+
 def _spelled(word: str) -> str:
     """A word as an e-mail address writes it: umlauts and ß in two letters."""
     return word.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
