@@ -119,6 +119,9 @@ def test_number_sequence_threshold_and_allow_list():
         ("en", "I was at home. Then at work.", []),
         ("en", "meet at 5.30 at the office", []),
         ("en", "That is the end. Goodbye.", []),
+        # an address spelled letter by letter: the letters and joining words do not use up the walk back
+        ("de", "Meine Mail ist j, o, s, e, f, i, n, e, Unterstrich, k, o, w, a, l, s, k, i, at t-online punkt de.",
+         [("EMAIL_ADDRESS", "j, o, s, e, f, i, n, e, Unterstrich, k, o, w, a, l, s, k, i, at t-online punkt de")]),
     ],
 )
 def test_spoken_email(language, text, expected):

@@ -36,6 +36,15 @@ CUE_WINDOW_CHARS = 80
 _AFTER_CUE = {"address", "adresse", "is", "ist", "lautet", "please", "bitte"}
 
 
+def _spelled_piece(word: str) -> bool:
+    """A letter spelled on its own ("j,", "K.") or a word joining an address's parts ("Unterstrich", "dot")."""
+    letters = word.strip(",.;:-")
+    return (len(letters) == 1 and letters.isalpha()) or letters.lower() in _JOINERS
+
+
+_JOINERS = frozenset({"punkt", "dot", "unterstrich", "underscore", "bindestrich", "minus", "dash", "hyphen"})
+
+
 class SpokenEmailRecognizer(RuleRecognizer):
     """Spoken or mangled e-mail addresses."""
 
@@ -50,10 +59,12 @@ class SpokenEmailRecognizer(RuleRecognizer):
         ends = sorted({m.end() for m in _ANCHOR.finditer(text)} | {m.end() for m in _AT_DOMAIN_ANCHOR.finditer(text)})
         for end in ends:
             last = next((i for i, t in enumerate(tokens) if t.end >= end), len(tokens) - 1)
-            first = last
-            # walk back over address-like words, stopping at a sentence end
-            while first > 0 and last - first < MAX_WORDS_BACK and not tokens[first - 1].ends_sentence:
+            first, words = last, 0
+            # walk back over address-like words, stopping at a sentence end; letters spelled one by one and the
+            # words joining them ("j, o, s, e, f, i, n, e, Unterstrich, k, o, w, …") count as none
+            while first > 0 and words < MAX_WORDS_BACK and not tokens[first - 1].ends_sentence:
                 first -= 1
+                words += not _spelled_piece(tokens[first].text)
             # no punctuation ("And your email address Sarah that Johnson that example dot com"): the cue is
             # inside the walk, and the address starts after it
             # (not a domain after an at word: "et mailbox punkt ok")
