@@ -677,7 +677,7 @@ def test_answers_to_questions_for_personal_data(language, text, found, expected)
     ],
 )
 def test_a_flats_number_after_its_unit_word(language, text, number):
-    from anonymizer.detect.answers import bare_numbers
+    from anonymizer.detect.bare_numbers import bare_numbers
 
     found = [text[s.char_start : s.char_end] for s in bare_numbers(text, language, [])]
     assert found == ([number] if number else [])
@@ -925,7 +925,7 @@ def test_a_password_answer_is_redacted_whole_even_with_digits_found_in_it():
 
 
 def test_a_number_dictated_in_pieces_the_other_side_acknowledged_is_found_to_its_last_piece():
-    from anonymizer.detect.answers import bare_numbers
+    from anonymizer.detect.bare_numbers import bare_numbers
 
     text = "Kundennummer ist 55 02. Ja. 31 77. Ja. Und sechs. Einen Moment, das dauert so zwei Minuten."
     assert [text[s.char_start : s.char_end] for s in bare_numbers(text, "de", [])] == ["55 02", "31 77", "sechs"]
@@ -1140,7 +1140,7 @@ def test_name_like_words_in_the_strict_setting():
     ],
 )
 def test_a_bare_number_after_a_cue_is_redacted(language, text, expected):
-    from anonymizer.detect.answers import bare_numbers
+    from anonymizer.detect.bare_numbers import bare_numbers
 
     assert [text[s.char_start:s.char_end] for s in bare_numbers(text, language, [])] == expected
 

@@ -174,7 +174,8 @@ class PresidioDetector:
         if self._config.by_meaning:
             spans = _without_company_and_products(spans, transcript.text, languages[0])
         if self._config.answers:
-            from anonymizer.detect.answers import bare_numbers, unanswered
+            from anonymizer.detect.answers import unanswered
+            from anonymizer.detect.bare_numbers import bare_numbers
 
             language = languages[0]
             words = transcript.words

@@ -29,6 +29,11 @@ def _capitalized(word: str) -> bool:
     return len(parts) <= 2 and all(len(p) > 1 and p.isalpha() and p[0].isupper() and p[1:].islower() for p in parts)
 
 
+# titles before a name, never a name themselves
+TITLES = frozenset({"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss", "mister",
+                    "missus"})
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     first: frozenset[str]
@@ -97,8 +102,6 @@ class GazetteerNameRecognizer(RuleRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        from anonymizer.detect.names import TITLES  # (names reads the gazetteer)
-
         names = gazetteer(self.supported_language)
         stops = stop_words(self.supported_language)
         tokens = tokenize(text)

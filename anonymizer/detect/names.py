@@ -26,13 +26,12 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.companies import company_and_agent, is_company_form
-from anonymizer.detect.gazetteer import gazetteer
+from anonymizer.detect.gazetteer import TITLES, gazetteer
 from anonymizer.detect.lexicon import lexicon, stop_words
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
 
 MAX_NAME_WORDS = 3
-TITLES = {"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss", "mister", "missus"}
 FUNCTION_WORDS = {"and", "und", "i", "ich", "from", "aus", "calling", "here", "hier", "speaking", "am", "bin", "habe",
                   "have", "but", "aber", "the", "der", "die", "das", "is", "ist", "a", "ein", "eine", "so",
                   "also", "please", "bitte", "to", "zu", "with", "mit", "oder", "or", "noch", "nichts", "nur", "auch",
