@@ -95,6 +95,36 @@ def test_a_name_corrected_right_after_it_is_found(detector, language, text, name
     assert covered(text, spans, name, start)
 
 
+@pytest.mark.parametrize(("language", "text", "needle"), [
+    ("en", "Hi, this is April calling from the bank.", "April"),  # a month is a name after a cue
+    ("en", "Hi, this is AJ Patel from the bank.", "AJ Patel"),  # initials are no code
+    ("de", "Hier ist Peter Schmidt 0171 2345678.", "Peter Schmidt"),  # a full name before a number is no product
+    ("de", "Bis wann ist Ihre Kreditkarte gültig? Bis Ende zwölf siebenundzwanzig.", "zwölf siebenundzwanzig"),
+    ("de", "Wie lautet der Zugangscodes? Vier vier zwei eins.", "Vier vier zwei eins"),
+    ("de", "Wie lautet Ihr Lösungswort? Sonnenblume.", "Sonnenblume"),
+    ("de", "Das ist die Gartenstraße sechzehn.", "Gartenstraße sechzehn"),
+])
+def test_what_a_review_of_the_new_rules_found_is_found(detector, language, text, needle):
+    assert covered(text, detector.detect(Transcript(text, (), language)), needle)
+
+
+@pytest.mark.parametrize(("language", "text", "kept"), [
+    ("en", "I need your date of birth first, then the 3 last digits of the card.", "then the"),
+    ("de", "Die Rechnung bitte per Mail. Das mache ich dann heute noch fertig.", "Das mache ich"),
+    ("en", "Please check the code again. I think it was wrong yesterday.", "I think it was wrong"),
+    ("de", "Ist Ivan heute im Büro? Nein, der ist leider krank bis Montag.", "leider krank"),
+    ("en", "Honestly I like golf more than tennis.", "like golf"),
+    ("de", "Sie haben 12 GB 50 SMS 100 Minuten im Tarif.", "12 GB 50 SMS"),
+    ("en", "The PS5 1TB and the MP3 2GB are in stock.", "PS5 1TB"),
+    ("de", "Das war Frau Hansen. Die Frauen im Team sind nett.", "Frauen"),
+    ("de", "werkstatt punkt meier at web punkt de. Die Werkstatt ist morgen zu.", "Werkstatt ist"),
+])
+def test_what_a_review_of_the_new_rules_found_is_kept(detector, language, text, kept):
+    start = text.index(kept)
+    spans = detector.detect(Transcript(text, (), language))
+    assert not any(s.char_start < start + len(kept) and start < s.char_end for s in spans), spans
+
+
 def test_a_brand_is_nobodys_name(detector):
     text = "Is that the Mastercard ending in 0 4 5 5? Yes."
     assert not any(s.entity_type == "PERSON" for s in detector.detect(Transcript(text, (), "en")))

@@ -40,7 +40,7 @@ _EN_CITY = (rf"(?:,\s*[A-Z][\w-]+(?:\s[A-Z][\w-]+)?"
 
 # a house number ASR wrote as one number word ("Lindenallee vierzehn", "Haselplatz hundertsechsundneunzig"): after a
 # named street only (not "Postweg drei Tage", nor a preposition's "In der Woche zwei Mal"), no noun after it
-_DE_NUMBER_WORD = (r"(?!(?:und|ein)\b)(?:ein|eins|zwei|drei|vier|fünf|sechs|sieben|sieb|acht|neun|zehn|elf|zwölf|"
+_DE_NUMBER_WORD = (r"(?!(?:und|ein)\b)(?:ein|eins|zwei|drei|vier|fünf|sechs|sech|sieben|sieb|acht|neun|zehn|elf|zwölf|"
                    r"zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig|hundert|und)+")
 
 # a street named without its number: a stem and a street word ("Lindenstraße", "Am Mühlbach"); squares and
@@ -90,7 +90,8 @@ PATTERNS = {
                 rf"|long|short|right|wrong|whole|different|good|better|way|ways)\b)[a-z][\w-]*\s+){{1,2}}"
                 rf"(?:street|road|avenue|lane|boulevard|terrace|crescent|way)\b\.?{_EN_CITY}", 0.55),
         Pattern("zip", r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b", 0.4),
-        Pattern("uk postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", 0.5),  # "LS6 2AB", "SW1A 1AA"
+        # "LS6 2AB", "SW1A 1AA"; not a size ("PS5 1TB", "MP3 2GB")
+        Pattern("uk postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d(?![TGMK]B\b)[A-Z]{2}\b", 0.5),
         # … said letter by letter: "S W nine, eight L Q", "L S six, two A B"
         Pattern("uk postcode spoken", rf"\b[A-Z](?:\s[A-Z])?\s(?:{_DIGIT_WORD_EN}|\d)(?:\s[A-Z])?,?\s"
                 rf"(?:{_DIGIT_WORD_EN}|\d)\s[A-Z]\s?[A-Z]\b", 0.5),

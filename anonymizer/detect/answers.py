@@ -147,7 +147,9 @@ def _requests(tokens: list[Token], start: int, end: int, requests: tuple[str, ..
     return bool(listener & set(words)) and any(f" {request} " in text for request in requests)
 
 
-TIME_KINDS = {"DATE_OF_BIRTH"}  # what a question for a time may ask for ("Wann sind Sie geboren?")
+# what a question for a time does not ask for, whatever its words name; it may ask for a birth date ("Wann sind
+# Sie geboren?"), an expiry ("Bis wann ist die Karte gültig?") or a number ("When is the best number to call you?")
+NEVER_A_TIME = {"ADDRESS", "EMAIL_ADDRESS", "PERSON", "SPELLED_OUT", "IBAN_CODE"}
 SHORT_CUE_CHARS = 4  # a cue this short is at a word's start or end ("PIN-Nummer", "Zugangscode"), not inside one
 
 
@@ -157,21 +159,22 @@ def _cue_in(cue: str, question: str) -> bool:
 
     >>> [_cue_in("tan", q) for q in ("die tan bitte?", "wann ist das entstanden?", "ihre sms-tan?")]
     [True, False, True]
-    >>> _cue_in("code", "und der zugangscode?"), _cue_in("kundennummer", "ihre kundennummer?")
-    (True, True)
+    >>> _cue_in("code", "und der zugangscode?"), _cue_in("code", "der zugangscodes?"), _cue_in("pin", "your pins?")
+    (True, True, True)
     """
     if len(cue) > SHORT_CUE_CHARS:
         return cue in question
-    return re.search(rf"(?:^|\W){re.escape(cue)}|{re.escape(cue)}(?:\W|$)", question) is not None
+    return re.search(rf"(?:^|\W){re.escape(cue)}|{re.escape(cue)}(?:s|n|en)?(?:\W|$)", question) is not None
 
 
 MAX_POLITE_WORDS = 6  # "Ihr Kundenkennwort bitte.", "And your postcode, please.": a request this short
 
 
-def _polite(tokens: list[Token], start: int, end: int, polite: frozenset[str]) -> bool:
-    """Whether the sentence ``tokens[start:end + 1]`` is a short polite request ("Ihre Kundennummer bitte.")."""
+def _polite(tokens: list[Token], start: int, end: int, polite: frozenset[str], listener: frozenset[str]) -> bool:
+    """Whether the sentence ``tokens[start:end + 1]`` is a short polite request for the listener's data ("Ihre
+    Kundennummer bitte."; not "Die Rechnung bitte per Mail.", "Please check the code again.")."""
     words = [t.text.lower().strip(",.;:!?") for t in tokens[start : end + 1]]
-    return len(words) <= MAX_POLITE_WORDS and bool(polite & set(words))
+    return len(words) <= MAX_POLITE_WORDS and bool(polite & set(words)) and bool(listener & set(words))
 
 
 # at a turn end, a cue for personal data among the asking side's last words makes a question ("können Sie
@@ -269,7 +272,7 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
         asks = turn_ends and (opener in lex.question_openers
                               or _asks_at_turn_end(tokens, sentence_start, i, lex.question_openers, lex.questions))
         asks = asks or (token.ends_sentence and (_requests(tokens, sentence_start, i, lex.requests, lex.listener)
-                                                 or _polite(tokens, sentence_start, i, lex.polite)))
+                                                 or _polite(tokens, sentence_start, i, lex.polite, lex.listener)))
         if not (token.raw.endswith("?") or asks):
             if token.ends_sentence or turn_ends:
                 sentence_start = i + 1
@@ -278,8 +281,8 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
         question = " ".join(t.text.lower() for t in tokens[sentence_start : i + 1])
         sentence_start = i + 1
         asked = [entity for entity, cues in lex.questions.items() if any(_cue_in(cue, question) for cue in cues)]
-        if question.startswith(lex.time_questions):  # "Ab wann gilt die neue Adresse?": a date, but a birthday's
-            asked = [entity for entity in asked if entity in TIME_KINDS]
+        if question.startswith(lex.time_questions):  # "Ab wann gilt die neue Adresse?": a date, not an address
+            asked = [entity for entity in asked if entity not in NEVER_A_TIME]
         asked = asked or _follows_up(question, tokens, question_start, found, lex.follow_ups, lex.questions)
         if not asked or i + 1 >= len(tokens):
             continue

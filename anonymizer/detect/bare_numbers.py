@@ -20,6 +20,7 @@ BARE_NUMBER_KINDS = ("ID_NUMBER", "PHONE_NUMBER", "CREDIT_CARD", "ADDRESS", "DAT
 # the cue stands in one of the sentences this close before the number (not counting acknowledgements and pieces
 # of the dictation said alone between them)
 BARE_NUMBER_CUE_SENTENCES = 2
+MAX_PIECE_SENTENCES = 8  # but no further back than this many sentences, said alone or not
 # kinds whose cue makes a number of any length right after it, in the same sentence, that data ("And the house
 # number 25.", "Die PIN ist 47"): the short ones (a phone number or a card is long enough for the recognizers)
 CUE_IN_SENTENCE_KINDS = ("ID_NUMBER", "ADDRESS")
@@ -28,7 +29,8 @@ MAX_CUE_GAP_WORDS = 2  # lead-in words between such a cue and the number ("the h
 
 def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
     """Numbers said on their own (a sentence of nothing but the number and lead-in words) right after a cue
-    for a code, a number, digits or an address in one of the two sentences before — a statement or a request
+    for a code, a number, digits or an address in one of the two sentences before (acknowledgements and the
+    number's earlier pieces said alone between do not count, up to eight sentences back) — a statement or a request
     as much as a question ("Ich brauche noch die PIN aus dem Brief. 4 7 1.") — that no finding covers:
     redacted whatever their length, as ``ID_NUMBER`` (score 0.5).
 
@@ -89,6 +91,18 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
         return False
 
     starts = [0] + [k + 1 for k, t in enumerate(tokens) if t.ends_sentence]
+    in_sentence: dict[int, list[DigitRun]] = {}
+    for r in runs:
+        in_sentence.setdefault(bisect_right(starts, r.first) - 1, []).append(r)
+    acknowledgements = fillers | lex.acknowledgements
+
+    def said_alone(sentence: int) -> bool:
+        """An acknowledgement, or one piece of a number and lead-in words: no sentence of its own for the cue."""
+        a, b = starts[sentence], starts[sentence + 1] if sentence + 1 < len(starts) else len(tokens)
+        pieces = in_sentence.get(sentence, [])
+        return all(word(k) in acknowledgements for k in range(a, b)) or (
+            len(pieces) == 1 and only_fillers(a, pieces[0].first) and only_fillers(pieces[0].last + 1, b))
+
     out = []
     for run in runs:
         sentence = bisect_right(starts, run.first) - 1  # the run's sentence
@@ -102,13 +116,9 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
                 or not only_fillers(run.last + 1, sentence_last(tokens, first) + 1):
             continue
         earlier, counted = sentence, 0
-        while earlier > 0 and counted < BARE_NUMBER_CUE_SENTENCES:
+        while earlier > max(0, sentence - MAX_PIECE_SENTENCES) and counted < BARE_NUMBER_CUE_SENTENCES:
             earlier -= 1  # a dictation in pieces the other side acknowledged: "55 02. Ja. 31 77. Ja. Und sechs."
-            a, b = starts[earlier], starts[earlier + 1]
-            pieces = [r for r in runs if a <= r.first and r.last < b]
-            said_alone = all(word(k) in fillers | lex.acknowledgements for k in range(a, b)) or (
-                len(pieces) == 1 and only_fillers(a, pieces[0].first) and only_fillers(pieces[0].last + 1, b))
-            counted += not said_alone
+            counted += not said_alone(earlier)
         before = " " + " ".join(t.text.lower() for t in tokens[starts[earlier]:first])
         if any(f" {cue}" in before for cue in cues):  # at a word's start: "pin", not "shopping"
             out.append(PiiSpan(run.start, run.end, "ID_NUMBER", SCORE, "BareNumberAfterCue"))

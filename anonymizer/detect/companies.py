@@ -178,6 +178,22 @@ def company_form_words(tokens: tuple[Token, ...], language: str) -> frozenset[st
     return frozenset(found)
 
 
+def full_name(tokens: tuple[Token, ...], inside: list[int], language: str) -> bool:
+    """Whether the words ``inside`` hold a first name of the gazetteer and a last name right after it ("Peter
+    Schmidt"): a person's, whatever number follows (not "Fiber Max", "Emma Pro").
+
+    >>> from anonymizer.detect.tokens import tokenize
+    >>> [full_name(tuple(tokenize(t)), [0, 1], "de") for t in ("Peter Schmidt 0171", "Emma Pro 5")]
+    [True, False]
+    """
+    from anonymizer.detect.gazetteer import gazetteer
+
+    names = gazetteer(rules_language(language))
+    words = [tokens[i].text.strip(_PUNCTUATION) for i in inside]
+    return any(names.is_first(a) and names.has_last(b) and b not in names.ordinary
+               for a, b in zip(words, words[1:], strict=False))
+
+
 def product_name(tokens: tuple[Token, ...], first: int, last: int, language: str) -> bool:
     """Whether the words ``first..last`` are part of a product or tariff name: a model or tariff word, a
     number or a letters-and-digits token right before or after them ("Fiber Max 500", "Tarif Klara")."""

@@ -101,5 +101,10 @@ class CueBirthDateRecognizer(CueRestRecognizer):
         while k < len(tokens) - 1 and k < 2 and tokens[k].text.lower() in _DATE_LEAD_IN:
             k += 1
         words = [t.text.lower().strip(",.") for t in tokens[k : k + 2]]
-        return any(run.first == k for run in runs) or bool(words and self._ordinal(words[0])) \
-            or any(w in self.months for w in words)
+        if any(run.first == k for run in runs):
+            return True  # "4th of May", "14. 3. 78"
+        if len(words) < 2 or not (self._ordinal(words[0]) or words[0] in self.months):
+            return False
+        # a day and a month either way round ("vierter Mai", "May fourth"), or a day and a number ("vierter
+        # fünfter"); not "first, then the 3 last digits", "may be 1 of 2"
+        return words[1] in self.months or self._ordinal(words[1]) or any(run.first == k + 1 for run in runs)

@@ -27,7 +27,8 @@ _LETTERS_DIGITS = re.compile(r"^[A-Z]{2}\d{2,}$")  # "DE89" glued
 # "CT9970966491H791"): its digits count, from three on ("MP3", "4G", "A4" stay words)
 _MIXED = re.compile(r"^[-–—,./]*(?=(?:[^\d]*\d){3})[A-Za-z0-9]+(?:[-–—./][A-Za-z0-9]+)*[-–—,./]*$")
 # ("-D0374…" too; a reference's groups joined by dashes or dots, "AS-4471-0093-2", "HOME-55892-17", read the same)
-# a reference's letters between its digit groups ("88 TQ 4410", "1 ESY 1160 4471"): part of the run
+# a reference's letters between its digit groups ("88 TQ 4410", "1 ESY 1160 4471"): part of the run, unless
+# they are a unit ("12 GB 50 SMS": the lexicon's ``digits.units``)
 _LETTER_GROUP = re.compile(r"^[A-Z]{2,4}[,.]?$")
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 # a dictation's first token as ASR writes it: a letter or two glued to a digit or three ("D8" for "D E acht",
@@ -232,7 +233,7 @@ def _digit_runs(text: str, language: str) -> tuple[tuple[Token, ...], tuple[Digi
         if not kinds[i] and _NUMBERISH & {kinds[i - 1]} and _NUMBERISH & {kinds[i + 1]} \
                 and not tokens[i - 1].raw.endswith(("?", "!", ".")):
             if closest(tokens[i].text, lex.separator_words, language) or _lost_digit(tokens[i]) \
-                    or _LETTER_GROUP.match(tokens[i].raw):
+                    or (_LETTER_GROUP.match(tokens[i].raw) and tokens[i].text.lower() not in lex.digit_units):
                 kinds[i] = "sep"
             elif closest(tokens[i].text, frozenset(lex.digit_words), language):
                 kinds[i] = "misheard"

@@ -202,7 +202,7 @@ class PresidioDetector:
 def _without_company_and_products(spans: set[PiiSpan], text: str, language: str) -> set[PiiSpan]:
     """Name findings that are the company's own name (from how the call opens) or a brand ("Mastercard"), part
     of a product or tariff name ("Fiber Max 500") or a public place ("the depot in Memphis") are nobody's name."""
-    from anonymizer.detect.companies import NAME_RECOGNIZERS, company_form_words, company_words, product_name
+    from anonymizer.detect.companies import NAME_RECOGNIZERS, company_form_words, company_words, full_name, product_name
     from anonymizer.detect.lexicon import lexicon, rules_language
     from anonymizer.detect.places import public_place
     from anonymizer.detect.tokens import tokenize
@@ -232,7 +232,8 @@ def _without_company_and_products(spans: set[PiiSpan], text: str, language: str)
             if inside and all(tokens[i].text.lower().strip(",.;:!?") in names for i in inside):
                 continue
             if inside and span.recognizer != "CueNameRecognizer" and product_name(tokens, inside[0], inside[-1],
-                                                                                  language):
+                                                                                  language) \
+                    and not full_name(tokens, inside, language):  # "Hier ist Peter Schmidt 0171 …"
                 continue
         kept.add(span)
     return kept

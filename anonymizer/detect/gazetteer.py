@@ -8,6 +8,7 @@ is also an ordinary word (marked ``~``: "Koch", "Wolf", "Will", "Rose"), which c
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,6 +18,11 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from anonymizer.detect.lexicon import LEXICON_DIR, lexicon, stop_words
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import tokenize
+
+_UMLAUTS = frozenset("äöüÄÖÜß")  # German letters a name keeps when its accents are folded
+# titles before a name, never a name themselves
+TITLES = frozenset({"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss", "mister",
+                    "missus"})
 
 
 def _capitalized(word: str) -> bool:
@@ -29,9 +35,6 @@ def _capitalized(word: str) -> bool:
     return len(parts) <= 2 and all(len(p) > 1 and p.isalpha() and p[0].isupper() and p[1:].islower() for p in parts)
 
 
-# titles before a name, never a name themselves
-TITLES = frozenset({"dr", "prof", "doktor", "professor", "herr", "herrn", "frau", "mr", "mrs", "ms", "miss", "mister",
-                    "missus"})
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,8 @@ def folded(word: str) -> str:
     >>> folded("Petrović"), folded("Martínez"), folded("Höhe")
     ('Petrovic', 'Martinez', 'Höhe')
     """
-    import unicodedata
-
     return "".join(ch if ch in _UMLAUTS else "".join(c for c in unicodedata.normalize("NFKD", ch)
                                                       if not unicodedata.combining(c)) for ch in word)
-
-
-_UMLAUTS = frozenset("äöüÄÖÜß")
 
 
 @cache
@@ -84,6 +82,8 @@ def gazetteer(language: str) -> Gazetteer:
         (first if kind[0] == "F" else last).add(name)
         if kind.endswith("~"):
             ordinary.add(name)
+    # a month that is a name ("April", "August") is an ordinary word too: a name alone only after a cue
+    ordinary.update(m.capitalize() for m in lexicon(language).months)
     return Gazetteer(frozenset(first), frozenset(last), frozenset(ordinary), lexicon(language).not_names)
 
 
@@ -112,7 +112,8 @@ class GazetteerNameRecognizer(RuleRecognizer):
             if not candidate[i]:
                 # a first name that is also a month or a word ("April", "Bill") is one before a last name: "April Jones"
                 if i + 1 < len(tokens) and candidate[i + 1] and names.has_first(tokens[i].text) \
-                        and names.has_last(tokens[i + 1].text) and tokens[i].raw == tokens[i].text \
+                        and names.has_last(tokens[i + 1].text) and tokens[i + 1].text not in names.ordinary \
+                        and tokens[i].raw == tokens[i].text \
                         and tokens[i].text.lower() not in TITLES | stops:
                     results.append(self.result(tokens[i].start, tokens[i + 1].end, 0.6))
                     i += 2

@@ -25,6 +25,7 @@ class Lexicon:
     plus_words: frozenset[str]
     not_numbers: frozenset[str]
     separator_words: frozenset[str]  # "Bindestrich", "slash": said between the parts of a dictated number
+    digit_units: frozenset[str]  # "GB", "EUR": capitals between numbers that are a unit, no reference's letters
     compound_joiner: str  # "und" in ASR's "vier und zwanzig" (24); "" for none
     phone_context: tuple[str, ...]
     iban_context: tuple[str, ...]
@@ -74,6 +75,9 @@ class Lexicon:
     secret_words: tuple[str, ...]  # "Kennwort", "password": the answer is words as much as digits, redacted whole
     company_intros: tuple[str, ...]  # "willkommen bei", "thank you for calling": the company's name follows
     brands: frozenset[str]  # "mastercard", "paypal": a company's name wherever it is said, nobody's
+    mailboxes: frozenset[str]  # "info", "service": an e-mail address's word that is nobody's name
+    spelled_with: frozenset[str]  # "mit", "with": "Müller mit ue" says how a name is spelled
+    correction_words: frozenset[str]  # "sorry", "nein": the corrected word follows
     greetings: tuple[str, ...]  # "Nordwind Energie, guten Tag": the company's name comes before
     # "Bank", "Mutual", "Stadtwerke" (and the places: "Station", "Flughafen"): the capitalized words next to one
     # are a company or a public place, nobody's name
@@ -117,6 +121,7 @@ def lexicon(language: str) -> Lexicon:
         not_numbers=frozenset(digits.get("not_numbers", [])),
         separator_words=frozenset(digits.get("separators", [])),
         compound_joiner=digits.get("compound_joiner", ""),
+        digit_units=frozenset(str(w).lower() for w in digits.get("units", [])),
         phone_context=tuple(data["phone"]["context"]),
         iban_context=tuple(data["iban"]["context"]),
         card_context=tuple(data["card"]["context"]),
@@ -164,6 +169,9 @@ def lexicon(language: str) -> Lexicon:
         secret_words=tuple(str(w).lower() for w in data["questions"].get("secret_words", [])),
         company_intros=tuple(str(w).lower() for w in names.get("company_intros", [])),
         brands=frozenset(str(w).lower() for w in names.get("brands", [])),
+        mailboxes=frozenset(str(w).lower() for w in names.get("mailboxes", [])),
+        spelled_with=frozenset(str(w).lower() for w in names.get("spelled_with", [])),
+        correction_words=frozenset(str(w).lower() for w in names.get("correction_words", [])),
         greetings=tuple(str(w).lower() for w in names.get("greetings", [])),
         company_forms=tuple(str(w).lower() for w in (*names.get("company_forms", []), *names.get("place_forms", []))),
         meaning={str(k): tuple(str(w).lower() for w in v) for k, v in data.get("meaning", {}).items()

@@ -67,83 +67,115 @@ def named_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]
             if not found_here and word.lower() in names and (word[:1].isupper() or names[word.lower()])]
 
 
-# the words of an e-mail's local part and the words that join them, as ASR writes them
-_EMAIL_AT = frozenset({"@", "at", "ät", "et", "at-zeichen", "klammeraffe"})
-_EMAIL_JOINERS = frozenset({"punkt", "dot", "unterstrich", "underscore", "bindestrich", "minus", "dash", "hyphen"})
-# mailboxes that are nobody's name
-_MAILBOXES = frozenset({"info", "kontakt", "contact", "service", "support", "mail", "post", "office", "hello",
-                        "hallo", "admin", "team", "sales", "billing", "noreply", "kundenservice", "buchhaltung"})
 NAMED_IN_EMAIL = "NamedInEmail"
+MAX_SPELLING_GAP = 4  # a name said and then spelled: the spelling starts this many words after it at most
 
 
 def named_in_email(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
     """The mentions of a name said as part of an e-mail address: "mueller punkt hans Klammeraffe web punkt de.
     Müller mit ue?" — the words of the address before its at-word, lower case as ASR writes them, next to a
-    joining word ("punkt", "dot") or the at-word, are names wherever the call says them capitalized (umlauts
-    as the address writes them: "ue" is "ü"); a mailbox ("info", "service") is nobody's.
+    joining word ("punkt", "dot") or the at-word, are names where the call says them capitalized (umlauts as
+    the address writes them: "ue" is "ü") and they are a name of the gazetteers, or their spelling follows
+    ("Okafor is O-K-A-F-O-R", "Müller mit ue"); a mailbox ("info", "service") is nobody's, nor a noun the
+    address holds ("werkstatt punkt meier": "Die Werkstatt ist zu").
 
-    >>> text = "Das ist mueller punkt hans Klammeraffe web punkt de. Müller mit ue? Ja. Und Info steht auch da."
-    >>> found = [PiiSpan(8, 50, "EMAIL_ADDRESS", 0.7, "SpokenEmailRecognizer")]
+    >>> text = "Das ist mueller punkt werkstatt Klammeraffe web punkt de. Müller mit ue? Die Werkstatt ist zu."
+    >>> found = [PiiSpan(8, 56, "EMAIL_ADDRESS", 0.7, "SpokenEmailRecognizer")]
     >>> [text[s.char_start : s.char_end] for s in named_in_email(text, "de", found)]
     ['Müller']
     """
-    lex, stop = lexicon(language), stop_words(language)
+    from anonymizer.detect.gazetteer import gazetteer
+    from anonymizer.detect.spoken_email import AT_WORDS, JOINING_WORDS
+
+    emails = [s for s in found if s.entity_type == "EMAIL_ADDRESS"]
+    if not emails:
+        return []
+    lex, stop, names_of = lexicon(language), stop_words(language), gazetteer(language)
     tokens = tokenize(text)
+    starts = [t.start for t in tokens]
     names: set[str] = set()
-    for email in (s for s in found if s.entity_type == "EMAIL_ADDRESS"):
-        inside = [t for t in tokens if email.char_start <= t.start and t.end <= email.char_end]
+    for email in emails:
+        inside = tokens[bisect_left(starts, email.char_start) : bisect_left(starts, email.char_end)]
         lowered = [t.text.lower() for t in inside]
-        at = next((k for k, w in enumerate(lowered) if w in _EMAIL_AT), None)
-        if at is None:
-            continue
-        for k in range(at):
+        at = next((k for k, w in enumerate(lowered) if w in AT_WORDS), None)
+        for k in range(at or 0):
             word = inside[k].text
-            joined = lowered[k + 1] in _EMAIL_AT | _EMAIL_JOINERS or (k > 0 and lowered[k - 1] in _EMAIL_JOINERS)
+            joined = lowered[k + 1] in AT_WORDS | JOINING_WORDS or (k > 0 and lowered[k - 1] in JOINING_WORDS)
             if joined and word.islower() and word.isalpha() and len(word) >= MIN_LETTERS \
-                    and word not in _MAILBOXES and can_be_name(word, lex.not_names, stop):
+                    and word not in lex.mailboxes and can_be_name(word, lex.not_names, stop):
                 names.add(_spelled(word))
     if not names:
         return []
-    return [PiiSpan(t.start, t.end, "PERSON", SCORE, NAMED_IN_EMAIL) for t in tokens
-            if t.text[:1].isupper() and _spelled(t.text.lower()) in names
-            and not any(s.char_start < t.end and t.start < s.char_end for s in found)]
+    spellings = sorted(s.char_start for s in found if s.entity_type == "SPELLED_OUT")
+    covered = _covered(found)
+    out = []
+    for k, t in enumerate(tokens):
+        if not t.text[:1].isupper() or _spelled(t.text.lower()) not in names or covered(t):
+            continue
+        reach = tokens[min(k + MAX_SPELLING_GAP, len(tokens) - 1)].end
+        spelled = bisect_left(spellings, t.end) < bisect_left(spellings, reach + 1) \
+            or (k + 1 < len(tokens) and tokens[k + 1].text.lower() in lex.spelled_with)
+        if spelled or names_of.is_name(t.text.strip(".,?!")):
+            out.append(PiiSpan(t.start, t.end, "PERSON", SCORE, NAMED_IN_EMAIL))
+    return out
 
 
 CORRECTED = "CorrectedName"
-CORRECTION_WORDS = 12  # a correction follows its name this closely
 SIMILAR = 0.8  # difflib's ratio of a corrected spelling to the name ("Hanssen" / "Hansen": 0.92)
+CORRECTION_REACH = 3  # a correction word within this many words after the name, the corrected name after it
 
 
 def corrected_names(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
     """A name said again in another spelling right after it — corrected ("Kevin O'Really, O'Reilly, sorry",
-    "Frau Hansen, Hanssen mit zwei s", "Sheila Rain Bow, no sorry, Rainbow"): a capitalized word within
-    ``CORRECTION_WORDS`` words after a ``PERSON`` finding that is spelled like one of its words, or like two of
-    them written as one.
+    "Frau Hansen, Hanssen mit zwei s", "Sheila Rain Bow no sorry Rainbow"): the capitalized word right after a
+    ``PERSON`` finding, or right after a correction word ("sorry", "nein": the lexicon's ``correction_words``)
+    within ``CORRECTION_REACH`` words after it, spelled like one of its words (titles aside) or like two of them
+    written as one. Not a noun further on ("Herr Bauer, wegen der Bauern").
 
     >>> text = "Hi this is Kevin O'Really, O'Reilly, sorry. My Rainbow is nice."
     >>> found = [PiiSpan(11, 25, "PERSON", 0.8, "SpacyRecognizer")]
     >>> [text[s.char_start : s.char_end] for s in corrected_names(text, "en", found)]
     ["O'Reilly"]
+    >>> corrected_names("Herr Bauer, wegen der Bauern.", "de", [PiiSpan(0, 10, "PERSON", 0.8, "r")])
+    []
     """
     from difflib import SequenceMatcher
 
+    from anonymizer.detect.gazetteer import TITLES
+
     lex, stop = lexicon(language), stop_words(language)
     tokens = tokenize(text)
+    starts = [t.start for t in tokens]
+    covered = _covered(found)
     out = []
     for span in (s for s in found if s.entity_type == "PERSON" and s.recognizer not in (RECOGNIZER, CORRECTED)):
-        inside = [t for t in tokens if span.char_start <= t.start and t.end <= span.char_end]
-        words = [_key(t.text) for t in inside]
-        keys = {w for w in words if len(w) >= MIN_LETTERS + 1} | {a + b for a, b in zip(words, words[1:], strict=False)}
-        after = [t for t in tokens if t.start >= span.char_end][:CORRECTION_WORDS]
-        for t in after:
-            key = _key(t.text)
-            if not t.text[:1].isupper() or len(key) < MIN_LETTERS + 1 or key in words \
-                    or not can_be_name(t.text.strip(".,?!").replace("'", ""), lex.not_names, stop) \
-                    or any(s.char_start < t.end and t.start < s.char_end for s in found):
+        first, end = bisect_left(starts, span.char_start), bisect_left(starts, span.char_end)
+        words = [_key(t.text) for t in tokens[first:end] if t.text.lower().strip(".,") not in TITLES]
+        keys = {w for w in words if len(w) > MIN_LETTERS} | {a + b for a, b in zip(words, words[1:], strict=False)}
+        candidates = [end] + [k + 1 for k in range(end, min(end + CORRECTION_REACH, len(tokens) - 1))
+                              if _key(tokens[k].text) in lex.correction_words]
+        for k in candidates:
+            if k >= len(tokens):
                 continue
-            if any(SequenceMatcher(None, key, k).ratio() >= SIMILAR for k in keys):
+            t, key = tokens[k], _key(tokens[k].text)
+            if not t.text[:1].isupper() or len(key) <= MIN_LETTERS or key in words or covered(t) \
+                    or not can_be_name(t.text.strip(".,?!").replace("'", ""), lex.not_names, stop):
+                continue
+            if any(SequenceMatcher(None, key, other).ratio() >= SIMILAR for other in keys):
                 out.append(PiiSpan(t.start, t.end, "PERSON", SCORE, CORRECTED))
     return out
+
+
+def _covered(found: list[PiiSpan]):
+    """A test whether a token lies (partly) inside one of ``found``: one lookup per token."""
+    spans = sorted((s.char_start, s.char_end) for s in found)
+    starts, reach = [a for a, _ in spans], list(accumulate((b for _, b in spans), max))
+
+    def covered(t: Token) -> bool:
+        k = bisect_left(starts, t.end)
+        return k > 0 and reach[k - 1] > t.start
+
+    return covered
 
 
 def _key(word: str) -> str:

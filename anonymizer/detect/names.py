@@ -61,18 +61,22 @@ def can_be_name(text: str, not_names: frozenset[str], stop_words: frozenset[str]
 
 
 def _code_like(word: str) -> bool:
-    """A digit in it ("BS8", "SW9") or two or three capitals alone ("GH"): a code's piece, no name.
+    """A digit in it ("BS8", "SW9"): a code's piece, no name.
 
-    >>> [_code_like(w) for w in ("BS8", "GH", "Müller", "Al-Sayed", "O'Neil")]
-    [True, True, False, False, False]
+    >>> [_code_like(w) for w in ("BS8", "AJ", "Müller", "Al-Sayed", "O'Neil")]
+    [True, False, False, False, False]
     """
-    return any(ch.isdigit() for ch in word) or (word.isupper() and word.isalpha() and len(word) <= 3)
+    return any(ch.isdigit() for ch in word)
 
 
-def _before_number(tokens: list[Token], token: Token) -> bool:
-    """Whether a number follows ``token`` right after it, no punctuation between ("Flat 5")."""
-    k = next((i for i, t in enumerate(tokens) if t.start == token.start), None)
-    return k is not None and k + 1 < len(tokens) and token.raw == token.text and tokens[k + 1].text[:1].isdigit()
+def _before_number(tokens: list[Token], k: int, units: tuple[str, ...]) -> bool:
+    """Whether ``tokens[k]`` is a unit's word ("Flat", "Wohnung") or two or three capitals ("GH") right before a
+    number, no punctuation between: the number's, no name ("it's Flat 5", "it's GH 4 4 1 0"; not "Peter Schmidt
+    0171 …")."""
+    token = tokens[k]
+    code = token.text.isupper() and token.text.isalpha() and len(token.text) <= 3
+    return k + 1 < len(tokens) and token.raw == token.text and tokens[k + 1].text[:1].isdigit() \
+        and (code or token.text.lower() in units)
 
 
 class CueNameRecognizer(RuleRecognizer):
@@ -85,6 +89,7 @@ class CueNameRecognizer(RuleRecognizer):
         self.postposed = lex.postposed_name_cues
         self.surname_postposed = lex.surname_postposed_cues
         self.relations = lex.relation_cues
+        self.units = lex.address_units
         self.not_names = lex.not_names
         self.stop_words = stop_words(lex.language)
         super().__init__("PERSON", supported_language)
@@ -93,6 +98,7 @@ class CueNameRecognizer(RuleRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         tokens = tokenize(text)
+        index = {t.start: k for k, t in enumerate(tokens)}
         lowered = [t.text.lower().rstrip(".") for t in tokens]
         found: dict[tuple[int, int], float] = {}
         for cues, strong in ((self.strong, True), (self.weak, False)):
@@ -124,7 +130,7 @@ class CueNameRecognizer(RuleRecognizer):
                         taken.append(token)
                         if token.raw.endswith(CLAUSE_ENDS):
                             break
-                    while taken and _before_number(tokens, taken[-1]):
+                    while taken and _before_number(tokens, index[taken[-1].start], self.units):
                         taken.pop()  # "it's Flat 5", "das ist Wohnung 3": a unit's word, no name
                     if not strong:  # "hier ist Nordwind Energie, …", "hier ist die Uferbank Rosemann": the company
                         forms = [j for j, t in enumerate(taken) if is_company_form(t.text, self.supported_language)]

@@ -105,9 +105,10 @@ class SpelledOutRecognizer(RuleRecognizer):
             if words != joiner or i + 1 + n >= len(tokens):
                 continue
             word = tokens[i + 1 + n]
-            if letter_like and token.text[:1].isupper() and (
-                    word.text[:1].isupper() or self._alphabet(word, near=False, capital=False)):
-                return n + 2, "joiner", 1  # "M wie Martha", "B for Bravo", "A as in alpha" (not "you for your")
+            lower_ok = self._alphabet(word, near=False, capital=False) and (n > 1 or token.text not in ("I", "A"))
+            if letter_like and token.text[:1].isupper() and (word.text[:1].isupper() or lower_ok):
+                # "M wie Martha", "B for Bravo", "A as in alpha"; not "you for your", "I like golf"
+                return n + 2, "joiner", 1
             if self._misheard_letter(token) and tokens[i + n].raw == tokens[i + n].text \
                     and self._alphabet(word, near=False, capital=False):
                 return n + 2, "alphabet", 1  # "LED for echo"

@@ -36,13 +36,17 @@ CUE_WINDOW_CHARS = 80
 _AFTER_CUE = {"address", "adresse", "is", "ist", "lautet", "please", "bitte"}
 
 
+# the words of an address's at sign and of the signs joining its parts, as ASR writes them
+AT_WORDS = frozenset({"@", "at", "ät", "et", "at-zeichen", "klammeraffe"})
+JOINING_WORDS = frozenset({"punkt", "dot", "unterstrich", "underscore", "bindestrich", "minus", "dash", "hyphen"})
+
+
 def _spelled_piece(word: str) -> bool:
-    """A letter spelled on its own ("j,", "K.") or a word joining an address's parts ("Unterstrich", "dot")."""
+    """A letter spelled on its own ("j,", "K."; not the English "I", "a") or a word joining an address's parts
+    ("Unterstrich", "dot")."""
     letters = word.strip(",.;:-")
-    return (len(letters) == 1 and letters.isalpha()) or letters.lower() in _JOINERS
-
-
-_JOINERS = frozenset({"punkt", "dot", "unterstrich", "underscore", "bindestrich", "minus", "dash", "hyphen"})
+    return (len(letters) == 1 and letters.isalpha() and letters not in ("I", "a", "A")) \
+        or letters.lower() in JOINING_WORDS
 
 
 class SpokenEmailRecognizer(RuleRecognizer):
