@@ -91,9 +91,10 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
         return False
 
     starts = [0] + [k + 1 for k, t in enumerate(tokens) if t.ends_sentence]
+    sentence_of = [bisect_right(starts, r.first) - 1 for r in runs]  # each run's sentence
     in_sentence: dict[int, list[DigitRun]] = {}
-    for r in runs:
-        in_sentence.setdefault(bisect_right(starts, r.first) - 1, []).append(r)
+    for r, sentence in zip(runs, sentence_of, strict=True):
+        in_sentence.setdefault(sentence, []).append(r)
     acknowledgements = fillers | lex.acknowledgements
 
     def said_alone(sentence: int) -> bool:
@@ -104,8 +105,7 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
             len(pieces) == 1 and only_fillers(a, pieces[0].first) and only_fillers(pieces[0].last + 1, b))
 
     out = []
-    for run in runs:
-        sentence = bisect_right(starts, run.first) - 1  # the run's sentence
+    for run, sentence in zip(runs, sentence_of, strict=True):
         first = starts[sentence]
         if any(s.char_start <= run.start and run.end <= s.char_end for s in found):
             continue

@@ -18,6 +18,7 @@ time: ``meaning.reading``).
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from itertools import accumulate
 
 from anonymizer.detect.digits import digit_runs
@@ -46,17 +47,11 @@ def named_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]
     [(31, 'Vollbrecht')]
     """
     lex, stop = lexicon(language), stop_words(language)
-    persons = sorted((s.char_start, s.char_end) for s in found
-                     if s.entity_type == "PERSON" and s.recognizer != RECOGNIZER)
+    persons = [s for s in found if s.entity_type == "PERSON" and s.recognizer != RECOGNIZER]
     if not persons:
         return []
-    starts, reach = [a for a, _ in persons], list(accumulate((b for _, b in persons), max))
     words = [(t, _word(t.text)) for t in tokenize(text)]
-
-    def in_finding(t: Token) -> bool:  # one lookup per word (findings sorted, their furthest end so far)
-        k = bisect_left(starts, t.end)
-        return k > 0 and reach[k - 1] > t.start
-
+    in_finding = _covered(persons)
     inside = [in_finding(t) for t, _ in words]
     names: dict[str, bool] = {}  # name -> found in lower case
     for (_, word), found_here in zip(words, inside, strict=True):
@@ -166,8 +161,9 @@ def corrected_names(text: str, language: str, found: list[PiiSpan]) -> list[PiiS
     return out
 
 
-def _covered(found: list[PiiSpan]):
-    """A test whether a token lies (partly) inside one of ``found``: one lookup per token."""
+def _covered(found: list[PiiSpan]) -> Callable[[Token], bool]:
+    """A test whether a token lies (partly) inside one of ``found``: one lookup per token (findings sorted by
+    start, with the furthest end so far)."""
     spans = sorted((s.char_start, s.char_end) for s in found)
     starts, reach = [a for a, _ in spans], list(accumulate((b for _, b in spans), max))
 
