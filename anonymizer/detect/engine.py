@@ -219,13 +219,16 @@ def _without_company_and_products(spans: set[PiiSpan], text: str, language: str)
             ranges[span] = [i for i, t in enumerate(tokens) if t.start < span.char_end and span.char_start < t.end]
         return ranges[span]
 
+    # where spaCy read a place, the other name findings over the same words read it so too (the gazetteer's
+    # surname "Dublin")
+    located = {tuple(token_range(s)) for s in spans if s.entity_type == "LOCATION" and s.recognizer in NAME_RECOGNIZERS}
     kept = set()
     for span in spans:
         if span.entity_type in ("PERSON", "LOCATION") and span.recognizer in NAME_RECOGNIZERS:
             inside = token_range(span)
             others = (token_range(s) for s in spans if s != span)  # read only for a place's name
-            if span.recognizer != "CueNameRecognizer" and public_place(tokens, inside, span.entity_type, language,
-                                                                       others):
+            reading = "LOCATION" if tuple(inside) in located else span.entity_type
+            if span.recognizer != "CueNameRecognizer" and public_place(tokens, inside, reading, language, others):
                 continue
             # a cue's name ("Uferbank Rosemann am Apparat") is nobody's company only by the call's opening
             names = by_form if span.entity_type == "PERSON" and span.recognizer != "CueNameRecognizer" else company

@@ -50,6 +50,8 @@ class Lexicon:
     date_context: tuple[str, ...]
     birth_cues: tuple[str, ...]  # "geboren am": the rest of the sentence is a date of birth
     cue_adverbs: frozenset[str]  # one of these may stand inside a cue phrase: "ich wohne jetzt in"
+    # "in", "calling from": a place that is also a name is a place right after one
+    place_prepositions: tuple[tuple[str, ...], ...]
     birth_cues_bare: tuple[str, ...]  # "Geburtsdatum": the rest too, when it starts with a date
     address_cues: tuple[str, ...]
     address_max_words: int
@@ -144,6 +146,7 @@ def lexicon(language: str) -> Lexicon:
         birth_cues=tuple(data["dates"].get("birth_cues", [])),
         birth_cues_bare=tuple(data["dates"].get("birth_cues_bare", [])),
         cue_adverbs=frozenset(data.get("cue_adverbs", [])),
+        place_prepositions=tuple(tuple(p.lower().split()) for p in data.get("place_prepositions", [])),
         address_cues=tuple(data["addresses"]["cues"]),
         address_max_words=int(data["addresses"].get("max_words", 14)),
         postcode_cues=tuple(data["addresses"].get("postcode_cues", [])),

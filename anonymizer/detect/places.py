@@ -1,14 +1,17 @@
 """Public places are nobody's name: a city, country or US state said in passing ("the depot in Memphis",
 "our warehouse in Milton Keynes") is a harmless word of the conversation, not a person or their address.
 
-The names come from GeoNames (``lexicon/places.txt``, built by ``scripts/build_places.py``; places that are
-also first or last names — "Jackson", "Florence" — are left out). A name finding is a public place when its
-words are one such name and
+The names come from GeoNames (``lexicon/places.txt``, built by ``scripts/build_places.py``, accents folded).
+A name finding is a public place when its words are one such name and
 
-- spaCy called it a location, or the name has two words or more ("Milton Keynes" read as a PERSON): a single
-  word spaCy took for a person stays a name;
-- no personal-data cue stands before it in its sentence ("I live in Memphis", "born in Kassel", "my address
-  …"; the cues of ``meaning.pii_cues``);
+- spaCy called it a location, or the name has two words or more ("Milton Keynes" read as a PERSON), or a
+  place preposition (below) stands right before it ("I was in Málaga" read as a PERSON): a single word spaCy
+  took for a person stays a name otherwise;
+- for a place that is also a first or last name (``lexicon/places_named.txt``: "Dublin", "Spain", "Berlin",
+  "Jackson"), a place preposition stands right before it ("in Berlin", "nach Paris", "calling from Dublin";
+  the lexicon's ``place_prepositions``; not "from" alone: "a call from Jackson" stays a name);
+- no cue of where a person lives or was born stands before it in its sentence ("I live in Memphis", "born in
+  Kassel", "my address …", "postcode"; "I'm calling from Memphis" is no such cue);
 - no other finding ends within a few words before it or starts right after it ("… 21261 Lüneburg": the city
   of an address is the address's).
 
@@ -21,8 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
-from anonymizer.detect.lexicon import LEXICON_DIR
-from anonymizer.detect.meaning import has_cue, meaning_lexicon
+from anonymizer.detect.gazetteer import folded
+from anonymizer.detect.lexicon import LEXICON_DIR, lexicon, rules_language
+from anonymizer.detect.meaning import has_cue
 from anonymizer.detect.tokens import Token, sentence_first
 
 # a finding this close before a place (tokens) or right after it makes the place part of it
@@ -31,19 +35,20 @@ _PUNCTUATION = ",.;:!?\"'’"
 
 
 @cache
-def known_places() -> frozenset[str]:
-    """The lower-case names of ``lexicon/places.txt``."""
-    lines = (LEXICON_DIR / "places.txt").read_text(encoding="utf-8").splitlines()
+def known_places(named: bool = False) -> frozenset[str]:
+    """The lower-case names of ``lexicon/places.txt`` (``named``: of ``places_named.txt``)."""
+    lines = (LEXICON_DIR / ("places_named.txt" if named else "places.txt")).read_text(encoding="utf-8").splitlines()
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 def place_name(words: list[str]) -> str:
-    """The words as a place's name is written in the list: lower case, without punctuation around them.
+    """The words as a place's name is written in the list: lower case, accents folded, without punctuation
+    around them.
 
-    >>> place_name(["Milton", "Keynes."]), place_name(["Memphis,"])
-    ('milton keynes', 'memphis')
+    >>> place_name(["Milton", "Keynes."]), place_name(["Memphis,"]), place_name(["Málaga"])
+    ('milton keynes', 'memphis', 'malaga')
     """
-    return " ".join(w.strip(_PUNCTUATION) for w in words).lower()
+    return folded(" ".join(w.strip(_PUNCTUATION) for w in words)).lower()
 
 
 def public_place(tokens: tuple[Token, ...], inside: list[int], entity_type: str, language: str,
@@ -52,20 +57,36 @@ def public_place(tokens: tuple[Token, ...], inside: list[int], entity_type: str,
     ``findings``: the token indexes of the text's other findings (read only when the words are a place).
 
     >>> from anonymizer.detect.tokens import tokenize
-    >>> t = tuple(tokenize("It's stuck at the depot in Memphis since Monday."))
-    >>> public_place(t, [6], "LOCATION", "en", []), public_place(t, [6], "PERSON", "en", [])
+    >>> t = tuple(tokenize("It's stuck at the Memphis depot since Monday."))
+    >>> public_place(t, [4], "LOCATION", "en", []), public_place(t, [4], "PERSON", "en", [])
     (True, False)
     >>> t = tuple(tokenize("I live in Memphis now."))
     >>> public_place(t, [3], "LOCATION", "en", [])
     False
+    >>> t = tuple(tokenize("Wir haben ein Lager in Berlin und eins bei Berlin."))
+    >>> public_place(t, [5], "PERSON", "de", []), public_place(t, [9], "PERSON", "de", [])
+    (True, False)
     """
     if not inside:
         return False
     name = place_name([tokens[i].text for i in inside])
-    if name not in known_places() or entity_type == "PERSON" and len(inside) < 2:
-        return False
     first, last = inside[0], inside[-1]
+    lex = lexicon(rules_language(language))
+    after_preposition = any(place_name([t.text for t in tokens[max(0, first - len(p)):first]]) == " ".join(p)
+                            for p in lex.place_prepositions)
+    if name in known_places(named=True):
+        if not after_preposition:
+            return False
+    elif name not in known_places() or entity_type == "PERSON" and len(inside) < 2 and not after_preposition:
+        return False
     if any(r and (first - NEAR_FINDING_TOKENS <= r[-1] < first or r[0] == last + 1) for r in findings):
         return False
     before = [tokens[k].text.lower().strip(_PUNCTUATION) for k in range(sentence_first(tokens, first), first)]
-    return not has_cue(before, meaning_lexicon(language).pii_cues)
+    return not has_cue(before, _residence_cues(lex.language))
+
+
+@cache
+def _residence_cues(language: str) -> tuple[str, ...]:
+    """The cues of where a person lives or was born: an address's, a postcode's, a birth's."""
+    lex = lexicon(language)
+    return tuple(c.lower() for c in (*lex.address_cues, *lex.postcode_cues, *lex.birth_cues, *lex.birth_cues_bare))
