@@ -209,6 +209,12 @@ def test_spoken_dates(language, text, expected):
          [("ADDRESS", "SW9 8LQ"), ("ADDRESS", "S W nine, eight L Q")]),
         ("en", "I have A B one and C D two.", []),
         ("en", "I have the S23 and the X7590", []),
+        # British street words, a possessive in the name, the town after "in"; not a measure, not a month
+        ("en", "it's fifty Harbour View, Plymouth", [("ADDRESS", "fifty Harbour View, Plymouth")]),
+        ("en", "So that's 27 Queen's Road then", [("ADDRESS", "27 Queen's Road")]),
+        ("en", "my old place which is 17 Birch Close in Reading and", [("ADDRESS", "17 Birch Close in Reading")]),
+        ("en", "They sent it to 17 Birch Close in March", [("ADDRESS", "17 Birch Close")]),
+        ("en", "It takes 20 Minutes Walk from there", []),
         ("en", "the street was quiet", []),
     ],
 )

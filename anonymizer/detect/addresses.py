@@ -22,7 +22,8 @@ _DE_STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|u
 _DE_CITY = (r"(?:[,\s]+(?:[-–]?\d{1,5}(?:[\s,-]+\d{1,4}){0,4}[,\s]+)?[A-ZÄÖÜ][\wäöüß-]+"
             r"(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß-]+)?)?")
 _EN_STREET_SUFFIX = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
-                     r"terrace|close|crescent|square|parkway|highway)")
+                     r"terrace|close|crescent|square|parkway|highway|view|rise|grove|gardens|mews|row|parade|vale|"
+                     r"wharf|quay|circle|hill|walk|green)")
 _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
                     r"sixty|seventy|eighty|ninety|hundred)")
 _DIGIT_WORD_EN = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
@@ -35,7 +36,11 @@ _US_STATES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|D
 _ZIP = r"\d{5}(?:-\d{4})?"
 # ", Springfield", ", Austin, Texas, 78783", ", Austin TX 78701", ", Leeds": the city, then a state (its code, its
 # name, or any capitalized word right before a ZIP code) and the ZIP code, commas or not
-_EN_CITY = (rf"(?:,\s*[A-Z][\w-]+(?:\s[A-Z][\w-]+)?"
+# "20 Minutes Walk", "3 Days Green": a measure is no street's name
+_NOT_A_STREET_NAME_EN = r"(?!(?:Minutes?|Hours?|Days?|Weeks?|Months?|Years?|Miles?|Times?|Percent|Pounds?|Dollars?)\b)"
+_MONTHS_DAYS_EN = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                   r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_EN_CITY = (rf"(?:(?:,\s*|\s+in\s+(?!{_MONTHS_DAYS_EN}))[A-Z][\w-]+(?:\s[A-Z][\w-]+)?"
             rf"(?:,?\s*(?:[A-Z]{{2}}\b|(?:{_US_STATES})\b|[A-Z][a-z]+(?=,?\s*{_ZIP})))?(?:,?\s*{_ZIP}\b)?)?")
 
 # a house number ASR wrote as one number word ("Lindenallee vierzehn", "Haselplatz hundertsechsundneunzig"): after a
@@ -81,7 +86,7 @@ PATTERNS = {
     "en": [
         Pattern("street alone", rf"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s{_EN_STREET_WORD}\b", 0.45),
         Pattern("number street",
-                rf"\b(?:\d{{1,5}}|{_NUMBER_WORDS_EN}(?:[\s-]{_NUMBER_WORDS_EN})*)\s+(?:[A-Z][\w-]*\s+){{1,3}}"
+                rf"\b(?:\d{{1,5}}|{_NUMBER_WORDS_EN}(?:[\s-]{_NUMBER_WORDS_EN})*)\s+(?:{_NOT_A_STREET_NAME_EN}[A-Z][\w-]*(?:['’]s)?\s+){{1,3}}"
                 rf"(?i:{_EN_STREET_SUFFIX})\b\.?{_EN_CITY}", 0.6),
         # ASR writes the name lower case ("42 maple street"): only with a street word nothing else means
         Pattern("number street lower case",
