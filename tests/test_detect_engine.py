@@ -95,6 +95,24 @@ def test_a_name_corrected_right_after_it_is_found(detector, language, text, name
     assert covered(text, spans, name, start)
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "number", "redacted"),
+    [
+        # the correction of a number of personal data, and the number said by mistake
+        ("de", "Ich wiederhole: 0221 98 76 54 3. Nein, am Ende dreiundvierzig, nicht nur drei. Also 0221 98 76 54 43.",
+         "dreiundvierzig", True),
+        ("en", "it's fifteen, sorry, fifty Harbour View, Plymouth, PL1 2AB", "fifteen", True),
+        # … not a harmless number after it, not a correction too long to be one
+        ("de", "Meine Nummer ist 0171 2345 678. Nein, das Gerät kostet 20 Euro.", "20", False),
+        ("en", "My number is 07700 900 123. No, I have never been to the shop, my son went there in 2019 with his "
+               "friend and 3 others.", "3", False),
+    ],
+)
+def test_a_corrected_number_is_the_data_it_corrects(detector, language, text, number, redacted):
+    spans = detector.detect(Transcript(text, (), language))
+    assert covered(text, spans, number, text.index(".") if "." in text else 0) is redacted
+
+
 @pytest.mark.parametrize(("language", "text", "needle"), [
     ("en", "Hi, this is April calling from the bank.", "April"),  # a month is a name after a cue
     ("en", "Hi, this is AJ Patel from the bank.", "AJ Patel"),  # initials are no code

@@ -185,10 +185,17 @@ class PresidioDetector:
             spans.update(self._wanted(unanswered(transcript.text, language, sorted(spans, key=_order), channels,
                                                  times_s)))
             spans.update(self._wanted(bare_numbers(transcript.text, language, sorted(spans, key=_order))))
-        from anonymizer.detect.mentions import corrected_names, named_again, named_in_email, said_again
+        from anonymizer.detect.mentions import (
+            corrected_names,
+            corrected_numbers,
+            named_again,
+            named_in_email,
+            said_again,
+        )
 
         spans.update(self._wanted(named_in_email(transcript.text, languages[0], sorted(spans, key=_order))))
         spans.update(self._wanted(corrected_names(transcript.text, languages[0], sorted(spans, key=_order))))
+        spans.update(self._wanted(corrected_numbers(transcript.text, languages[0], sorted(spans, key=_order))))
         spans.update(self._wanted(named_again(transcript.text, languages[0], sorted(spans, key=_order))))
         spans.update(self._wanted(said_again(transcript.text, languages[0], sorted(spans, key=_order))))
         return sorted(spans, key=_order)

@@ -27,6 +27,7 @@ class Lexicon:
     separator_words: frozenset[str]  # "Bindestrich", "slash": said between the parts of a dictated number
     digit_units: frozenset[str]  # "GB", "EUR": capitals between numbers that are a unit, no reference's letters
     compound_joiner: str  # "und" in ASR's "vier und zwanzig" (24); "" for none
+    number_corrections: frozenset[str]  # "nein", "sorry": what follows corrects the number said before
     phone_context: tuple[str, ...]
     iban_context: tuple[str, ...]
     card_context: tuple[str, ...]
@@ -123,6 +124,7 @@ def lexicon(language: str) -> Lexicon:
         not_numbers=frozenset(digits.get("not_numbers", [])),
         separator_words=frozenset(digits.get("separators", [])),
         compound_joiner=digits.get("compound_joiner", ""),
+        number_corrections=frozenset(str(w).lower() for w in digits.get("corrections", [])),
         digit_units=frozenset(str(w).lower() for w in digits.get("units", [])),
         phone_context=tuple(data["phone"]["context"]),
         iban_context=tuple(data["iban"]["context"]),

@@ -12,7 +12,8 @@ A number read back is the same data as where it was found: a digit run of at lea
 the findings (``said_again``) whose digits are a whole digit run inside a finding of personal data
 ("198 quintitially" for an address, then the agent's "So 198 …, yeah?"), or, from four digits on, part
 of one ("2345 6789" of "0151 2345 6789") — unless its neighbours give it a harmless reading (a price, a
-time: ``meaning.reading``).
+time: ``meaning.reading``); so is a number that corrects one (``corrected_numbers``: "Nein, am Ende
+dreiundvierzig").
 """
 
 from __future__ import annotations
@@ -158,6 +159,62 @@ def corrected_names(text: str, language: str, found: list[PiiSpan]) -> list[PiiS
                 continue
             if any(SequenceMatcher(None, key, other).ratio() >= SIMILAR for other in keys):
                 out.append(PiiSpan(t.start, t.end, "PERSON", SCORE, CORRECTED))
+    return out
+
+
+CORRECTED_NUMBER = "CorrectedNumber"
+CORRECTION_SENTENCE_WORDS = 12  # a correction is short: "Nein, am Ende dreiundvierzig, nicht nur drei."
+CORRECTION_SENTENCES = 2  # … and said in one of the two sentences after the number it corrects
+# the kinds of personal data whose numbers are corrected
+NUMBER_KINDS = frozenset({"PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "ID_NUMBER", "DATE_OF_BIRTH", "ADDRESS"})
+
+
+def corrected_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
+    """The numbers of a correction of personal data: those of a short sentence that starts with a correction
+    word ("nein", "sorry": the lexicon's ``digits.corrections``) in one of the two sentences after a finding
+    of a number's kind (``NUMBER_KINDS``) — and the number said by mistake, right before a correction word
+    that a finding follows. Of the finding's kind, unless their neighbours give them a harmless reading.
+
+    >>> text = "Ich wiederhole: 0221 98 76 54 3. Nein, am Ende dreiundvierzig, nicht nur drei. Gut."
+    >>> found = [PiiSpan(16, 31, "PHONE_NUMBER", 0.5, "r")]
+    >>> [text[s.char_start : s.char_end] for s in corrected_numbers(text, "de", found)]
+    ['dreiundvierzig', 'drei']
+    >>> text = "it's fifteen, sorry, fifty Harbour View, Plymouth"
+    >>> [text[s.char_start : s.char_end] for s in corrected_numbers(text, "en", [PiiSpan(21, 49, "ADDRESS", 0.6, "r")])]
+    ['fifteen']
+    >>> text = "Die Nummer ist 0171 2345678. Nein, das kostet 20 Euro."
+    >>> corrected_numbers(text, "de", [PiiSpan(15, 27, "PHONE_NUMBER", 0.5, "r")])
+    []
+    """
+    from bisect import bisect_right
+
+    from anonymizer.detect.lexicon import rules_language
+
+    data = [s for s in found if s.entity_type in NUMBER_KINDS]
+    if not data:
+        return []
+    corrections = lexicon(rules_language(language)).number_corrections
+    tokens, runs = digit_runs(text, language)
+    starts = [0] + [k + 1 for k, t in enumerate(tokens) if t.ends_sentence]
+    out = []
+    for run in runs:
+        if any(s.char_start < run.end and run.start < s.char_end for s in found) \
+                or reading(tokens, run, language) is not None:
+            continue
+        kind = None
+        after = run.last + 1
+        if after + 1 < len(tokens) and _key(tokens[after].text) in corrections:  # "fifteen, sorry, fifty …"
+            kind = next((s.entity_type for s in data if s.char_start == tokens[after + 1].start), None)
+        sentence = bisect_right(starts, run.first) - 1
+        first = starts[sentence]
+        end = starts[sentence + 1] if sentence + 1 < len(starts) else len(tokens)
+        if kind is None and sentence > 0 and _key(tokens[first].text) in corrections \
+                and end - first <= CORRECTION_SENTENCE_WORDS:
+            since = tokens[starts[max(0, sentence - CORRECTION_SENTENCES)]].start
+            kind = next((s.entity_type for s in data if since < s.char_end and s.char_start < tokens[first].start),
+                        None)
+        if kind:
+            out.append(PiiSpan(run.start, run.end, kind, SCORE, CORRECTED_NUMBER))
     return out
 
 
