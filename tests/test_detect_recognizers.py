@@ -515,6 +515,10 @@ def test_gazetteer_names(language, text, expected):
         ("de", "Schmidt, Sch wie Schule, M wie Martha", [("SPELLED_OUT", "Sch wie Schule, M wie Martha")]),
         ("de", "Berlin Hamburg Köln Düsseldorf", [("SPELLED_OUT", "Berlin Hamburg Köln Düsseldorf")]),  # DIN 2022
         ("en", "that's S M I T H, Smith. I am", [("SPELLED_OUT", "S M I T H")]),
+        # "I" and "A" end a spelling where the sentence or the text ends; not where words go on ("K I M I think")
+        ("en", "its Brian Tsai T S A I", [("SPELLED_OUT", "T S A I")]),
+        ("en", "my name is Tsai, T S A I. Thanks.", [("SPELLED_OUT", "T S A I")]),
+        ("en", "Right, K I M I think.", [("SPELLED_OUT", "K I M")]),
         ("en", "Sierra Mike India Tango Hotel", [("SPELLED_OUT", "Sierra Mike India Tango Hotel")]),
         ("en", "J as in Juliet", [("SPELLED_OUT", "J as in Juliet")]),
         # letters as ASR joins them: with leading dashes, or as one token

@@ -195,8 +195,9 @@ class SpelledOutRecognizer(RuleRecognizer):
                 j += unit[0]
                 if tokens[ends[-1]].raw.endswith(("?", "!")):
                     break
-            while kinds and kinds[-1] == "letter" and tokens[ends[-1]].text in ("I", "A"):
-                kinds.pop()  # "… India. I am": the pronoun after a spelling is not part of it
+            while kinds and kinds[-1] == "letter" and tokens[ends[-1]].text in ("I", "A") \
+                    and ends[-1] + 1 < len(tokens) and not tokens[ends[-1]].ends_sentence:
+                kinds.pop()  # "… India. I am": the pronoun after a spelling is not part of it; "T S A I." is
                 ends.pop()
             if self._spelling(kinds):
                 if tokens[ends[-1]].raw.endswith("."):
