@@ -6,7 +6,11 @@ separately, by a helper that did not read the detector's code or lexicons (2026-
 write calls — numbers in digits and words, disfluencies, corrections, data volunteered unasked, items split
 across turns, read-backs, spellings, ASR slips — with every piece of personal data and every harmless
 number, product, tariff, company and place marked as an exact substring. ``tune.jsonl`` may be read and
-tuned on; ``heldout.jsonl`` is scored in aggregate only (``--show`` refuses it).
+tuned on; ``heldout.jsonl`` is scored in aggregate only (``--show`` refuses it). A second round (2026-12-05,
+another helper that read neither the code nor the first round: new dialogue structures — outbound calls,
+voicemails, third parties, reading from letters and IVR prompts, corrections, refusals and example numbers,
+look-alike places, companies and security answers, device models and error codes kept too) is
+``tune2.jsonl`` / ``heldout2.jsonl``, 120 snippets each, split per language by a seeded draw (seed 2612).
 
 Per language and split it prints the PII items covered (≥ 90 % of their letters and digits inside a
 finding), partly covered and missed, per label; the harmless items kept (< 50 % inside a finding), per
@@ -115,11 +119,11 @@ def report(name: str, results: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("tune", "heldout"), default="tune")
+    parser.add_argument("--split", choices=("tune", "heldout", "tune2", "heldout2"), default="tune")
     parser.add_argument("--show", action="store_true", help="print each miss and each lost harmless item (tune only)")
     parser.add_argument("--file", type=Path, help="another snippet file (JSON lines) instead of the split's")
     args = parser.parse_args()
-    if args.show and args.split == "heldout" and args.file is None:
+    if args.show and args.split.startswith("heldout") and args.file is None:
         parser.error("--show reads the held-back snippets one by one: tune on them and they are held back no longer")
     path = args.file or HERE / f"{args.split}.jsonl"
     snippets = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
