@@ -852,12 +852,39 @@ def test_lexicon_words_are_all_strings(language):
         # three parts of a date complete it: the next sentence is the conversation
         ("de", "Geburtsdatum vierter Mai achtundsiebzig. Das kostet neunundzwanzig Euro.",
          [("DATE_OF_BIRTH", "vierter Mai achtundsiebzig")]),
+        # after a year's cue the rest ends with the year, unless a day or a month follows it
+        ("de", "Ich bin Jahrgang achtunddreißig, ich höre schlecht, Sie müssen lauter reden.",
+         [("DATE_OF_BIRTH", "achtunddreißig")]),
+        ("en", "I was born in '38, I'm hard of hearing, you'll have to speak up, love.",
+         [("DATE_OF_BIRTH", "in '38"), ("DATE_OF_BIRTH", "38")]),
+        ("en", "I was born in 1980 on the 3rd of May.", [("DATE_OF_BIRTH", "1980 on the 3rd of May")]),
     ],
 )
 def test_cue_birth_dates(language, text, expected):
     from anonymizer.detect.dates import CueBirthDateRecognizer
 
     assert found(CueBirthDateRecognizer(language), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # German puts "geboren" after the date: from the date's opening word to it
+        ("de", "Ich bin am 14. März 1980 geboren und wohne hier.", [("DATE_OF_BIRTH", "14. März 1980")]),
+        ("de", "ich bin am zweiten Weihnachtstag 1950 geboren falls Sie das brauchen",
+         [("DATE_OF_BIRTH", "zweiten Weihnachtstag 1950")]),
+        ("de", "Sie sind am 14. März geboren, passt also.", [("DATE_OF_BIRTH", "14. März")]),
+        ("de", "Am Montag ist mein Enkel geboren, der kleine Paul.", []),  # no date in the words
+        # a birth year as a person's vintage
+        ("de", "Also ich bin ein 83er, falls Sie das brauchen.", [("DATE_OF_BIRTH", "83")]),
+        ("en", "I'm a 1979 baby, so yeah.", [("DATE_OF_BIRTH", "1979")]),
+        ("en", "I bought a 2019 model.", []),
+    ],
+)
+def test_birth_dates_before_their_cue(language, text, expected):
+    from anonymizer.detect.dates import BirthDateBeforeCueRecognizer
+
+    assert found(BirthDateBeforeCueRecognizer(language), text) == expected
 
 
 def test_an_answer_whisper_skipped_leaves_the_talk_after_it():

@@ -36,7 +36,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
 
     from anonymizer.detect.addresses import AddressRecognizer, CueAddressRecognizer, CuePostcodeRecognizer
     from anonymizer.detect.banking import CueLastDigitsRecognizer, SpokenCardRecognizer, SpokenIbanRecognizer
-    from anonymizer.detect.dates import CueBirthDateRecognizer, SpokenDateRecognizer
+    from anonymizer.detect.dates import BirthDateBeforeCueRecognizer, CueBirthDateRecognizer, SpokenDateRecognizer
     from anonymizer.detect.deny_list import DenyListRecognizer
     from anonymizer.detect.email_offline import OfflineEmailRecognizer
     from anonymizer.detect.gazetteer import GazetteerNameRecognizer
@@ -66,6 +66,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         SpokenEmailRecognizer(language),
         SpokenDateRecognizer(language),
         CueBirthDateRecognizer(language),
+        BirthDateBeforeCueRecognizer(language),
         AddressRecognizer(language),
         CueAddressRecognizer(language),
         CuePostcodeRecognizer(language),

@@ -54,6 +54,10 @@ class Lexicon:
     # "in", "calling from": a place that is also a name is a place right after one
     place_prepositions: tuple[tuple[str, ...], ...]
     birth_cues_bare: tuple[str, ...]  # "Geburtsdatum": the rest too, when it starts with a date
+    birth_year_cues: tuple[str, ...]  # "Jahrgang", "born in": the rest ends with its (first) year
+    birth_cues_after: tuple[str, ...]  # "geboren" after the date: "ich bin am 14. März 1980 geboren"
+    birth_after_lead_in: frozenset[str]  # … from the word that opens the date ("am")
+    vintage: str  # a regular expression whose group 1 is a birth year said as a vintage ("ein 83er"); "" for none
     address_cues: tuple[str, ...]
     address_max_words: int
     postcode_cues: tuple[str, ...]  # "my postcode is": a postcode follows, up to postcode_max_words words
@@ -147,6 +151,10 @@ def lexicon(language: str) -> Lexicon:
         date_context=tuple(data["dates"]["context"]),
         birth_cues=tuple(data["dates"].get("birth_cues", [])),
         birth_cues_bare=tuple(data["dates"].get("birth_cues_bare", [])),
+        birth_year_cues=tuple(data["dates"].get("birth_year_cues", [])),
+        birth_cues_after=tuple(data["dates"].get("birth_cues_after", {}).get("cues", [])),
+        birth_after_lead_in=frozenset(data["dates"].get("birth_cues_after", {}).get("lead_in", [])),
+        vintage=data["dates"].get("vintage", ""),
         cue_adverbs=frozenset(data.get("cue_adverbs", [])),
         place_prepositions=tuple(tuple(p.lower().split()) for p in data.get("place_prepositions", [])),
         address_cues=tuple(data["addresses"]["cues"]),
