@@ -113,6 +113,22 @@ def test_a_corrected_number_is_the_data_it_corrects(detector, language, text, nu
     assert covered(text, spans, number, text.index(".") if "." in text else 0) is redacted
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "secret", "redacted"),
+    [
+        # a password said as a statement, and the answer to a security question
+        ("de", "Mein Kennwort für die Hotline ist Blaubeere, glaub ich.", "Blaubeere", True),
+        ("en", "Yes, my password is bicycle, I think.", "bicycle", True),
+        ("en", "For security, in which town did you grow up? Halifax. That's right, thank you.", "Halifax", True),
+        ("de", "Wie hieß Ihr erstes Haustier? Krümel. Danke, Sie sind bestätigt.", "Krümel", True),
+        # … not a sentence about passwords in general
+        ("en", "The password is sent by text within 10 minutes.", "sent", False),
+    ],
+)
+def test_a_secret_is_redacted_whole(detector, language, text, secret, redacted):
+    assert covered(text, detector.detect(Transcript(text, (), language)), secret) is redacted
+
+
 @pytest.mark.parametrize(("language", "text", "needle"), [
     ("en", "Hi, this is April calling from the bank.", "April"),  # a month is a name after a cue
     ("en", "Hi, this is AJ Patel from the bank.", "AJ Patel"),  # initials are no code

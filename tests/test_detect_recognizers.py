@@ -876,7 +876,7 @@ def test_cue_birth_dates(language, text, expected):
         ("de", "Sie sind am 14. März geboren, passt also.", [("DATE_OF_BIRTH", "14. März")]),
         ("de", "Am Montag ist mein Enkel geboren, der kleine Paul.", []),  # no date in the words
         # a birth year as a person's vintage
-        ("de", "Also ich bin ein 83er, falls Sie das brauchen.", [("DATE_OF_BIRTH", "83")]),
+        ("de", "Also ich bin ein 83er, falls Sie das brauchen.", [("DATE_OF_BIRTH", "83er")]),
         ("en", "I'm a 1979 baby, so yeah.", [("DATE_OF_BIRTH", "1979")]),
         ("en", "I bought a 2019 model.", []),
     ],

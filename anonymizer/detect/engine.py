@@ -44,6 +44,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
     from anonymizer.detect.names import CueNameRecognizer
     from anonymizer.detect.numbers import NumberSequenceRecognizer
     from anonymizer.detect.phones import SpokenPhoneRecognizer
+    from anonymizer.detect.secrets import CueSecretRecognizer
     from anonymizer.detect.spelling import SpelledOutRecognizer
     from anonymizer.detect.spoken_email import SpokenEmailRecognizer
 
@@ -66,6 +67,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         SpokenEmailRecognizer(language),
         SpokenDateRecognizer(language),
         CueBirthDateRecognizer(language),
+        CueSecretRecognizer(language),
         BirthDateBeforeCueRecognizer(language),
         AddressRecognizer(language),
         CueAddressRecognizer(language),

@@ -80,6 +80,8 @@ class Lexicon:
     time_questions: tuple[str, ...]  # "wann", "when": a question starting so asks for a time, not for data
     polite: frozenset[str]  # "bitte", "please": a short sentence with one and a cue asks for the data
     secret_words: tuple[str, ...]  # "Kennwort", "password": the answer is words as much as digits, redacted whole
+    secret_verbs: frozenset[str]  # "ist", "is": in a statement, the secret follows ("my password is bicycle")
+    secret_owners: frozenset[str]  # "mein", "my": … when someone's own secret is named ("the password is sent" is none)
     company_intros: tuple[str, ...]  # "willkommen bei", "thank you for calling": the company's name follows
     brands: frozenset[str]  # "mastercard", "paypal": a company's name wherever it is said, nobody's
     mailboxes: frozenset[str]  # "info", "service": an e-mail address's word that is nobody's name
@@ -180,6 +182,8 @@ def lexicon(language: str) -> Lexicon:
         polite=frozenset(str(w).lower() for w in data["questions"].get("polite", [])),
         time_questions=tuple(str(w).lower() for w in data["questions"].get("time_questions", [])),
         secret_words=tuple(str(w).lower() for w in data["questions"].get("secret_words", [])),
+        secret_verbs=frozenset(str(w).lower() for w in data["questions"].get("secret_verbs", [])),
+        secret_owners=frozenset(str(w).lower() for w in data["questions"].get("secret_owners", [])),
         company_intros=tuple(str(w).lower() for w in names.get("company_intros", [])),
         brands=frozenset(str(w).lower() for w in names.get("brands", [])),
         mailboxes=frozenset(str(w).lower() for w in names.get("mailboxes", [])),

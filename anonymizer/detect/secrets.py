@@ -1,0 +1,62 @@
+"""Passwords and security answers said as statements: "Mein Kennwort für die Hotline ist Blaubeere 12", "my
+memorable word is sunflower". A password is words as much as digits, so no number recognizer finds it, and
+there is no question for ``answers.py`` to take the answer of.
+
+In a sentence that is no question, a secret word of the lexicon (``questions.secret_words``: "Kennwort",
+"password", "maiden name") owned by someone (``questions.secret_owners`` one or two words before it: "mein",
+"my", "Ihr" — "the password is sent by text" names none) and followed within a few words by its verb
+(``questions.secret_verbs``: "ist", "is"): the words after the verb, to the sentence's end and at most
+``MAX_SECRET_WORDS``, are an ``ID_NUMBER``.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from anonymizer.detect.lexicon import lexicon
+from anonymizer.detect.rules import RuleRecognizer
+from anonymizer.detect.tokens import sentence_last, tokenize
+
+MAX_SECRET_WORDS = 8
+OWNER_WORDS = 2  # "mein altes Kennwort", "my online password"
+MAX_VERB_GAP = 4  # words between the secret word and its verb ("Kennwort für die Hotline ist")
+
+
+class CueSecretRecognizer(RuleRecognizer):
+    """The words after "my password is" (see the module).
+
+    >>> r = CueSecretRecognizer("de")
+    >>> text = "Mein Kennwort für die Hotline ist Blaubeere 12. Gut."
+    >>> [text[x.start : x.end] for x in r.analyze(text, [])]
+    ['Blaubeere 12']
+    >>> r.analyze("Wie ist Ihr Kennwort?", []), r.analyze("Das Kennwort ist per SMS gekommen.", [])
+    ([], [])
+    """
+
+    def __init__(self, supported_language: str) -> None:
+        lex = lexicon(supported_language)
+        self.secrets = [w.split() for w in lex.secret_words]
+        self.verbs, self.owners = lex.secret_verbs, lex.secret_owners
+        super().__init__("ID_NUMBER", supported_language)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        tokens = tokenize(text)
+        words = [t.text.lower().strip(",.;:!?\"'") for t in tokens]
+        results: list[RecognizerResult] = []
+        for i in range(len(tokens)):
+            cue = next((c for c in self.secrets if words[i : i + len(c)] == c
+                        or len(c) == 1 and words[i].startswith(c[0])), None)  # "Kundenkennwort"
+            if cue is None or not any(w in self.owners for w in words[max(0, i - OWNER_WORDS) : i]):
+                continue
+            last = sentence_last(tokens, i)
+            if tokens[last].raw.endswith("?"):
+                continue
+            verb = next((k for k in range(i + len(cue), min(i + len(cue) + MAX_VERB_GAP + 1, last))
+                         if words[k] in self.verbs), None)
+            if verb is None or any(r.start <= tokens[verb].start < r.end for r in results):
+                continue
+            end = min(last, verb + MAX_SECRET_WORDS)
+            results.append(self.result(tokens[verb + 1].start, tokens[end].end, 0.6))
+        return results
