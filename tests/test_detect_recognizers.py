@@ -166,7 +166,7 @@ def test_spoken_dates(language, text, expected):
         ("de", "in der Lindenstraße 12 -1015 Berlin. meiner", [("ADDRESS", "Lindenstraße 12 -1015 Berlin")]),
         ("de", "Lindenstraße 12, 101 15 Berlin.", [("ADDRESS", "Lindenstraße 12, 101 15 Berlin")]),
         ("de", "in der Lindenstraße 12 10 1 1 5 Berlin meiner", [("ADDRESS", "Lindenstraße 12 10 1 1 5 Berlin")]),
-        ("de", "Hauptstr. 5 in Köln", [("ADDRESS", "Hauptstr. 5")]),
+        ("de", "Hauptstr. 5 in Köln", [("ADDRESS", "Hauptstr. 5 in Köln")]),  # the town after "in" too
         ("de", "c/o Müller", [("ADDRESS", "c/o Müller")]),
         ("en", "Yes, it is 42 Maple Street, Springfield. I can", [("ADDRESS", "42 Maple Street, Springfield")]),
         ("en", "forty two Maple Street, Springfield IL 62704",
@@ -185,7 +185,7 @@ def test_spoken_dates(language, text, expected):
         ("de", "Die Straße ist gesperrt", []),
         # a German street with or without its number; a square alone is a public place
         ("de", "Ich wohne jetzt in der Lindenstraße, gleich um die Ecke", [("ADDRESS", "Lindenstraße")]),
-        ("de", "Das ist Am Mühlbach 3 in Kassel", [("ADDRESS", "Am Mühlbach 3")]),
+        ("de", "Das ist Am Mühlbach 3 in Kassel", [("ADDRESS", "Am Mühlbach 3 in Kassel")]),
         ("de", "Das Haus An der Alten Post 12 gehört mir", [("ADDRESS", "An der Alten Post 12")]),
         ("de", "Wir treffen uns am Alexanderplatz", []),
         ("de", "Im Januar 2019 war das", []),
@@ -215,6 +215,16 @@ def test_spoken_dates(language, text, expected):
         ("en", "my old place which is 17 Birch Close in Reading and", [("ADDRESS", "17 Birch Close in Reading")]),
         ("en", "They sent it to 17 Birch Close in March", [("ADDRESS", "17 Birch Close")]),
         ("en", "It takes 20 Minutes Walk from there", []),
+        # a unit inside the address, a spaced postcode, a UK postcode spoken with two digits, a house by its number
+        ("en", "your address is 1187 Maple Avenue, apartment 4C, Evanston, Illinois 60201, and",
+         [("ADDRESS", "1187 Maple Avenue, apartment 4C, Evanston, Illinois 60201")]),
+        ("de", "an seinen Bruder, Kölner Straße 140, Wohnung 7, 5 1 1 0 3 Köln. Er sagt",
+         [("ADDRESS", "Kölner Straße 140, Wohnung 7, 5 1 1 0 3 Köln")]),
+        ("de", "also c/o Julia Brandt, Am Lindenhof 12, 2 4 1 0 5 Kiel, Telefon",
+         [("ADDRESS", "c/o Julia Brandt"), ("ADDRESS", "Am Lindenhof 12, 2 4 1 0 5 Kiel")]),
+        ("en", "it might still be L 1 7, 6 A B. Yeah", [("ADDRESS", "L 1 7, 6 A B")]),
+        ("en", "Can I leave it with Mr. Dobson at number 8? Yeah", [("ADDRESS", "at number 8")]),
+        ("de", "Die Hauptstraße 5 in Ordnung bringen", [("ADDRESS", "Hauptstraße 5")]),
         ("en", "the street was quiet", []),
     ],
 )

@@ -19,8 +19,11 @@ from anonymizer.detect.tokens import sentence_first, sentence_last, tokenize
 
 _DE_STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt)"
 # the postcode as ASR writes it: "10115", "-1015", "10 1 1 5" (a dash from ASR, a digit lost, split in groups)
-_DE_CITY = (r"(?:[,\s]+(?:[-–]?\d{1,5}(?:[\s,-]+\d{1,4}){0,4}[,\s]+)?[A-ZÄÖÜ][\wäöüß-]+"
-            r"(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß-]+)?)?")
+# a flat, room or staircase inside the address ("Kölner Straße 140, Wohnung 7, 51103 Köln")
+_DE_UNIT = r"(?:,?\s+(?:Wohnung|Whg\.?|Zimmer|Apartment|Appartement|Stiege|Top|Haus)\s+\w{1,4}\b)*"
+# the town, "in" before it or not ("Kastanienallee 5 in Kassel"), the postcode before it
+_DE_CITY = (rf"(?:{_DE_UNIT}(?:[,\s]+|\s+in\s+)(?:[-–]?\d{{1,5}}(?:[\s,-]+\d{{1,4}}){{0,4}}[,\s]+)?"
+            r"(?!Ordnung\b)[A-ZÄÖÜ][\wäöüß-]+(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß-]+)?)?")
 _EN_STREET_SUFFIX = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
                      r"terrace|close|crescent|square|parkway|highway|view|rise|grove|gardens|mews|row|parade|vale|"
                      r"wharf|quay|circle|hill|walk|green)")
@@ -40,7 +43,9 @@ _ZIP = r"\d{5}(?:-\d{4})?"
 _NOT_A_STREET_NAME_EN = r"(?!(?:Minutes?|Hours?|Days?|Weeks?|Months?|Years?|Miles?|Times?|Percent|Pounds?|Dollars?)\b)"
 _MONTHS_DAYS_EN = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_EN_CITY = (rf"(?:(?:,\s*|\s+in\s+(?!{_MONTHS_DAYS_EN}))[A-Z][\w-]+(?:\s[A-Z][\w-]+)?"
+# a flat or suite inside the address ("1187 Maple Avenue, apartment 4C, Evanston")
+_EN_UNIT = r"(?:,?\s+(?i:flat|apartment|apt\.?|unit|suite|room)\s+\w{1,4}\b)*"
+_EN_CITY = (rf"(?:{_EN_UNIT}(?:,\s*|\s+in\s+(?!{_MONTHS_DAYS_EN}))[A-Z][\w-]+(?:\s[A-Z][\w-]+)?"
             rf"(?:,?\s*(?:[A-Z]{{2}}\b|(?:{_US_STATES})\b|[A-Z][a-z]+(?=,?\s*{_ZIP})))?(?:,?\s*{_ZIP}\b)?)?")
 
 # a house number ASR wrote as one number word ("Lindenallee vierzehn", "Haselplatz hundertsechsundneunzig"): after a
@@ -68,7 +73,7 @@ PATTERNS = {
                 0.5),
         Pattern("preposition street number",
                 rf"\b{_DE_PREPOSITION}\s+{_NOT_A_STREET}(?:[A-ZÄÖÜ][\wäöüß-]+\s){{0,2}}[A-ZÄÖÜ][\wäöüß-]+"
-                rf"\s+\d{{1,3}}(?:\s?[a-z])?\b", 0.55),
+                rf"\s+\d{{1,3}}(?:\s?[a-z])?\b{_DE_CITY}", 0.55),
         # ASR writes the preposition lower case inside a sentence ("an welcher Anschrift geht das im Winkel 6"):
         # an address only after an address word in its sentence (``AddressRecognizer.analyze``)
         Pattern(LOWER_CASE_PREPOSITION,
@@ -98,9 +103,12 @@ PATTERNS = {
         # "LS6 2AB", "SW1A 1AA"; not a size ("PS5 1TB", "MP3 2GB")
         Pattern("uk postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d(?![TGMK]B\b)[A-Z]{2}\b", 0.5),
         # … said letter by letter: "S W nine, eight L Q", "L S six, two A B"
-        Pattern("uk postcode spoken", rf"\b[A-Z](?:\s[A-Z])?\s(?:{_DIGIT_WORD_EN}|\d)(?:\s[A-Z])?,?\s"
+        Pattern("uk postcode spoken", rf"\b[A-Z](?:\s[A-Z])?\s(?:{_DIGIT_WORD_EN}|\d)(?:\s(?:[A-Z]|\d))?,?\s"
                 rf"(?:{_DIGIT_WORD_EN}|\d)\s[A-Z]\s?[A-Z]\b", 0.5),
         Pattern("c/o", r"(?i)\bc\s?/\s?o\s+[A-Z][\w-]+(?:\s[A-Z][\w-]+)?", 0.6),
+        # a house said by its number: "the neighbour at number 8", "I'm at number 21"
+        Pattern("at number",
+                rf"(?i)\bat\s+number\s+(?:\d{{1,4}}[a-z]?|{_NUMBER_WORDS_EN}(?:[\s-]{_NUMBER_WORDS_EN})*)\b", 0.5),
     ],
 }
 CONTEXT = {"de": ["adresse", "anschrift", "wohne", "wohnhaft", "straße"],
