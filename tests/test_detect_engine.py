@@ -295,6 +295,13 @@ def test_a_company_named_by_its_form_is_no_person(detector):
         ("en", "I live in Dublin now.", "Dublin", True),
         # accents as GeoNames writes them or not
         ("en", "Oh right, I was in Málaga for a week.", "Málaga", False),
+        # a place the list does not know, read as one by spaCy: after a preposition (a loose one only when it is
+        # nobody's name), or an acronym
+        ("en", "I'm in Spain at the minute, in Benidorm, and the machine took my card.", "Benidorm", False),
+        ("en", "And you're calling from abroad, from Tenerife? Yes.", "Tenerife", False),
+        ("en", "Hi there, I'm calling from BT about a quick survey.", "BT", False),
+        ("en", "I got a call from Jackson yesterday.", "Jackson", True),
+        ("en", "We're going to Florence next week, will my phone work?", "Florence", False),
     ],
 )
 def test_a_public_place_is_nobodys_name(detector, language, text, place, redacted):

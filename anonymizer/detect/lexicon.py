@@ -53,6 +53,8 @@ class Lexicon:
     cue_adverbs: frozenset[str]  # one of these may stand inside a cue phrase: "ich wohne jetzt in"
     # "in", "calling from": a place that is also a name is a place right after one
     place_prepositions: tuple[tuple[str, ...], ...]
+    # "from", "to": … a place spaCy read that is nobody's name ("calling from abroad, from Tenerife")
+    place_prepositions_loose: tuple[tuple[str, ...], ...]
     birth_cues_bare: tuple[str, ...]  # "Geburtsdatum": the rest too, when it starts with a date
     birth_year_cues: tuple[str, ...]  # "Jahrgang", "born in": the rest ends with its (first) year
     birth_cues_after: tuple[str, ...]  # "geboren" after the date: "ich bin am 14. März 1980 geboren"
@@ -159,6 +161,7 @@ def lexicon(language: str) -> Lexicon:
         vintage=data["dates"].get("vintage", ""),
         cue_adverbs=frozenset(data.get("cue_adverbs", [])),
         place_prepositions=tuple(tuple(p.lower().split()) for p in data.get("place_prepositions", [])),
+        place_prepositions_loose=tuple(tuple(p.lower().split()) for p in data.get("place_prepositions_loose", [])),
         address_cues=tuple(data["addresses"]["cues"]),
         address_max_words=int(data["addresses"].get("max_words", 14)),
         postcode_cues=tuple(data["addresses"].get("postcode_cues", [])),
