@@ -529,6 +529,9 @@ def test_gazetteer_names(language, text, expected):
         ("en", "its Brian Tsai T S A I", [("SPELLED_OUT", "T S A I")]),
         ("en", "my name is Tsai, T S A I. Thanks.", [("SPELLED_OUT", "T S A I")]),
         ("en", "Right, K I M I think.", [("SPELLED_OUT", "K I M")]),
+        # a doubled letter written as one word spells on its own; not a battery
+        ("de", "Müller mit Doppel-L? Ja, Doppel-L.", [("SPELLED_OUT", "Doppel-L"), ("SPELLED_OUT", "Doppel-L")]),
+        ("en", "I need double-A batteries.", []),
         ("en", "Sierra Mike India Tango Hotel", [("SPELLED_OUT", "Sierra Mike India Tango Hotel")]),
         ("en", "J as in Juliet", [("SPELLED_OUT", "J as in Juliet")]),
         # letters as ASR joins them: with leading dashes, or as one token

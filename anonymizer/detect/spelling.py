@@ -120,6 +120,10 @@ class SpelledOutRecognizer(RuleRecognizer):
             return 1, "joiner" if len(token.text) > 3 else "letter", 1
         if _LETTER_CHAIN.match(token.text):  # each letter of the chain counts
             return 1, "letter", sum(ch.isalpha() for ch in token.text)
+        head, _, letter = token.text.rstrip(",.;:!?").rpartition("-")
+        if head.lower() in self.repeats and _CAPITAL_LETTER.match(letter) \
+                and not (self.language == "en" and letter == "A"):  # "double-A batteries", "triple-A"
+            return 1, "joiner", 1  # "Doppel-L": written so, a spelling of its own
         if after is not None and token.text.lower() in self.repeats and not token.raw.endswith((",", ".", "?", "!")):
             unit = self._unit(tokens, i + 1, in_run=True)  # "zweimal F", "double L for London"
             if unit is not None:
