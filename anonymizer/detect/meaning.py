@@ -157,23 +157,27 @@ def reading(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str | No
 
 def unmistakable(tokens: tuple[Token, ...], run: DigitRun, language: str) -> str | None:
     """A reading the context words of a bank account or a card before it do not change: an amount ASR wrote
-    with its currency sign and cents ("a credit of $47 .50": "credit" is also a card's context word), a year right after
+    with its cents and a currency sign or a price word ("a credit of $47 .50": "credit" is also a card's context
+    word; "O2 Mobile M, kostet 29,99": "mobile" is also a phone's), a year right after
     the lexicon's ``since`` words ("I've banked with them since 2012": "bank" is also an IBAN's). No account or
     card number is written with a currency sign or said as "since 2012". A cue that asks for a number ("PIN",
     "Kundennummer", the lexicon's ``meaning.pii_cues``) before it in its sentence or question still does.
 
     >>> from anonymizer.detect.digits import digit_runs
     >>> texts = ("A credit on $47 .50 is due.", "My card, since 2012.", "My card ends in 2012.", "The card, 4 5 3 2 $.",
-    ...          "My PIN? $47 .11.", "Oh, $1952.")
+    ...          "My PIN? $47 .11.", "Oh, $1952.", "My mobile plan costs 29.99.", "My mobile is 29.99")
     >>> [unmistakable(t, r, "en") for t, runs in [digit_runs(x, "en") for x in texts] for r in runs]
-    ['price', 'year', None, None, None, None]
+    ['price', 'year', None, None, None, None, 'price', None]
     """
     if personal_context(tokens, run, language, lexicon(rules_language(language)).meaning_pii_cues):
         return None
     signs = "".join(tokens[i].raw for i in range(run.first, run.last + 1))
     written = [tokens[i].text for i in range(run.first, run.last + 1)]
     cents = any(_CENTS.search(w) for w in written) or (len(written) == 2 and _SPLIT_CENTS.match(written[1]))
-    if any(ch in signs for ch in "€$£") and cents and _fits("price", tokens, run):  # not "$1952" (ASR's birth year)
+    priced = any(ch in signs for ch in "€$£") or has_cue(  # not "$1952" (ASR's birth year)
+        _words(tokens, run.first - NEIGHBOURS, run.first) + _words(tokens, run.last + 1, run.last + 1 + NEIGHBOURS),
+        meaning_lexicon(language).readings.get("price", ()))
+    if priced and cents and _fits("price", tokens, run):  # "kostet 29,99" in a sentence about "O2 Mobile M"
         return "price"
     since = meaning_lexicon(language).readings.get("since", ())
     if run.first > 0 and tokens[run.first - 1].text.lower().strip(",.;:!?") in since and run.first == run.last \
