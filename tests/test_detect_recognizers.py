@@ -122,6 +122,8 @@ def test_number_sequence_threshold_and_allow_list():
         # an address spelled letter by letter: the letters and joining words do not use up the walk back
         ("de", "Meine Mail ist j, o, s, e, f, i, n, e, Unterstrich, k, o, w, a, l, s, k, i, at t-online punkt de.",
          [("EMAIL_ADDRESS", "j, o, s, e, f, i, n, e, Unterstrich, k, o, w, a, l, s, k, i, at t-online punkt de")]),
+        # an amount is no address's, and a site after an at word is no address
+        ("en", "payments on your card: £89 at Amazon, £240 at Booking.com and £12 at Uber.", []),
     ],
 )
 def test_spoken_email(language, text, expected):

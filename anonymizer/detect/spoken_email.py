@@ -31,6 +31,7 @@ _AT_DOMAIN_ANCHOR = re.compile(
 _AT_OR_DOT = re.compile(rf"({_AT}|punkt|dot|\.\w|underscore|unterstrich|bindestrich)", re.IGNORECASE)
 _AT_WORD = re.compile(_AT, re.IGNORECASE)
 MAX_WORDS_BACK = 8
+_CURRENCY = re.compile(r"[€$£]")
 _CUE = re.compile(r"(?i)mail")  # "E-Mail-Adresse", "E -Mail", "email address", "Mailadresse"
 CUE_WINDOW_CHARS = 80
 _AFTER_CUE = {"address", "adresse", "is", "ist", "lautet", "please", "bitte"}
@@ -66,7 +67,8 @@ class SpokenEmailRecognizer(RuleRecognizer):
             first, words = last, 0
             # walk back over address-like words, stopping at a sentence end; letters spelled one by one and the
             # words joining them ("j, o, s, e, f, i, n, e, Unterstrich, k, o, w, …") count as none
-            while first > 0 and words < MAX_WORDS_BACK and not tokens[first - 1].ends_sentence:
+            while first > 0 and words < MAX_WORDS_BACK and not tokens[first - 1].ends_sentence \
+                    and not _CURRENCY.search(tokens[first - 1].text):  # "£89 at Amazon": an amount is no address's
                 first -= 1
                 words += not _spelled_piece(tokens[first].text)
             # no punctuation ("And your email address Sarah that Johnson that example dot com"): the cue is
@@ -78,6 +80,8 @@ class SpokenEmailRecognizer(RuleRecognizer):
                 first = inside[-1] + 1
                 while first < last and tokens[first].text.lower() in _AFTER_CUE:
                     first += 1
+            if _AT_WORD.fullmatch(tokens[first].text.strip(",.;:")) and words < MAX_WORDS_BACK:
+                continue  # no name before the at sign: "£240 at Booking.com" is a web site
             span_text = text[tokens[first].start : end]
             cue = inside or _CUE.search(text[max(0, tokens[first].start - CUE_WINDOW_CHARS) : tokens[first].start])
             if len(_AT_OR_DOT.findall(span_text)) < (1 if cue else 2):
