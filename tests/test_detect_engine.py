@@ -302,6 +302,8 @@ def test_a_company_named_by_its_form_is_no_person(detector):
         ("en", "Hi there, I'm calling from BT about a quick survey.", "BT", False),
         ("en", "I got a call from Jackson yesterday.", "Jackson", True),
         ("en", "We're going to Florence next week, will my phone work?", "Florence", False),
+        # the agent's first name after the intro, then "at": no company's name
+        ("en", "You're through to Kirsty at the breakdown team in Manchester, how can I help?", "Kirsty", True),
     ],
 )
 def test_a_public_place_is_nobodys_name(detector, language, text, place, redacted):

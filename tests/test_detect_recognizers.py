@@ -348,6 +348,15 @@ def test_cue_postcodes(language, text, expected):
         ("de", "Ist die Frau noch da?", []),
         ("de", "Frau und Herr Müller kommen.", [("PERSON", "Müller")]),
         ("en", "I miss you.", []),
+        # a title inside the name does not use up its words; a relative named right after the word for them (a
+        # name of the lists), not after a sentence's end; a third person's name
+        ("de", "Guten Tag, hier ist Rechtsanwältin Dr. Sabine Kersting von der Kanzlei.",
+         [("PERSON", "Rechtsanwältin Dr. Sabine Kersting")]),
+        ("en", "and my son Mason, he was born in 2016.", [("PERSON", "Mason")]),
+        ("de", "ich bin sein Sohn Emre.", [("PERSON", "Emre")]),
+        ("en", "My son Internet is slow.", []),
+        ("de", "Sie sind der Ehemann. Haben Sie eine Kundennummer?", []),
+        ("de", "Mein Vater, er heißt Mehmet Aydın, ist krank.", [("PERSON", "Mehmet Aydın")]),
     ],
 )
 def test_cue_names(language, text, expected):

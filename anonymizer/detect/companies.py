@@ -79,6 +79,8 @@ _AGENT_TITLES = frozenset({"herr", "frau", "mr", "mrs", "ms", "miss", "dr"})
 def company_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
     """The words of the company's own name, from how a call opens: after an intro ("willkommen bei",
     "thank you for calling") or before a greeting ("Nordwind Energie, guten Tag") in the first sentences."""
+    from anonymizer.detect.gazetteer import gazetteer
+
     lex = lexicon(rules_language(language))
     lowered = [t.text.lower() for t in tokens]
     found: set[str] = set()
@@ -102,6 +104,10 @@ def company_words(tokens: tuple[Token, ...], language: str) -> frozenset[str]:
                             and _CAPITAL.match(tokens[k + 1].text):
                         k += 1
                         continue
+                    if run and k < len(tokens) and lowered[k] in _AGENT_AT and all(
+                            gazetteer(lex.language).is_name(tokens[j].text.strip(",.!?"))
+                            for j in range(k - len(run), k)):
+                        break  # "You're through to Kirsty at the breakdown team": the agent; no company named
                     found.update(run)
                     break
         for greeting in lex.greetings:  # the call opens with the company's name: "Nordwind Energie, guten Tag"

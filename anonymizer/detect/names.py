@@ -26,7 +26,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from anonymizer.detect.companies import company_and_agent, is_company_form
-from anonymizer.detect.gazetteer import TITLES, gazetteer
+from anonymizer.detect.gazetteer import TITLES, _capitalized, gazetteer
 from anonymizer.detect.lexicon import lexicon, stop_words
 from anonymizer.detect.rules import RuleRecognizer
 from anonymizer.detect.tokens import Token, tokenize
@@ -115,10 +115,14 @@ class CueNameRecognizer(RuleRecognizer):
                     title = (n == 1 and cue_words[0] in SURNAME_TITLES and tokens[i].text[:1].isupper()
                              and (i == 0 or lowered[i - 1] not in ARTICLES))  # after a possessive: skipped above
                     taken: list[Token] = []
-                    for k in range(i + n, min(len(tokens), i + n + MAX_NAME_WORDS)):
+                    reach = i + n + MAX_NAME_WORDS
+                    for k in range(i + n, len(tokens)):
+                        if k >= reach:
+                            break
                         token = tokens[k]
                         if token.text.lower().rstrip(".") in TITLES:
-                            continue  # "Herrn Dr. Müller": the title is not the name; look past it
+                            reach += 1
+                            continue  # "Herrn Dr. Müller": the title is not the name; look past it, one word further
                         # "Wolf -Dieter Kanz": ASR splits a double name at its hyphen
                         core = token.text.lstrip("-–") if taken else token.text
                         capital = core[:1].isupper() and core not in self.not_names and not _code_like(core)
@@ -173,6 +177,17 @@ class CueNameRecognizer(RuleRecognizer):
             if lowered[i : i + n] != cue:
                 continue
             last = tokens[i + n - 1]
+            after = tokens[i + n] if i + n < len(tokens) else None
+            if not last.raw.endswith(CLAUSE_ENDS) and after is not None and _capitalized(after.text.strip(",.;:!?")) \
+                    and gazetteer(self.supported_language).is_name(after.text.strip(",.;:!?")):
+                # "my son Mason, he …", "sein Sohn Emre": a name of the lists right after it, and its surname
+                taken = [after]
+                for token in tokens[i + n + 1 : i + n + MAX_NAME_WORDS]:
+                    if taken[-1].raw.endswith(CLAUSE_ENDS) or not _capitalized(token.text.strip(",.;:!?")) \
+                            or not self._can_be_name(token, no_stop_words=True):
+                        break
+                    taken.append(token)
+                out.append(taken)
             if last.raw.endswith(","):  # "meine Frau, Edeltraud Ackermann." — over commas, to the clause's end
                 taken: list[Token] = []
                 for token in tokens[i + n : i + n + MAX_NAME_WORDS]:
