@@ -991,6 +991,11 @@ def test_a_number_dictated_in_pieces_the_other_side_acknowledged_is_found_to_its
     text = "Kundennummer ist 55 02. Ja. 31 77. Ja. Und sechs. Einen Moment, das dauert so zwei Minuten."
     assert [text[s.char_start : s.char_end] for s in bare_numbers(text, "de", [])] == ["55 02", "31 77", "sechs"]
     assert bare_numbers("We have two offers for you. Two. And then three.", "en", []) == []
+    # an IBAN in six acknowledged pieces ("Mhm"), its first with the country's letters
+    text = ("Dann bräuchte ich einmal Ihre IBAN. Ja, also D E 4 4. Mhm. 5 0 0 1. Ja. 0 5 1 7. Okay. 5 4 0 7. Mhm. "
+            "3 2 4 9. Und dann noch 3 1. Gut, das wären 22 Stellen, passt.")
+    assert [text[s.char_start : s.char_end] for s in bare_numbers(text, "de", [])] == [
+        "5 0 0 1", "0 5 1 7", "5 4 0 7", "3 2 4 9", "3 1"]
 
 
 def test_a_question_for_a_time_asks_for_no_data():

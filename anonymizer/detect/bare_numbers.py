@@ -16,11 +16,11 @@ from anonymizer.types import PiiSpan
 
 # kinds of data whose cue makes a number said on its own right after it that data ("I need the access code
 # from the letter. 250.", "It's four digits. Two, two, two.")
-BARE_NUMBER_KINDS = ("ID_NUMBER", "PHONE_NUMBER", "CREDIT_CARD", "ADDRESS", "DATE_OF_BIRTH")
+BARE_NUMBER_KINDS = ("ID_NUMBER", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "ADDRESS", "DATE_OF_BIRTH")
 # the cue stands in one of the sentences this close before the number (not counting acknowledgements and pieces
 # of the dictation said alone between them)
 BARE_NUMBER_CUE_SENTENCES = 2
-MAX_PIECE_SENTENCES = 8  # but no further back than this many sentences, said alone or not
+MAX_PIECE_SENTENCES = 14  # but no further back than this, said alone or not (an IBAN in six acknowledged pieces)
 # kinds whose cue makes a number of any length right after it, in the same sentence, that data ("And the house
 # number 25.", "Die PIN ist 47"): the short ones (a phone number or a card is long enough for the recognizers)
 CUE_IN_SENTENCE_KINDS = ("ID_NUMBER", "ADDRESS")
@@ -102,7 +102,14 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
         a, b = starts[sentence], starts[sentence + 1] if sentence + 1 < len(starts) else len(tokens)
         pieces = in_sentence.get(sentence, [])
         return all(word(k) in acknowledgements for k in range(a, b)) or (
-            len(pieces) == 1 and only_fillers(a, pieces[0].first) and only_fillers(pieces[0].last + 1, b))
+            len(pieces) == 1 and only_fillers(a, dictated_from(pieces[0])) and only_fillers(pieces[0].last + 1, b))
+
+    def dictated_from(run: DigitRun) -> int:
+        """The run's first token, from the letters dictated before its digits ("D E 4 4")."""
+        k = run.first
+        while k > 0 and tokens[k - 1].start >= run.start:
+            k -= 1
+        return k
 
     out = []
     for run, sentence in zip(runs, sentence_of, strict=True):
