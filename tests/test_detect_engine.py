@@ -129,6 +129,11 @@ def test_a_secret_is_redacted_whole(detector, language, text, secret, redacted):
     assert covered(text, detector.detect(Transcript(text, (), language)), secret) is redacted
 
 
+def test_a_secret_said_again_is_redacted(detector):
+    text = "Das Kundenkennwort? Ähm, das war Fahrrad, dann Ausrufezeichen, und 2 0 1 5. Also Fahrrad!2015? Genau."
+    assert covered(text, detector.detect(Transcript(text, (), "de")), "Fahrrad!2015")
+
+
 @pytest.mark.parametrize(("language", "text", "needle"), [
     ("en", "Hi, this is April calling from the bank.", "April"),  # a month is a name after a cue
     ("en", "Hi, this is AJ Patel from the bank.", "AJ Patel"),  # initials are no code

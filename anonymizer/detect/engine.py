@@ -194,6 +194,7 @@ class PresidioDetector:
             named_again,
             named_in_email,
             said_again,
+            secrets_again,
         )
 
         spans.update(self._wanted(named_in_email(transcript.text, languages[0], sorted(spans, key=_order))))
@@ -201,6 +202,7 @@ class PresidioDetector:
         spans.update(self._wanted(corrected_numbers(transcript.text, languages[0], sorted(spans, key=_order))))
         spans.update(self._wanted(named_again(transcript.text, languages[0], sorted(spans, key=_order))))
         spans.update(self._wanted(said_again(transcript.text, languages[0], sorted(spans, key=_order))))
+        spans.update(self._wanted(secrets_again(transcript.text, languages[0], sorted(spans, key=_order))))
         return sorted(spans, key=_order)
 
     def _wanted(self, spans: list[PiiSpan]) -> list[PiiSpan]:

@@ -13,7 +13,7 @@ the findings (``said_again``) whose digits are a whole digit run inside a findin
 ("198 quintitially" for an address, then the agent's "So 198 …, yeah?"), or, from four digits on, part
 of one ("2345 6789" of "0151 2345 6789") — unless its neighbours give it a harmless reading (a price, a
 time: ``meaning.reading``); so is a number that corrects one (``corrected_numbers``: "Nein, am Ende
-dreiundvierzig").
+dreiundvierzig"); and a password said again (``secrets_again``).
 """
 
 from __future__ import annotations
@@ -216,6 +216,40 @@ def corrected_numbers(text: str, language: str, found: list[PiiSpan]) -> list[Pi
         if kind:
             out.append(PiiSpan(run.start, run.end, kind, SCORE, CORRECTED_NUMBER))
     return out
+
+
+SECRET_AGAIN = "SecretAgain"
+SECRET_RECOGNIZERS = frozenset({"CueSecretRecognizer", "AnswerToQuestion"})
+SECRET_CUE_CHARS = 160  # the secret word stands this close before the answer (the question, the cue)
+
+
+def secrets_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
+    """A password or security answer said again: the words (four letters or more, no stop word) of an
+    ``ID_NUMBER`` finding that a secret word announced (``questions.secret_words`` in the text just before it:
+    "Mein Kennwort … ist Blaubeere 12", "Das Kundenkennwort? … Fahrrad, dann Ausrufezeichen …") wherever
+    the call says them again, glued to other signs or not ("Blaubeere 12 stimmt.", "Also Fahrrad!2015?").
+
+    >>> text = "Mein Kennwort ist Blaubeere. Blaubeere stimmt. Also Fahrrad!2015?"
+    >>> [text[s.char_start : s.char_end] for s in secrets_again(text, "de", [PiiSpan(18, 27, "ID_NUMBER", 0.6,
+    ...  "CueSecretRecognizer")])]
+    ['Blaubeere']
+    """
+    from anonymizer.detect.lexicon import rules_language
+
+    lex = lexicon(rules_language(language))
+    stop = stop_words(lex.language)
+    secrets = [s for s in found if s.entity_type == "ID_NUMBER" and s.recognizer in SECRET_RECOGNIZERS
+               and any(w in text[max(0, s.char_start - SECRET_CUE_CHARS) : s.char_start].lower()
+                       for w in lex.secret_words)]
+    if not secrets:
+        return []
+    tokens = tokenize(text)
+    keys = {_key(t.text) for s in secrets for t in tokens if s.char_start <= t.start and t.end <= s.char_end}
+    keys = {k for k in keys if len(k) > MIN_LETTERS and k not in stop and k not in lex.answer_lead_in
+            and k not in lex.answer_closing and k not in lex.acknowledgements}
+    covered = _covered(found)
+    return [PiiSpan(t.start, t.end, "ID_NUMBER", SCORE, SECRET_AGAIN) for t in tokens
+            if _key(t.text) in keys and not covered(t)]
 
 
 def _covered(found: list[PiiSpan]) -> Callable[[Token], bool]:

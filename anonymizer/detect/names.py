@@ -173,6 +173,7 @@ class CueNameRecognizer(RuleRecognizer):
     def _beside_relation(self, tokens: list[Token], lowered: list[str], cue: list[str]) -> list[list[Token]]:
         """The names in apposition to each ``cue`` ("meine Frau, Edeltraud Ackermann." / "Gerhard, mein Mann,")."""
         n, out = len(cue), []
+        taken: list[Token]
         for i in range(len(tokens) - n + 1):
             if lowered[i : i + n] != cue:
                 continue
@@ -189,7 +190,7 @@ class CueNameRecognizer(RuleRecognizer):
                     taken.append(token)
                 out.append(taken)
             if last.raw.endswith(","):  # "meine Frau, Edeltraud Ackermann." — over commas, to the clause's end
-                taken: list[Token] = []
+                taken = []
                 for token in tokens[i + n : i + n + MAX_NAME_WORDS]:
                     if not self._can_be_name(token, no_stop_words=True):
                         break
