@@ -307,6 +307,9 @@ def test_a_company_named_by_its_form_is_no_person(detector):
         ("en", "Hi there, I'm calling from BT about a quick survey.", "BT", False),
         ("en", "I got a call from Jackson yesterday.", "Jackson", True),
         ("en", "We're going to Florence next week, will my phone work?", "Florence", False),
+        ("en", "roaming in Norway, but I was only in Sweden, in Gothenburg.", "Gothenburg", False),  # a place beside
+        # a company spaCy read as a place
+        ("en", "It came broken, and FedEx just left it on the porch.", "FedEx", False),
         # the agent's first name after the intro, then "at": no company's name
         ("en", "You're through to Kirsty at the breakdown team in Manchester, how can I help?", "Kirsty", True),
     ],
@@ -325,6 +328,18 @@ def test_no_public_place_is_a_name_of_the_gazetteers():
     assert len(places) > 5000 and {"memphis", "milton keynes", "kassel", "münchen", "malaga"} <= places
     assert not places & names
     assert {"dublin", "jackson", "spain"} <= known_places(named=True) <= {folded(name) for name in names}
+
+
+def test_no_common_brand_is_a_name_of_the_gazetteers():
+    """lexicon/brands.txt leaves out brands that are also first or last names ("Otto", "Mercedes")."""
+    from anonymizer.detect.gazetteer import folded, gazetteer
+    from anonymizer.detect.lexicon import common_brands
+
+    names = {folded(name).lower() for language in ("de", "en")
+             for name in gazetteer(language).first | gazetteer(language).last}
+    brands = common_brands()
+    assert len(brands) > 100 and {"fedex", "verizon", "monzo"} <= brands
+    assert not brands & names
 
 
 def test_strict_redacts_public_places_too():

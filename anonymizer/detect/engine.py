@@ -238,7 +238,8 @@ def _without_company_and_products(spans: set[PiiSpan], text: str, language: str)
     for span in spans:
         if span.entity_type in ("PERSON", "LOCATION") and span.recognizer in NAME_RECOGNIZERS:
             inside = token_range(span)
-            others = (token_range(s) for s in spans if s != span)  # read only for a place's name
+            # read only for a place's name; another place is no other finding ("in Sweden, in Gothenburg")
+            others = (token_range(s) for s in spans if s != span and s.entity_type != "LOCATION")
             reading = "LOCATION" if tuple(inside) in located else span.entity_type
             if span.recognizer != "CueNameRecognizer" and public_place(tokens, inside, reading, language, others):
                 continue

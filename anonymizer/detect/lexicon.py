@@ -97,6 +97,13 @@ class Lexicon:
     meaning_pii_cues: tuple[str, ...]  # words before a number that make it personal data ("pin", "geboren")
 
 
+@cache
+def common_brands() -> frozenset[str]:
+    """The companies and products of ``lexicon/brands.txt`` (every language), lower case."""
+    lines = (LEXICON_DIR / "brands.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
 def available_languages() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in LEXICON_DIR.glob("*.yaml")))
 
@@ -188,7 +195,7 @@ def lexicon(language: str) -> Lexicon:
         secret_verbs=frozenset(str(w).lower() for w in data["questions"].get("secret_verbs", [])),
         secret_owners=frozenset(str(w).lower() for w in data["questions"].get("secret_owners", [])),
         company_intros=tuple(str(w).lower() for w in names.get("company_intros", [])),
-        brands=frozenset(str(w).lower() for w in names.get("brands", [])),
+        brands=frozenset(str(w).lower() for w in names.get("brands", [])) | common_brands(),
         mailboxes=frozenset(str(w).lower() for w in names.get("mailboxes", [])),
         spelled_with=frozenset(str(w).lower() for w in names.get("spelled_with", [])),
         correction_words=frozenset(str(w).lower() for w in names.get("correction_words", [])),
