@@ -218,13 +218,44 @@ def _cue_end(lowered: list[str], i: int, cue: list[str], adverbs: frozenset[str]
     return k
 
 
+TOWN_WORDS = 3  # a part of an address after its number of at most so many words is its town, however misheard
+
+
 class CueAddressRecognizer(CueRestRecognizer):
-    """The rest of the sentence after "ich wohne in der" / "I live at", when it holds a number."""
+    """The rest of the sentence after "ich wohne in der" / "I live at", when it holds a number — to the end of
+    its last comma-separated part with a number in it, and the parts after it of capitalized words or of at most
+    ``TOWN_WORDS`` words (a town, as ASR wrote it): "Wohnung 4b, Oranienstraße 185, Berlin, und die Heizung ist
+    seit Samstag kalt" — not the talk after it (ASR writes run-on sentences).
+
+    >>> r = CueAddressRecognizer("de")
+    >>> text = "Ich wohne in der Oranienstraße 185, Berlin, und die Heizung ist seit Samstag kalt."
+    >>> [text[x.start : x.end] for x in r.analyze(text, [])]
+    ['Oranienstraße 185, Berlin']
+    """
 
     def __init__(self, supported_language: str) -> None:
         lex = lexicon(supported_language)
         super().__init__("ADDRESS", supported_language, lex.address_cues, lex.address_max_words,
                          lex.address_abbreviations)
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results = []
+        for r in super().analyze(text, entities, nlp_artifacts):
+            parts, end, at = text[r.start : r.end].split(","), r.start, r.start
+            numbered = False
+            for part in parts:
+                words = part.split()
+                if _has_number(part, self.supported_language):
+                    end, numbered = at + len(part), True
+                elif numbered and words and (all(w[:1].isupper() for w in words) or len(words) <= TOWN_WORDS):
+                    end = at + len(part)  # the town, as ASR wrote it ("93 Garcia Circle, earning this month")
+                elif numbered:
+                    break
+                at += len(part) + 1
+            results.append(self.result(r.start, end if numbered else r.end, r.score))
+        return results
 
 
 class CuePostcodeRecognizer(CueRestRecognizer):
