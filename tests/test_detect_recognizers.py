@@ -998,6 +998,15 @@ def test_a_number_dictated_in_pieces_the_other_side_acknowledged_is_found_to_its
         "5 0 0 1", "0 5 1 7", "5 4 0 7", "3 2 4 9", "3 1"]
 
 
+def test_an_answer_that_refuses_gives_no_data():
+    from anonymizer.detect.answers import unanswered
+
+    assert unanswered("Und Ihre E-Mail-Adresse? Nein danke, ich will das lieber per Post.", "de", []) == []
+    assert unanswered("And the last four of your social? I'd rather not. That's fine.", "en", []) == []
+    text = "Your phone number? No thanks, it's 0 7 7 0 0 9 0 0 1 2 3."  # a digit in it: still redacted
+    assert [s.entity_type for s in unanswered(text, "en", [])] == ["PHONE_NUMBER"]
+
+
 def test_a_question_for_a_time_asks_for_no_data():
     from anonymizer.detect.answers import unanswered
 

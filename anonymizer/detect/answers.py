@@ -329,8 +329,22 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
             continue
         start, end = tokens[first].start, tokens[last].end
         inside = {s.entity_type for s in found if s.char_start < end and start < s.char_end}
+        if not inside and _refused(tokens, first, last, lex.refusals):
+            continue  # "Nein danke, lieber per Post", "I'd rather not": no data given
         # "E-Mail-Adresse?" asks for an e-mail (listed first), not a postal address: any asked kind found is enough
         whole = asked[0] in ALWAYS_WHOLE or any(word in question for word in lex.secret_words)
         if whole or not any(inside & SATISFIED_BY.get(entity, {entity}) for entity in asked):
             out.append(PiiSpan(start, end, asked[0], SCORE, "AnswerToQuestion"))
     return out
+
+
+REFUSAL_WORDS = 4  # a refusal's phrase starts within the first words of the answer
+
+
+def _refused(tokens: list[Token], first: int, last: int, refusals: tuple[str, ...]) -> bool:
+    """An answer that refuses or lacks the data ("Nein danke, ich will das lieber per Post", "I'd rather not"):
+    one of the lexicon's ``questions.refusals`` within its first words, and no digit in it."""
+    if any(ch.isdigit() for t in tokens[first : last + 1] for ch in t.text):
+        return False
+    opening = " " + " ".join(t.text.lower().strip(",.;:!?") for t in tokens[first : first + REFUSAL_WORDS + 2]) + " "
+    return any(f" {r} " in opening for r in refusals)

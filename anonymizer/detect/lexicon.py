@@ -81,6 +81,7 @@ class Lexicon:
     listener: frozenset[str]  # "you", "Sie"
     time_questions: tuple[str, ...]  # "wann", "when": a question starting so asks for a time, not for data
     polite: frozenset[str]  # "bitte", "please": a short sentence with one and a cue asks for the data
+    refusals: tuple[str, ...]  # "nein danke", "I'd rather not": an answer giving no data
     secret_words: tuple[str, ...]  # "Kennwort", "password": the answer is words as much as digits, redacted whole
     secret_verbs: frozenset[str]  # "ist", "is": in a statement, the secret follows ("my password is bicycle")
     secret_owners: frozenset[str]  # "mein", "my": … when someone's own secret is named ("the password is sent" is none)
@@ -191,6 +192,7 @@ def lexicon(language: str) -> Lexicon:
         listener=frozenset(str(w).lower() for w in data["questions"].get("listener", [])),
         polite=frozenset(str(w).lower() for w in data["questions"].get("polite", [])),
         time_questions=tuple(str(w).lower() for w in data["questions"].get("time_questions", [])),
+        refusals=tuple(str(w).lower() for w in data["questions"].get("refusals", [])),
         secret_words=tuple(str(w).lower() for w in data["questions"].get("secret_words", [])),
         secret_verbs=frozenset(str(w).lower() for w in data["questions"].get("secret_verbs", [])),
         secret_owners=frozenset(str(w).lower() for w in data["questions"].get("secret_owners", [])),
