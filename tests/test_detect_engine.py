@@ -102,6 +102,7 @@ def test_a_name_corrected_right_after_it_is_found(detector, language, text, name
         ("de", "Ich wiederhole: 0221 98 76 54 3. Nein, am Ende dreiundvierzig, nicht nur drei. Also 0221 98 76 54 43.",
          "dreiundvierzig", True),
         ("en", "it's fifteen, sorry, fifty Harbour View, Plymouth, PL1 2AB", "fifteen", True),
+        ("de", "Die Lieferadresse ist Bergstraße 34, nee, 43, in 69120 Heidelberg.", "43", True),
         # … not a harmless number after it, not a correction too long to be one
         ("de", "Meine Nummer ist 0171 2345 678. Nein, das Gerät kostet 20 Euro.", "20", False),
         ("en", "My number is 07700 900 123. No, I have never been to the shop, my son went there in 2019 with his "

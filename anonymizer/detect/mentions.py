@@ -22,7 +22,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from itertools import accumulate
 
-from anonymizer.detect.digits import digit_runs
+from anonymizer.detect.digits import DigitRun, digit_runs
 from anonymizer.detect.lexicon import lexicon, stop_words
 from anonymizer.detect.meaning import reading
 from anonymizer.detect.names import can_be_name
@@ -172,8 +172,9 @@ NUMBER_KINDS = frozenset({"PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "ID_NUMBER
 def corrected_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
     """The numbers of a correction of personal data: those of a short sentence that starts with a correction
     word ("nein", "sorry": the lexicon's ``digits.corrections``) in one of the two sentences after a finding
-    of a number's kind (``NUMBER_KINDS``) — and the number said by mistake, right before a correction word
-    that a finding follows. Of the finding's kind, unless their neighbours give them a harmless reading.
+    of a number's kind (``NUMBER_KINDS``), the number right after a correction word that follows such a finding
+    ("Bergstraße 34, nee, 43") — and the number said by mistake, right before a correction word that a finding
+    follows. Of the finding's kind, unless their neighbours give them a harmless reading.
 
     >>> text = "Ich wiederhole: 0221 98 76 54 3. Nein, am Ende dreiundvierzig, nicht nur drei. Gut."
     >>> found = [PiiSpan(16, 31, "PHONE_NUMBER", 0.5, "r")]
@@ -182,6 +183,9 @@ def corrected_numbers(text: str, language: str, found: list[PiiSpan]) -> list[Pi
     >>> text = "it's fifteen, sorry, fifty Harbour View, Plymouth"
     >>> [text[s.char_start : s.char_end] for s in corrected_numbers(text, "en", [PiiSpan(21, 49, "ADDRESS", 0.6, "r")])]
     ['fifteen']
+    >>> text = "Die Lieferadresse ist Bergstraße 34, nee, 43, in Heidelberg."
+    >>> [text[s.char_start : s.char_end] for s in corrected_numbers(text, "de", [PiiSpan(22, 35, "ADDRESS", 0.6, "r")])]
+    ['43']
     >>> text = "Die Nummer ist 0171 2345678. Nein, das kostet 20 Euro."
     >>> corrected_numbers(text, "de", [PiiSpan(15, 27, "PHONE_NUMBER", 0.5, "r")])
     []
@@ -205,6 +209,10 @@ def corrected_numbers(text: str, language: str, found: list[PiiSpan]) -> list[Pi
         after = run.last + 1
         if after + 1 < len(tokens) and _key(tokens[after].text) in corrections:  # "fifteen, sorry, fifty …"
             kind = next((s.entity_type for s in data if s.char_start == tokens[after + 1].start), None)
+        before = _first_token(tokens, run) - 1
+        if kind is None and before > 0 and _key(tokens[before].text) in corrections:  # "Bergstraße 34, nee, 43"
+            kind = next((s.entity_type for s in data if tokens[before - 1].start < s.char_end <= tokens[before].start),
+                        None)
         sentence = bisect_right(starts, run.first) - 1
         first = starts[sentence]
         end = starts[sentence + 1] if sentence + 1 < len(starts) else len(tokens)
@@ -250,6 +258,14 @@ def secrets_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpa
     covered = _covered(found)
     return [PiiSpan(t.start, t.end, "ID_NUMBER", SCORE, SECRET_AGAIN) for t in tokens
             if _key(t.text) in keys and not covered(t)]
+
+
+def _first_token(tokens: list[Token] | tuple[Token, ...], run: DigitRun) -> int:
+    """The index of ``run``'s first token, from the letters dictated before its digits."""
+    k = run.first
+    while k > 0 and tokens[k - 1].start >= run.start:
+        k -= 1
+    return k
 
 
 def _covered(found: list[PiiSpan]) -> Callable[[Token], bool]:
