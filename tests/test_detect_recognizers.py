@@ -998,6 +998,14 @@ def test_a_number_dictated_in_pieces_the_other_side_acknowledged_is_found_to_its
         "5 0 0 1", "0 5 1 7", "5 4 0 7", "3 2 4 9", "3 1"]
 
 
+def test_a_room_number_after_its_word_is_an_address():
+    from anonymizer.detect.bare_numbers import bare_numbers
+
+    text = "Frau Endres wohnt im Seniorenstift, Zimmer 214, Kastanienallee 5 in Kassel."
+    assert [text[s.char_start : s.char_end] for s in bare_numbers(text, "de", [])] == ["214"]
+    assert bare_numbers("Wir haben eine Wohnung mit 3 Zimmer und Balkon.", "de", []) == []
+
+
 def test_an_answer_that_refuses_gives_no_data():
     from anonymizer.detect.answers import unanswered
 

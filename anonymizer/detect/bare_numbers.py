@@ -68,8 +68,8 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
     language = rules_language(language)
     lex = lexicon(language)
     cues = [cue for kind in BARE_NUMBER_KINDS for cue in lex.questions.get(kind, ())]
-    near_cues = tuple(f" {cue}" for kind in CUE_IN_SENTENCE_KINDS for cue in lex.questions.get(kind, ())) \
-        + tuple(f" {unit}" for unit in lex.address_units)
+    unit_cues = tuple(f" {unit}" for unit in lex.address_units)
+    near_cues = tuple(f" {cue}" for kind in CUE_IN_SENTENCE_KINDS for cue in lex.questions.get(kind, ())) + unit_cues
     tokens, runs = digit_runs(text, language)
     fillers = lex.answer_lead_in | lex.answer_closing
 
@@ -87,7 +87,9 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
                 break
             before = " " + " ".join(word(j) for j in range(max(first, k - 4), k))
             if before.endswith(near_cues):
-                return reading(tokens, run, language) is None
+                meaning = reading(tokens, run, language)
+                # after a unit's word, a room's number is no count of rooms ("Zimmer 214", not "3 Zimmer")
+                return meaning is None or meaning == "quantity" and before.endswith(unit_cues)
         return False
 
     starts = [0] + [k + 1 for k, t in enumerate(tokens) if t.ends_sentence]
