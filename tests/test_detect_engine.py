@@ -130,6 +130,11 @@ def test_a_secret_is_redacted_whole(detector, language, text, secret, redacted):
     assert covered(text, detector.detect(Transcript(text, (), language)), secret) is redacted
 
 
+def test_a_family_named_again_in_the_plural_is_found(detector):
+    text = "Hallo, ist da die Familie Schäfer? Nein, die Schäfers sind vor zwei Jahren weggezogen."
+    assert covered(text, detector.detect(Transcript(text, (), "de")), "Schäfers")
+
+
 def test_a_secret_said_again_is_redacted(detector):
     text = "Das Kundenkennwort? Ähm, das war Fahrrad, dann Ausrufezeichen, und 2 0 1 5. Also Fahrrad!2015? Genau."
     assert covered(text, detector.detect(Transcript(text, (), "de")), "Fahrrad!2015")

@@ -4,8 +4,8 @@ The agent reads it back ("Vollbrecht, richtig?"), says goodbye with it, the cust
 a cue of its own, such a mention is found only when NER knows the name, and German has no NER model
 here. So every word of a ``PERSON`` finding that can be a name (``names.can_be_name``: letters, no stop,
 function, greeting or title word, none of the lexicon's not-names) is a ``PERSON`` at every other place
-of the transcript it occurs: capitalized, or in any case when it was found in lower case (ASR wrote
-"edeltraut, ackermann"); a capitalized name is no lower-case word ("Frau Lange" names nobody in "wie
+of the transcript it occurs (a family's plural too: "die Schäfers"): capitalized, or in any case when it
+was found in lower case (ASR wrote "edeltraut, ackermann"); a capitalized name is no lower-case word ("Frau Lange" names nobody in "wie
 lange", "Weiß" nobody in "das weiß ich"). Only from findings that are not themselves a repeat.
 
 A number read back is the same data as where it was found: a digit run of at least three digits outside
@@ -60,7 +60,8 @@ def named_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]
             names[word.lower()] = names.get(word.lower(), False) or word.islower()
     return [PiiSpan(t.start, t.end, "PERSON", SCORE, RECOGNIZER)
             for (t, word), found_here in zip(words, inside, strict=True)
-            if not found_here and word.lower() in names and (word[:1].isupper() or names[word.lower()])]
+            if not found_here and (word.lower() in names and (word[:1].isupper() or names[word.lower()])
+                                   or word[:1].isupper() and word.lower()[:-1] in names and word.endswith("s"))]
 
 
 NAMED_IN_EMAIL = "NamedInEmail"
