@@ -6,7 +6,8 @@ here. So every word of a ``PERSON`` finding that can be a name (``names.can_be_n
 function, greeting or title word, none of the lexicon's not-names) is a ``PERSON`` at every other place
 of the transcript it occurs (a family's plural too: "die Schäfers"): capitalized, or in any case when it
 was found in lower case (ASR wrote "edeltraut, ackermann"); a capitalized name is no lower-case word
-("Frau Lange" names nobody in "wie lange", "Weiß" nobody in "das weiß ich"). Only from findings that are not themselves a repeat.
+("Frau Lange" names nobody in "wie lange", "Weiß" nobody in "das weiß ich"). Only from findings that are
+not themselves a repeat.
 
 A number read back is the same data as where it was found: a digit run of at least three digits outside
 the findings (``said_again``) whose digits are a whole digit run inside a finding of personal data
