@@ -130,6 +130,12 @@ def test_a_secret_is_redacted_whole(detector, language, text, secret, redacted):
     assert covered(text, detector.detect(Transcript(text, (), language)), secret) is redacted
 
 
+def test_a_secret_said_again_is_redacted_with_its_number(detector):
+    text = "Mein Kennwort ist Blaubeere 12. Okay. Blaubeere 12 stimmt, gut."
+    spans = detector.detect(Transcript(text, (), "de"))
+    assert covered(text, spans, "Blaubeere 12", text.rindex("Blaubeere"))
+
+
 def test_a_family_named_again_in_the_plural_is_found(detector):
     text = "Hallo, ist da die Familie Schäfer? Nein, die Schäfers sind vor zwei Jahren weggezogen."
     assert covered(text, detector.detect(Transcript(text, (), "de")), "Schäfers")

@@ -237,7 +237,8 @@ def secrets_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpa
     """A password or security answer said again: the words (four letters or more, no stop word) of an
     ``ID_NUMBER`` finding that a secret word announced (``questions.secret_words`` in the text just before it:
     "Mein Kennwort … ist Blaubeere 12", "Das Kundenkennwort? … Fahrrad, dann Ausrufezeichen …") wherever
-    the call says them again, glued to other signs or not ("Blaubeere 12 stimmt.", "Also Fahrrad!2015?").
+    the call says them again, glued to other signs or not, with the secret's number after them ("Blaubeere 12
+    stimmt.", "Also Fahrrad!2015?").
 
     >>> text = "Mein Kennwort ist Blaubeere. Blaubeere stimmt. Also Fahrrad!2015?"
     >>> [text[s.char_start : s.char_end] for s in secrets_again(text, "de", [PiiSpan(18, 27, "ID_NUMBER", 0.6,
@@ -257,9 +258,18 @@ def secrets_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpa
     keys = {_key(t.text) for s in secrets for t in tokens if s.char_start <= t.start and t.end <= s.char_end}
     keys = {k for k in keys if len(k) > MIN_LETTERS and k not in stop and k not in lex.answer_lead_in
             and k not in lex.answer_closing and k not in lex.acknowledgements}
+    numbers = {t.text.strip(",.;:!?") for s in secrets for t in tokens
+               if s.char_start <= t.start and t.end <= s.char_end and t.text.strip(",.;:!?").isdigit()}
     covered = _covered(found)
-    return [PiiSpan(t.start, t.end, "ID_NUMBER", SCORE, SECRET_AGAIN) for t in tokens
-            if _key(t.text) in keys and not covered(t)]
+    out = []
+    for k, t in enumerate(tokens):
+        if covered(t):
+            continue
+        if _key(t.text) in keys:
+            out.append(PiiSpan(t.start, t.end, "ID_NUMBER", SCORE, SECRET_AGAIN))
+        elif k and _key(tokens[k - 1].text) in keys and t.text.strip(",.;:!?") in numbers:
+            out.append(PiiSpan(t.start, t.end, "ID_NUMBER", SCORE, SECRET_AGAIN))  # "Blaubeere 12" again
+    return out
 
 
 def _first_token(tokens: list[Token] | tuple[Token, ...], run: DigitRun) -> int:
