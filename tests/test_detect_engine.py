@@ -131,7 +131,8 @@ def test_a_secret_is_redacted_whole(detector, language, text, secret, redacted):
 
 
 def test_a_secret_said_again_is_redacted_with_its_number(detector):
-    text = "Mein Kennwort ist Blaubeere 12. Okay. Blaubeere 12 stimmt, gut."
+    text = ("Mein Kennwort ist Blaubeere 12. Okay, dann schauen wir mal weiter, einen kleinen Moment bitte. "
+            "Also Blaubeere 12 stimmt, gut.")
     spans = detector.detect(Transcript(text, (), "de"))
     assert covered(text, spans, "Blaubeere", text.rindex("Blaubeere")) and covered(text, spans, "12", text.rindex("12"))
 
