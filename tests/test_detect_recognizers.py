@@ -485,6 +485,24 @@ def test_the_words_after_a_last_digits_cue_are_the_digits(language, text, expect
     assert found(CueLastDigitsRecognizer(language), text) == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # a card's expiry after its cue, a card named just before
+        ("de", "Die Visa mit den Endziffern 8 8 2 1. Genau, und die läuft ab zehn sechsundzwanzig, dann",
+         [("CREDIT_CARD", "zehn sechsundzwanzig")]),
+        ("en", "Which card? The Visa. It expires March '28, so yes.", [("CREDIT_CARD", "March '28")]),
+        # … not a contract's, nor an expiry without a date
+        ("de", "Ihr Vertrag läuft ab Juni 2026 automatisch weiter.", []),
+        ("en", "Your card expires soon, we will send a new one in 10 days.", []),
+    ],
+)
+def test_card_expiry_after_its_cue(language, text, expected):
+    from anonymizer.detect.banking import CueExpiryRecognizer
+
+    assert found(CueExpiryRecognizer(language), text) == expected
+
+
 def test_checksums():
     assert iban_checksum_ok("DE89370400440532013000") and not iban_checksum_ok("DE89370400440532013001")
     assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111121")

@@ -18,8 +18,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from anonymizer.detect.addresses import CueRestRecognizer
 from anonymizer.detect.digits import DigitRun, context_near, digit_runs
 from anonymizer.detect.lexicon import lexicon
-from anonymizer.detect.rules import DigitRunRecognizer
-from anonymizer.detect.tokens import Token
+from anonymizer.detect.rules import DigitRunRecognizer, RuleRecognizer
+from anonymizer.detect.tokens import Token, sentence_first
 
 # country letters as ASR writes them: "DE", "D E", "D .E", "D -E", "B .D." (separators stripped)
 _COUNTRY = re.compile(r"^[-.]?[A-Za-z]{2}[-.]?$")
@@ -248,3 +248,52 @@ class CueLastDigitsRecognizer(CueRestRecognizer):
         lex = lexicon(supported_language)
         self.not_openers = lex.last_digits_not_openers
         super().__init__("CREDIT_CARD", supported_language, lex.last_digits_cues, LAST_DIGITS_WORDS - 1)
+
+
+EXPIRY_WORDS = 4  # a card's expiry after its cue: "läuft ab zehn sechsundzwanzig", "expires March '28"
+EXPIRY_CONTEXT_SENTENCES = 2  # a card named in the cue's sentence or one of the two before it
+
+
+class CueExpiryRecognizer(RuleRecognizer):
+    """A card's expiry said after its cue ("die läuft ab zehn sechsundzwanzig", "it expires March '28"; the
+    lexicon's ``card.expiry_cues``) when a card is named in that sentence or the two before it: up to four words,
+    to the last number or month among them ("Ihr Vertrag läuft ab Juni" names no card)."""
+
+    def __init__(self, supported_language: str) -> None:
+        lex = lexicon(supported_language)
+        self.cues = [c.split() for c in lex.expiry_cues]
+        self.context_words = lex.card_context
+        self.months = frozenset(lex.months)
+        super().__init__("CREDIT_CARD", supported_language)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        if not self.cues:
+            return []
+        tokens, runs = digit_runs(text, self.supported_language)
+        in_runs = {k for run in runs for k in range(run.first, run.last + 1)}
+        words = [t.text.lower().strip(",.;:!?'") for t in tokens]
+        results = []
+        for i in range(len(tokens)):
+            cue = next((c for c in self.cues if words[i : i + len(c)] == c), None)
+            if cue is None:
+                continue
+            first = i + len(cue)
+            since = i
+            for _ in range(EXPIRY_CONTEXT_SENTENCES + 1):
+                since = sentence_first(tokens, since)
+                if since == 0:
+                    break
+                since -= 1
+            before = " ".join(words[since:i])
+            if not any(c in before for c in self.context_words):
+                continue
+            last = None
+            for k in range(first, min(first + EXPIRY_WORDS, len(tokens))):
+                if k in in_runs or words[k] in self.months:
+                    last = k
+                if tokens[k].raw.endswith((".", "?", "!")):
+                    break
+            if last is not None:
+                results.append(self.result(tokens[first].start, tokens[last].end, 0.6))
+        return results

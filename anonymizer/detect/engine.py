@@ -35,7 +35,12 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
     )
 
     from anonymizer.detect.addresses import AddressRecognizer, CueAddressRecognizer, CuePostcodeRecognizer
-    from anonymizer.detect.banking import CueLastDigitsRecognizer, SpokenCardRecognizer, SpokenIbanRecognizer
+    from anonymizer.detect.banking import (
+        CueExpiryRecognizer,
+        CueLastDigitsRecognizer,
+        SpokenCardRecognizer,
+        SpokenIbanRecognizer,
+    )
     from anonymizer.detect.dates import BirthDateBeforeCueRecognizer, CueBirthDateRecognizer, SpokenDateRecognizer
     from anonymizer.detect.deny_list import DenyListRecognizer
     from anonymizer.detect.email_offline import OfflineEmailRecognizer
@@ -63,6 +68,7 @@ def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[
         SpokenIbanRecognizer(language),
         SpokenCardRecognizer(language),
         CueLastDigitsRecognizer(language),
+        CueExpiryRecognizer(language),
         IdentifierRecognizer(language),
         SpokenEmailRecognizer(language),
         SpokenDateRecognizer(language),

@@ -31,6 +31,7 @@ class Lexicon:
     phone_context: tuple[str, ...]
     iban_context: tuple[str, ...]
     card_context: tuple[str, ...]
+    expiry_cues: tuple[str, ...]  # "läuft ab", "expires": a card's expiry follows (when a card was named)
     last_digits_cues: tuple[str, ...]  # "card ending in": what follows are the last digits, however ASR wrote them
     last_digits_not_openers: frozenset[str]  # … unless it starts with one of these ("are on the back")
     id_context: tuple[str, ...]
@@ -145,6 +146,7 @@ def lexicon(language: str) -> Lexicon:
         phone_context=tuple(data["phone"]["context"]),
         iban_context=tuple(data["iban"]["context"]),
         card_context=tuple(data["card"]["context"]),
+        expiry_cues=tuple(str(c).lower() for c in data["card"].get("expiry_cues", [])),
         last_digits_cues=tuple(str(c).lower() for c in data["card"].get("last_digits_cues", [])),
         last_digits_not_openers=frozenset(str(w).lower() for w in data["card"].get("last_digits_not_openers", [])),
         id_context=tuple(data["ids"]["context"]),
