@@ -313,16 +313,19 @@ def test_a_company_named_by_its_form_is_no_person(detector):
         ("en", "I live in Dublin now.", "Dublin", True),
         # accents as GeoNames writes them or not
         ("en", "Oh right, I was in Málaga for a week.", "Málaga", False),
-        # a place the list does not know, read as one by spaCy: after a preposition (a loose one only when it is
-        # nobody's name), or an acronym
+        # a place the list does not know, read as one by spaCy: after a place preposition (not "from": a letter
+        # from someone), or an acronym
         ("en", "I'm in Spain at the minute, in Benidorm, and the machine took my card.", "Benidorm", False),
-        ("en", "And you're calling from abroad, from Tenerife? Yes.", "Tenerife", False),
+        ("en", "I had a letter from Okonkwo last week.", "Okonkwo", True),
+        ("en", "Born and raised in Leeds, I am.", "Leeds", True),
         ("en", "Hi there, I'm calling from BT about a quick survey.", "BT", False),
         ("en", "I got a call from Jackson yesterday.", "Jackson", True),
-        ("en", "We're going to Florence next week, will my phone work?", "Florence", False),
+        ("en", "We're flying to Florence next week, will my phone work?", "Florence", False),
+        ("en", "The refund is going to Victoria, not to me.", "Victoria", True),
         ("en", "roaming in Norway, but I was only in Sweden, in Gothenburg.", "Gothenburg", False),  # a place beside
-        # a company spaCy read as a place
+        # a company spaCy read as a place; a name after a cue is never dropped for the brands' list
         ("en", "It came broken, and FedEx just left it on the porch.", "FedEx", False),
+        ("en", "My surname is Stripe, like the company.", "Stripe", True),
         # the agent's first name after the intro, then "at": no company's name
         ("en", "You're through to Kirsty at the breakdown team in Manchester, how can I help?", "Kirsty", True),
     ],

@@ -226,6 +226,8 @@ def test_spoken_dates(language, text, expected):
          [("ADDRESS", "c/o Julia Brandt"), ("ADDRESS", "Am Lindenhof 12, 2 4 1 0 5 Kiel")]),
         ("en", "it might still be L 1 7, 6 A B. Yeah", [("ADDRESS", "L 1 7, 6 A B")]),
         ("en", "Can I leave it with Mr. Dobson at number 8? Yeah", [("ADDRESS", "at number 8")]),
+        ("en", "You are at number 4 in the queue.", []),
+        ("en", "I was on hold for 45 Mins walk or so", []),
         ("de", "Die Hauptstraße 5 in Ordnung bringen", [("ADDRESS", "Hauptstraße 5")]),
         ("en", "the street was quiet", []),
     ],
@@ -356,7 +358,6 @@ def test_cue_postcodes(language, text, expected):
         ("de", "ich bin sein Sohn Emre.", [("PERSON", "Emre")]),
         ("en", "My son Internet is slow.", []),
         ("de", "Sie sind der Ehemann. Haben Sie eine Kundennummer?", []),
-        ("de", "Mein Vater, er heißt Mehmet Aydın, ist krank.", [("PERSON", "Mehmet Aydın")]),
     ],
 )
 def test_cue_names(language, text, expected):
@@ -921,6 +922,7 @@ def test_cue_birth_dates(language, text, expected):
         ("de", "Also ich bin ein 83er, falls Sie das brauchen.", [("DATE_OF_BIRTH", "83er")]),
         ("en", "I'm a 1979 baby, so yeah.", [("DATE_OF_BIRTH", "1979")]),
         ("en", "I bought a 2019 model.", []),
+        ("de", "Das ist ein 50er Anschluss, und mein Auto ist ein 2008er Golf.", []),
     ],
 )
 def test_birth_dates_before_their_cue(language, text, expected):
@@ -1031,6 +1033,10 @@ def test_an_answer_that_refuses_gives_no_data():
     assert unanswered("And the last four of your social? I'd rather not. That's fine.", "en", []) == []
     text = "Your phone number? No thanks, it's 0 7 7 0 0 9 0 0 1 2 3."  # a digit in it: still redacted
     assert [s.entity_type for s in unanswered(text, "en", [])] == ["PHONE_NUMBER"]
+    # a hedge comes before an answer; a name said after all; a secret's question is answered whole
+    assert unanswered("What is your memorable word? Not sure, probably sunflower.", "en", [])
+    assert unanswered("Your surname? I'd rather not, but it's Oyelaran-Whitby.", "en", [])
+    assert unanswered("What is your password? I'd rather not say it, it's sunflower.", "en", [])
 
 
 def test_a_question_for_a_time_asks_for_no_data():

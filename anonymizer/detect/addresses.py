@@ -40,7 +40,8 @@ _ZIP = r"\d{5}(?:-\d{4})?"
 # ", Springfield", ", Austin, Texas, 78783", ", Austin TX 78701", ", Leeds": the city, then a state (its code, its
 # name, or any capitalized word right before a ZIP code) and the ZIP code, commas or not
 # "20 Minutes Walk", "3 Days Green": a measure is no street's name
-_NOT_A_STREET_NAME_EN = r"(?!(?:Minutes?|Hours?|Days?|Weeks?|Months?|Years?|Miles?|Times?|Percent|Pounds?|Dollars?)\b)"
+_NOT_A_STREET_NAME_EN = (r"(?!(?:Minutes?|Mins?|Hours?|Hrs?|Secs?|Seconds?|Days?|Weeks?|Months?|Years?|Miles?|Times?|"
+                         r"Percent|Pounds?|Dollars?)\b)")
 _MONTHS_DAYS_EN = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 # a flat or suite inside the address ("1187 Maple Avenue, apartment 4C, Evanston")
@@ -108,7 +109,8 @@ PATTERNS = {
         Pattern("c/o", r"(?i)\bc\s?/\s?o\s+[A-Z][\w-]+(?:\s[A-Z][\w-]+)?", 0.6),
         # a house said by its number: "the neighbour at number 8", "I'm at number 21"
         Pattern("at number",
-                rf"(?i)\bat\s+number\s+(?:\d{{1,4}}[a-z]?|{_NUMBER_WORDS_EN}(?:[\s-]{_NUMBER_WORDS_EN})*)\b", 0.5),
+                rf"(?i)\bat\s+number\s+(?:\d{{1,4}}[a-z]?|{_NUMBER_WORDS_EN}(?:[\s-]{_NUMBER_WORDS_EN})*)\b"
+                r"(?!\s+in\s+(?:the\s+)?(?:queue|line))", 0.5),
     ],
 }
 CONTEXT = {"de": ["adresse", "anschrift", "wohne", "wohnhaft", "straße"],
@@ -219,13 +221,14 @@ def _cue_end(lowered: list[str], i: int, cue: list[str], adverbs: frozenset[str]
 
 
 TOWN_WORDS = 3  # a part of an address after its number of at most so many words is its town, however misheard
+TOWN_OPENERS = frozenset({"in", "bei", "near"})  # "…, in Oberkirchberg", "…, in Clapham"
 
 
 class CueAddressRecognizer(CueRestRecognizer):
     """The rest of the sentence after "ich wohne in der" / "I live at", when it holds a number — to the end of
-    its last comma-separated part with a number in it, and the parts after it of capitalized words or of at most
-    ``TOWN_WORDS`` words (a town, as ASR wrote it): "Wohnung 4b, Oranienstraße 185, Berlin, und die Heizung ist
-    seit Samstag kalt" — not the talk after it (ASR writes run-on sentences).
+    its last comma-separated part with a number or a town in it (capitalized words, "in Clapham"), a part of at
+    most ``TOWN_WORDS`` words right after one counting as a town as ASR wrote it: "Wohnung 4b, Oranienstraße
+    185, Berlin, und die Heizung ist seit Samstag kalt" — not the talk after it (ASR writes run-on sentences).
 
     >>> r = CueAddressRecognizer("de")
     >>> text = "Ich wohne in der Oranienstraße 185, Berlin, und die Heizung ist seit Samstag kalt."
@@ -243,16 +246,18 @@ class CueAddressRecognizer(CueRestRecognizer):
     ) -> list[RecognizerResult]:
         results = []
         for r in super().analyze(text, entities, nlp_artifacts):
-            parts, end, at = text[r.start : r.end].split(","), r.start, r.start
-            numbered = False
-            for part in parts:
+            end, at, numbered, after_address = r.start, r.start, False, False
+            for part in text[r.start : r.end].split(","):
                 words = part.split()
-                if _has_number(part, self.supported_language):
-                    end, numbered = at + len(part), True
-                elif numbered and words and (all(w[:1].isupper() for w in words) or len(words) <= TOWN_WORDS):
-                    end = at + len(part)  # the town, as ASR wrote it ("93 Garcia Circle, earning this month")
-                elif numbered:
-                    break
+                town = bool(words) and (all(w[:1].isupper() for w in words) or words[0].lower() in TOWN_OPENERS
+                                        and all(w[:1].isupper() for w in words[1:]) and len(words) > 1)
+                if _has_number(part, self.supported_language) or numbered and (
+                        town or after_address and len(words) <= TOWN_WORDS):
+                    # a number, a town ("in Clapham"), or a short part right after one: the town as ASR wrote
+                    # it ("93 Garcia Circle, earning this month")
+                    end, numbered, after_address = at + len(part.rstrip()), True, True
+                else:
+                    after_address = False
                 at += len(part) + 1
             results.append(self.result(r.start, end if numbered else r.end, r.score))
         return results

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from anonymizer.detect.lexicon import lexicon, reads_as_talk, rules_language
+from anonymizer.detect.lexicon import Lexicon, lexicon, reads_as_talk, rules_language
 from anonymizer.detect.tokens import Token, sentence_last, tokenize
 from anonymizer.types import PiiSpan, Word
 
@@ -329,10 +329,11 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
             continue
         start, end = tokens[first].start, tokens[last].end
         inside = {s.entity_type for s in found if s.char_start < end and start < s.char_end}
-        if not inside and _refused(tokens, first, last, lex.refusals):
+        secret = any(word in question for word in lex.secret_words)
+        if not inside and not secret and _refused(tokens, first, last, lex):
             continue  # "Nein danke, lieber per Post", "I'd rather not": no data given
         # "E-Mail-Adresse?" asks for an e-mail (listed first), not a postal address: any asked kind found is enough
-        whole = asked[0] in ALWAYS_WHOLE or any(word in question for word in lex.secret_words)
+        whole = asked[0] in ALWAYS_WHOLE or secret
         if whole or not any(inside & SATISFIED_BY.get(entity, {entity}) for entity in asked):
             out.append(PiiSpan(start, end, asked[0], SCORE, "AnswerToQuestion"))
     return out
@@ -341,10 +342,21 @@ def unanswered(text: str, language: str, found: list[PiiSpan],
 REFUSAL_WORDS = 4  # a refusal's phrase starts within the first words of the answer
 
 
-def _refused(tokens: list[Token], first: int, last: int, refusals: tuple[str, ...]) -> bool:
-    """An answer that refuses or lacks the data ("Nein danke, ich will das lieber per Post", "I'd rather not"):
-    one of the lexicon's ``questions.refusals`` within its first words, and no digit in it."""
+def _refused(tokens: list[Token], first: int, last: int, lex: Lexicon) -> bool:
+    """An answer that refuses the data ("Nein danke, ich will das lieber per Post", "I'd rather not"): one of
+    the lexicon's ``questions.refusals`` within its first words, no digit in it and no name said after all
+    ("I'd rather not, but it's Oyelaran": in English any capitalized word but "I" inside a sentence, in German,
+    which capitalizes its nouns, a name of the lists that is no ordinary word: not "Post")."""
+    from anonymizer.detect.gazetteer import gazetteer
+
     if any(ch.isdigit() for t in tokens[first : last + 1] for ch in t.text):
         return False
+    names = gazetteer(lex.language)
+    for k in range(first + 1, last + 1):
+        word = tokens[k].text.strip(",.;:!?'")
+        if word[:1].isupper() and not tokens[k - 1].ends_sentence and word not in ("I", "I'm", "I'd", "I'll") \
+                and (lex.language != "de" or names.is_name(word) and word not in names.ordinary):
+            return False
+    refusals = lex.refusals
     opening = " " + " ".join(t.text.lower().strip(",.;:!?") for t in tokens[first : first + REFUSAL_WORDS + 2]) + " "
     return any(f" {r} " in opening for r in refusals)

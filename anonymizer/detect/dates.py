@@ -166,13 +166,12 @@ class BirthDateBeforeCueRecognizer(RuleRecognizer):
         for k, token in enumerate(tokens):
             if token.text.lower().strip(",.;:!?") not in self.cues:
                 continue
-            opening = next((j for j in range(k - 1, max(-1, k - MAX_DATE_WORDS - 2), -1)
-                            if tokens[j].text.lower() in self.lead_in), None)
-            if opening is None or opening + 1 >= k:
-                continue
-            words = range(opening + 1, k)
-            if any(j in in_runs or self._date_word(tokens[j].text) for j in words):
-                results.append(self.result(tokens[opening + 1].start, tokens[k - 1].end, 0.6))
+            # the date's opening word furthest back whose words hold a date ("am dritten Mai im Jahr 1980")
+            for opening in range(max(0, k - MAX_DATE_WORDS - 1), k - 1):
+                if tokens[opening].text.lower() in self.lead_in and any(
+                        j in in_runs or self._date_word(tokens[j].text) for j in range(opening + 1, k)):
+                    results.append(self.result(tokens[opening + 1].start, tokens[k - 1].end, 0.6))
+                    break
         return results
 
     def _date_word(self, word: str) -> bool:

@@ -221,14 +221,14 @@ def _without_company_and_products(spans: set[PiiSpan], text: str, language: str)
     """Name findings that are the company's own name (from how the call opens) or a brand ("Mastercard"), part
     of a product or tariff name ("Fiber Max 500") or a public place ("the depot in Memphis") are nobody's name."""
     from anonymizer.detect.companies import NAME_RECOGNIZERS, company_form_words, company_words, full_name, product_name
-    from anonymizer.detect.lexicon import lexicon, rules_language
+    from anonymizer.detect.lexicon import common_brands, lexicon, rules_language
     from anonymizer.detect.places import public_place
     from anonymizer.detect.tokens import tokenize
 
     tokens = tuple(tokenize(text))
     company = company_words(tokens, language) | lexicon(rules_language(language)).brands
     # by form, a name anywhere in the call; for PERSON only ("Sparkasse Köln" does not make Köln nobody's city)
-    by_form = company | company_form_words(tokens, language)
+    by_form = company | company_form_words(tokens, language) | common_brands()
 
     ranges: dict[PiiSpan, list[int]] = {}
 
@@ -249,8 +249,10 @@ def _without_company_and_products(spans: set[PiiSpan], text: str, language: str)
             reading = "LOCATION" if tuple(inside) in located else span.entity_type
             if span.recognizer != "CueNameRecognizer" and public_place(tokens, inside, reading, language, others):
                 continue
-            # a cue's name ("Uferbank Rosemann am Apparat") is nobody's company only by the call's opening
-            names = by_form if span.entity_type == "PERSON" and span.recognizer != "CueNameRecognizer" else company
+            # a cue's name ("Uferbank Rosemann am Apparat", "My surname is Renault") is nobody's company only by
+            # the call's opening; a place spaCy read may be a brand ("FedEx just left it")
+            cued = span.recognizer == "CueNameRecognizer" or inside and _after_name_cue(tokens, inside[0], language)
+            names = company if cued else by_form if span.entity_type == "PERSON" else company | common_brands()
             if inside and all(tokens[i].text.lower().strip(",.;:!?") in names for i in inside):
                 continue
             if inside and span.recognizer != "CueNameRecognizer" and product_name(tokens, inside[0], inside[-1],
@@ -259,6 +261,15 @@ def _without_company_and_products(spans: set[PiiSpan], text: str, language: str)
                 continue
         kept.add(span)
     return kept
+
+
+def _after_name_cue(tokens: tuple, first: int, language: str) -> bool:
+    """Whether a name cue of the lexicon ends right before ``tokens[first]`` ("my surname is", "ich heiße")."""
+    from anonymizer.detect.lexicon import lexicon, rules_language
+
+    lex = lexicon(rules_language(language))
+    before = " " + " ".join(t.text.lower().strip(",.;:!?") for t in tokens[max(0, first - 4) : first])
+    return any(before.endswith(" " + cue) for cue in (*lex.strong_name_cues, *lex.weak_name_cues))
 
 
 def _order(span: PiiSpan) -> tuple[int, int, str]:

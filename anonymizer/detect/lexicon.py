@@ -54,8 +54,7 @@ class Lexicon:
     cue_adverbs: frozenset[str]  # one of these may stand inside a cue phrase: "ich wohne jetzt in"
     # "in", "calling from": a place that is also a name is a place right after one
     place_prepositions: tuple[tuple[str, ...], ...]
-    # "from", "to": … a place spaCy read that is nobody's name ("calling from abroad, from Tenerife")
-    place_prepositions_loose: tuple[tuple[str, ...], ...]
+    residence_cues: tuple[str, ...]  # "born", "grew up": like the address and birth cues, a place after them is theirs
     birth_cues_bare: tuple[str, ...]  # "Geburtsdatum": the rest too, when it starts with a date
     birth_year_cues: tuple[str, ...]  # "Jahrgang", "born in": the rest ends with its (first) year
     birth_cues_after: tuple[str, ...]  # "geboren" after the date: "ich bin am 14. März 1980 geboren"
@@ -85,6 +84,8 @@ class Lexicon:
     refusals: tuple[str, ...]  # "nein danke", "I'd rather not": an answer giving no data
     secret_words: tuple[str, ...]  # "Kennwort", "password": the answer is words as much as digits, redacted whole
     secret_verbs: frozenset[str]  # "ist", "is": in a statement, the secret follows ("my password is bicycle")
+    secret_states: frozenset[str]  # "gesperrt", "not": what follows the verb says how the secret is, not what
+    secret_conjunctions: frozenset[str]  # "und", "and": a secret said ends before one
     secret_owners: frozenset[str]  # "mein", "my": … when someone's own secret is named ("the password is sent" is none)
     company_intros: tuple[str, ...]  # "willkommen bei", "thank you for calling": the company's name follows
     brands: frozenset[str]  # "mastercard", "paypal": a company's name wherever it is said, nobody's
@@ -171,7 +172,7 @@ def lexicon(language: str) -> Lexicon:
         vintage=data["dates"].get("vintage", ""),
         cue_adverbs=frozenset(data.get("cue_adverbs", [])),
         place_prepositions=tuple(tuple(p.lower().split()) for p in data.get("place_prepositions", [])),
-        place_prepositions_loose=tuple(tuple(p.lower().split()) for p in data.get("place_prepositions_loose", [])),
+        residence_cues=tuple(str(c).lower() for c in data.get("residence_cues", [])),
         address_cues=tuple(data["addresses"]["cues"]),
         address_max_words=int(data["addresses"].get("max_words", 14)),
         postcode_cues=tuple(data["addresses"].get("postcode_cues", [])),
@@ -197,9 +198,11 @@ def lexicon(language: str) -> Lexicon:
         refusals=tuple(str(w).lower() for w in data["questions"].get("refusals", [])),
         secret_words=tuple(str(w).lower() for w in data["questions"].get("secret_words", [])),
         secret_verbs=frozenset(str(w).lower() for w in data["questions"].get("secret_verbs", [])),
+        secret_states=frozenset(str(w).lower() for w in data["questions"].get("secret_states", [])),
+        secret_conjunctions=frozenset(str(w).lower() for w in data["questions"].get("secret_conjunctions", [])),
         secret_owners=frozenset(str(w).lower() for w in data["questions"].get("secret_owners", [])),
         company_intros=tuple(str(w).lower() for w in names.get("company_intros", [])),
-        brands=frozenset(str(w).lower() for w in names.get("brands", [])) | common_brands(),
+        brands=frozenset(str(w).lower() for w in names.get("brands", [])),
         mailboxes=frozenset(str(w).lower() for w in names.get("mailboxes", [])),
         spelled_with=frozenset(str(w).lower() for w in names.get("spelled_with", [])),
         correction_words=frozenset(str(w).lower() for w in names.get("correction_words", [])),

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from itertools import accumulate
 
 from anonymizer.detect.digits import DigitRun, digit_runs
-from anonymizer.detect.lexicon import lexicon, stop_words
+from anonymizer.detect.lexicon import common_brands, lexicon, stop_words
 from anonymizer.detect.meaning import reading
 from anonymizer.detect.names import can_be_name
 from anonymizer.detect.tokens import Token, tokenize
@@ -62,7 +62,8 @@ def named_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]
     return [PiiSpan(t.start, t.end, "PERSON", SCORE, RECOGNIZER)
             for (t, word), found_here in zip(words, inside, strict=True)
             if not found_here and (word.lower() in names and (word[:1].isupper() or names[word.lower()])
-                                   or word[:1].isupper() and word.lower()[:-1] in names and word.endswith("s"))]
+                                   or word[:1].isupper() and word.lower()[:-1] in names and word.endswith("s")
+                                   and word.lower() not in common_brands())]  # "die Schäfers", not "Lloyds"
 
 
 NAMED_IN_EMAIL = "NamedInEmail"
@@ -181,7 +182,7 @@ def corrected_numbers(text: str, language: str, found: list[PiiSpan]) -> list[Pi
     >>> text = "Ich wiederhole: 0221 98 76 54 3. Nein, am Ende dreiundvierzig, nicht nur drei. Gut."
     >>> found = [PiiSpan(16, 31, "PHONE_NUMBER", 0.5, "r")]
     >>> [text[s.char_start : s.char_end] for s in corrected_numbers(text, "de", found)]
-    ['dreiundvierzig', 'drei']
+    ['dreiundvierzig']
     >>> text = "it's fifteen, sorry, fifty Harbour View, Plymouth"
     >>> [text[s.char_start : s.char_end] for s in corrected_numbers(text, "en", [PiiSpan(21, 49, "ADDRESS", 0.6, "r")])]
     ['fifteen']
@@ -219,7 +220,7 @@ def corrected_numbers(text: str, language: str, found: list[PiiSpan]) -> list[Pi
         first = starts[sentence]
         end = starts[sentence + 1] if sentence + 1 < len(starts) else len(tokens)
         if kind is None and sentence > 0 and _key(tokens[first].text) in corrections \
-                and end - first <= CORRECTION_SENTENCE_WORDS:
+                and end - first <= CORRECTION_SENTENCE_WORDS and len(run.digits) >= 2:  # not "Sorry, 2 things"
             since = tokens[starts[max(0, sentence - CORRECTION_SENTENCES)]].start
             kind = next((s.entity_type for s in data if since < s.char_end and s.char_start < tokens[first].start),
                         None)
@@ -234,7 +235,7 @@ SECRET_CUE_CHARS = 160  # the secret word stands this close before the answer (t
 
 
 def secrets_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan]:
-    """A password or security answer said again: the words (four letters or more, no stop word) of an
+    """A password or security answer said again: the first word (four letters or more, no stop word) of an
     ``ID_NUMBER`` finding that a secret word announced (``questions.secret_words`` in the text just before it:
     "Mein Kennwort … ist Blaubeere 12", "Das Kundenkennwort? … Fahrrad, dann Ausrufezeichen …") wherever
     the call says them again, glued to other signs or not, with the secret's number after them ("Blaubeere 12
@@ -255,9 +256,11 @@ def secrets_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpa
     if not secrets:
         return []
     tokens = tokenize(text)
-    keys = {_key(t.text) for s in secrets for t in tokens if s.char_start <= t.start and t.end <= s.char_end}
-    keys = {k for k in keys if len(k) > MIN_LETTERS and k not in stop and k not in lex.answer_lead_in
-            and k not in lex.answer_closing and k not in lex.acknowledgements}
+    keys = set()
+    for s in secrets:  # its first word only: the rest is often the talk around it ("Bello, und Bello ist krank")
+        words = [_key(t.text) for t in tokens if s.char_start <= t.start and t.end <= s.char_end]
+        keys.update([k for k in words if len(k) > MIN_LETTERS and k not in stop and k not in lex.answer_lead_in
+                     and k not in lex.answer_closing and k not in lex.acknowledgements][:1])
     numbers = {t.text.strip(",.;:!?") for s in secrets for t in tokens
                if s.char_start <= t.start and t.end <= s.char_end and t.text.strip(",.;:!?").isdigit()}
     covered = _covered(found)

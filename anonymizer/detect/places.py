@@ -11,9 +11,8 @@ A name finding is a public place when its words are one such name and
   "Jackson"), a place preposition stands right before it ("in Berlin", "nach Paris", "calling from Dublin";
   the lexicon's ``place_prepositions``; not "from" alone: "a call from Jackson" stays a name);
 - or, for a place the list does not know, spaCy read it as one and it is an acronym ("BT", "UK": a company
-  or a country), or it stands right after a place preposition ("I'm in Benidorm"), or after a looser one
-  when none of its words is a first or last name ("from Tenerife"; the lexicon's ``place_prepositions_loose``:
-  "a call from Jackson" stays a name);
+  or a country) or stands right after a place preposition ("I'm in Benidorm"; not "from": "a letter from
+  Okonkwo" stays a name);
 - no cue of where a person lives or was born stands before it in its sentence ("I live in Memphis", "born in
   Kassel", "my address …", "postcode"; "I'm calling from Memphis" is no such cue);
 - no other finding ends within a few words before it or starts right after it ("… 21261 Lüneburg": the city
@@ -88,8 +87,7 @@ def public_place(tokens: tuple[Token, ...], inside: list[int], entity_type: str,
     elif name in known_places():
         if entity_type == "PERSON" and len(inside) < 2 and not after_preposition:
             return False
-    elif entity_type != "LOCATION" or not (_acronym(tokens, inside) or after_preposition or (
-            after(lex.place_prepositions_loose) and not _known_name(tokens, inside, language))):
+    elif entity_type != "LOCATION" or not (_acronym(tokens, inside) or after_preposition):
         return False
     if any(r and (first - NEAR_FINDING_TOKENS <= r[-1] < first or r[0] == last + 1) for r in findings):
         return False
@@ -101,7 +99,8 @@ def public_place(tokens: tuple[Token, ...], inside: list[int], entity_type: str,
 def _residence_cues(language: str) -> tuple[str, ...]:
     """The cues of where a person lives or was born: an address's, a postcode's, a birth's."""
     lex = lexicon(language)
-    return tuple(c.lower() for c in (*lex.address_cues, *lex.postcode_cues, *lex.birth_cues, *lex.birth_cues_bare))
+    return tuple(c.lower() for c in (*lex.address_cues, *lex.postcode_cues, *lex.birth_cues, *lex.birth_cues_bare,
+                                      *lex.residence_cues))
 
 
 def _acronym(tokens: tuple[Token, ...], inside: list[int]) -> bool:
@@ -109,10 +108,3 @@ def _acronym(tokens: tuple[Token, ...], inside: list[int]) -> bool:
     word = tokens[inside[0]].text.strip(_PUNCTUATION)
     return len(inside) == 1 and 2 <= len(word) <= 4 and word.isalpha() and word.isupper()
 
-
-def _known_name(tokens: tuple[Token, ...], inside: list[int], language: str) -> bool:
-    """Whether a word of the finding is a first or last name of the gazetteer ("Galway", "Jackson")."""
-    from anonymizer.detect.gazetteer import gazetteer
-
-    names = gazetteer(rules_language(language))
-    return any(names.has_first(w) or names.has_last(w) for w in (tokens[k].text.strip(_PUNCTUATION) for k in inside))
