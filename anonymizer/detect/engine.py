@@ -22,6 +22,8 @@ from anonymizer.types import ModelInfo, PiiSpan, Transcript
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine, EntityRecognizer
 
+    from anonymizer.detect.tokens import Token
+
 
 def _recognizers(language: str, config: DetectionConfig, has_ner: bool) -> list[EntityRecognizer]:
     from presidio_analyzer.predefined_recognizers import (
@@ -263,7 +265,7 @@ def _without_company_and_products(spans: set[PiiSpan], text: str, language: str)
     return kept
 
 
-def _after_name_cue(tokens: tuple, first: int, language: str) -> bool:
+def _after_name_cue(tokens: tuple[Token, ...], first: int, language: str) -> bool:
     """Whether a name cue of the lexicon ends right before ``tokens[first]`` ("my surname is", "ich heiße")."""
     from anonymizer.detect.lexicon import lexicon, rules_language
 
