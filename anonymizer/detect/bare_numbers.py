@@ -104,14 +104,8 @@ def bare_numbers(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpan
         a, b = starts[sentence], starts[sentence + 1] if sentence + 1 < len(starts) else len(tokens)
         pieces = in_sentence.get(sentence, [])
         return all(word(k) in acknowledgements for k in range(a, b)) or (
-            len(pieces) == 1 and only_fillers(a, dictated_from(pieces[0])) and only_fillers(pieces[0].last + 1, b))
-
-    def dictated_from(run: DigitRun) -> int:
-        """The run's first token, from the letters dictated before its digits ("D E 4 4")."""
-        k = run.first
-        while k > 0 and tokens[k - 1].start >= run.start:
-            k -= 1
-        return k
+            len(pieces) == 1 and only_fillers(a, pieces[0].first_token(tokens))
+            and only_fillers(pieces[0].last + 1, b))
 
     out = []
     for run, sentence in zip(runs, sentence_of, strict=True):

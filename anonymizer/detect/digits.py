@@ -60,6 +60,13 @@ class DigitRun:
     def n_digits(self) -> int:
         return len(self.digits)
 
+    def first_token(self, tokens: Sequence[Token]) -> int:
+        """The index of the run's first token, from the letters dictated before its digits ("D E 4 4": "D")."""
+        k = self.first
+        while k > 0 and tokens[k - 1].start >= self.start:
+            k -= 1
+        return k
+
 
 def _is_number_word(word: str, lex: Lexicon) -> bool:
     lowered = word.lower()

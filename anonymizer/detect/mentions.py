@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from itertools import accumulate
 
-from anonymizer.detect.digits import DigitRun, digit_runs
+from anonymizer.detect.digits import digit_runs
 from anonymizer.detect.lexicon import common_brands, lexicon, stop_words
 from anonymizer.detect.meaning import reading
 from anonymizer.detect.names import can_be_name
@@ -212,7 +212,7 @@ def corrected_numbers(text: str, language: str, found: list[PiiSpan]) -> list[Pi
         after = run.last + 1
         if after + 1 < len(tokens) and _key(tokens[after].text) in corrections:  # "fifteen, sorry, fifty …"
             kind = next((s.entity_type for s in data if s.char_start == tokens[after + 1].start), None)
-        before = _first_token(tokens, run) - 1
+        before = run.first_token(tokens) - 1
         if kind is None and before > 0 and _key(tokens[before].text) in corrections:  # "Bergstraße 34, nee, 43"
             kind = next((s.entity_type for s in data if tokens[before - 1].start < s.char_end <= tokens[before].start),
                         None)
@@ -273,14 +273,6 @@ def secrets_again(text: str, language: str, found: list[PiiSpan]) -> list[PiiSpa
         elif k and _key(tokens[k - 1].text) in keys and t.text.strip(",.;:!?") in numbers:
             out.append(PiiSpan(t.start, t.end, "ID_NUMBER", SCORE, SECRET_AGAIN))  # "Blaubeere 12" again
     return out
-
-
-def _first_token(tokens: list[Token] | tuple[Token, ...], run: DigitRun) -> int:
-    """The index of ``run``'s first token, from the letters dictated before its digits."""
-    k = run.first
-    while k > 0 and tokens[k - 1].start >= run.start:
-        k -= 1
-    return k
 
 
 def _covered(found: list[PiiSpan]) -> Callable[[Token], bool]:

@@ -58,9 +58,7 @@ class CueSecretRecognizer(RuleRecognizer):
         glued = [w[:-2] if w.endswith(("'s", "’s")) else "" for w in words]  # "password's": the verb glued on
         results: list[RecognizerResult] = []
         for i in range(len(tokens)):
-            cue = next((c for c in self.secrets if words[i : i + len(c)] == c or glued[i + len(c) - 1 : i + len(c)]
-                        and words[i : i + len(c) - 1] + glued[i + len(c) - 1 : i + len(c)] == c
-                        or len(c) == 1 and words[i].endswith(c[0]) and len(c[0]) >= MIN_COMPOUND_CUE), None)
+            cue = self._cue_at(words, glued, i)
             if cue is None or not any(w in self.owners for w in words[max(0, i - OWNER_WORDS) : i]):
                 continue
             last = sentence_last(tokens, i)
@@ -78,3 +76,15 @@ class CueSecretRecognizer(RuleRecognizer):
             end = next((k - 1 for k in range(verb + 2, end + 1) if words[k] in self.conjunctions), end)
             results.append(self.result(tokens[verb + 1].start, tokens[end].end, 0.6))
         return results
+
+    def _cue_at(self, words: list[str], glued: list[str], i: int) -> list[str] | None:
+        """The secret word said from ``words[i]`` on: its last word with the verb glued on or not ("password's"),
+        a long one at a compound's end ("Kundenkennwort")."""
+        for cue in self.secrets:
+            last = i + len(cue) - 1
+            if last >= len(words) or words[i:last] != cue[:-1]:
+                continue
+            if cue[-1] in (words[last], glued[last]) \
+                    or len(cue) == 1 and len(cue[0]) >= MIN_COMPOUND_CUE and words[i].endswith(cue[0]):
+                return cue
+        return None
