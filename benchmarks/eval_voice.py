@@ -284,6 +284,8 @@ def main() -> None:
     parser.add_argument("--no-eer", action="store_true", help="intelligibility only (no resemblyzer needed)")
     parser.add_argument("--speakers", choices=["tune", "heldout", "all"], default="tune")
     parser.add_argument("--draws", type=int, default=3, help="parameter draws the WER is averaged over")
+    parser.add_argument("--per-draw", action="store_true",
+                        help="also print each draw's c.WER+ and c.lost (the scatter behind a mean)")
     parser.add_argument("--eer-draws", type=int, default=1,
                         help="parameter draws whose trials are pooled into each EER (a level that draws a voice per "
                              "speaker, like synthetic, scatters widely with one draw of six speakers)")
@@ -369,6 +371,9 @@ def main() -> None:
                 draws.append((*against_original, against_consensus[0] - original_errors[language][0],
                               against_consensus[1] - original_errors[language][1]))
             costs[language] = [float(np.mean([d[k] for d in draws])) for k in range(4)]
+            if args.per_draw:
+                print(f"  {name} {language} per draw, c.WER+ / c.lost: "
+                      + "  ".join(f"{d[2]:.1f} / {d[3]:.1f}" for d in draws), flush=True)
         chain_text = " -> ".join(f"{s.transform}[{s.low:g},{s.high:g}]{'±' if s.either_sign else ''}" for s in chain)
         print(f"{name:<30} " + " ".join(f"{e * 100:5.1f}" for e in eers[:6]) + f" {eers[6] * 100:6.1f} "
               f"{costs['en'][0]:6.1f} {costs['en'][1]:6.1f} {costs['de'][0]:6.1f} {costs['de'][1]:6.1f} "
