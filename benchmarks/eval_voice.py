@@ -41,6 +41,8 @@ Run: .venv/bin/python benchmarks/eval_voice.py [--methods default,pitch,…] [--
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import re
 import sys
 import time
@@ -72,6 +74,7 @@ METHODS: dict[str, list[Step]] = {
                                      Step("pitch", 1.5, 3.0, either_sign=True)],
     "pitch": [Step("pitch", 2.0, 4.0, either_sign=True)],
     "psola±0.05": [Step("psola", 0.05, 0.05, either_sign=True)],  # the PSOLA shifter's own floor
+    "psola±0.5-1": [Step("psola", 0.5, 1.0, either_sign=True)],
     "psola±1-2": [Step("psola", 1.0, 2.0, either_sign=True)],
     "psola±1.5-3": [Step("psola", 1.5, 3.0, either_sign=True)],
     "psola±2-4": [Step("psola", 2.0, 4.0, either_sign=True)],
@@ -284,6 +287,9 @@ def main() -> None:
     parser.add_argument("--no-eer", action="store_true", help="intelligibility only (no resemblyzer needed)")
     parser.add_argument("--speakers", choices=["tune", "heldout", "all"], default="tune")
     parser.add_argument("--draws", type=int, default=3, help="parameter draws the WER is averaged over")
+    parser.add_argument("--hearings-cache", type=Path, default=None,
+                        help="a folder to keep the original's hearings (its transcript and the consensus's five) "
+                             "between runs: ~14 minutes each run otherwise; keyed by the math kernels")
     parser.add_argument("--per-draw", action="store_true",
                         help="also print each draw's c.WER+ and c.lost (the scatter behind a mean)")
     parser.add_argument("--eer-draws", type=int, default=1,
@@ -315,13 +321,27 @@ def main() -> None:
         original_mfcc = mfcc_attacker.embed(mfcc_stats(eer_wavs))
     references, consensus_refs, original_errors = {}, {}, {}
     if not args.no_wer:
-        references["en"] = [normalize(t) for t in transcribe_all(wavs, "en")]
-        if german:
-            references["de"] = [normalize(t) for t in transcribe_all(german, "de")]
+        def hearings(language: str, audio: list[np.ndarray]) -> tuple[list[str], list[str]]:
+            """The original's transcripts and the consensus of its noisy hearings, from the cache when there."""
+            cached = None
+            if args.hearings_cache is not None:
+                key = hashlib.sha256(b"".join(w.tobytes() for w in audio)).hexdigest()[:16]
+                kernels = math_kernels().replace(" ", "_")
+                cached = args.hearings_cache / f"{language}-{key}-{HEARINGS}-{CONSENSUS_SEED}-{kernels}.json"
+                if cached.exists():
+                    return tuple(json.loads(cached.read_text(encoding="utf-8")))
+            value = ([normalize(t) for t in transcribe_all(audio, language)],
+                     consensus([[normalize(t) for t in transcribe_all(with_noise_floor(audio, CONSENSUS_SEED + k),
+                                                                      language)] for k in range(HEARINGS)]))
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_text(json.dumps(value), encoding="utf-8")
+            return value
+
+        for language, audio in (("en", wavs), ("de", german)):
+            if len(audio):
+                references[language], consensus_refs[language] = hearings(language, audio)
         for language, refs in references.items():
-            audio = wavs if language == "en" else german
-            consensus_refs[language] = consensus([[normalize(t) for t in transcribe_all(
-                with_noise_floor(audio, CONSENSUS_SEED + k), language)] for k in range(HEARINGS)])
             original_errors[language] = errors(consensus_refs[language], refs)
             print(f"{language}: the original against the consensus of {HEARINGS} hearings: WER "
                   f"{original_errors[language][0]:.1f} %, words lost {original_errors[language][1]:.1f} %")
