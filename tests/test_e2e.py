@@ -182,8 +182,8 @@ def test_python_api_matches_cli(tmp_path):
 
 @pytest.mark.parametrize("name", SAMPLE_FILES)
 def test_voice_was_changed(runs, name):
-    """The default level (disguise) shifts pitch by 1-2 semitones (up or down, drawn per speaker): measured
-    outside the redactions, every channel's median F0 moved by more than 0.7 semitones."""
+    """The default level (disguise) shifts pitch by 0.5-1 semitone (up or down, drawn per speaker): measured
+    outside the redactions, every channel's median F0 moved by more than 0.35 semitones."""
     import numpy as np
 
     source, output = decode(SAMPLES / name), decode(runs["results"][name].output_path)
@@ -193,7 +193,7 @@ def test_voice_was_changed(runs, name):
     for channel in range(source.n_channels):
         before = median_f0_hz(source.samples[:, channel], source.sample_rate_hz, keep)
         after = median_f0_hz(output.samples[:, channel], output.sample_rate_hz, keep)
-        assert abs(12 * np.log2(after / before)) > 0.7, (channel, before, after)
+        assert abs(12 * np.log2(after / before)) > 0.35, (channel, before, after)
 
 
 def test_stereo_call_is_transcribed_and_detected_per_channel(runs):
