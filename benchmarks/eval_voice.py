@@ -35,7 +35,7 @@ utterances (WCCN, an i-vector-style back end), scored by cosine.
 Setup (once): .venv/bin/pip install -e ".[eval]" && .venv/bin/pip install --no-deps resemblyzer==0.1.4
 (--no-deps: resemblyzer's webrtcvad dependency would overwrite webrtcvad-wheels' module.)
 Run: .venv/bin/python benchmarks/eval_voice.py [--methods default,pitch,…] [--no-wer] [--no-eer]
-     [--speakers tune|heldout|all] [--draws 3] [--eer-draws 1]
+     [--speakers tune|heldout|all] [--draws 3] [--eer-draws 1] [--per-draw] [--hearings-cache DIR]
 """
 
 from __future__ import annotations
@@ -289,7 +289,8 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=3, help="parameter draws the WER is averaged over")
     parser.add_argument("--hearings-cache", type=Path, default=None,
                         help="a folder to keep the original's hearings (its transcript and the consensus's five) "
-                             "between runs: ~14 minutes each run otherwise; keyed by the math kernels")
+                             "between runs: ~14 minutes each run otherwise; keyed by the audio, the model "
+                             "runtime's versions and the math kernels")
     parser.add_argument("--per-draw", action="store_true",
                         help="also print each draw's c.WER+ and c.lost (the scatter behind a mean)")
     parser.add_argument("--eer-draws", type=int, default=1,
@@ -325,9 +326,14 @@ def main() -> None:
             """The original's transcripts and the consensus of its noisy hearings, from the cache when there."""
             cached = None
             if args.hearings_cache is not None:
+                import ctranslate2
+                import faster_whisper
+
+                # the audio, the consensus's draws, and what decodes it: a new model runtime hears differently
                 key = hashlib.sha256(b"".join(w.tobytes() for w in audio)).hexdigest()[:16]
+                runtime = f"ct2-{ctranslate2.__version__}-fw-{faster_whisper.__version__}"
                 kernels = math_kernels().replace(" ", "_")
-                cached = args.hearings_cache / f"{language}-{key}-{HEARINGS}-{CONSENSUS_SEED}-{kernels}.json"
+                cached = args.hearings_cache / f"{language}-{key}-{HEARINGS}-{CONSENSUS_SEED}-{runtime}-{kernels}.json"
                 if cached.exists():
                     return tuple(json.loads(cached.read_text(encoding="utf-8")))
             value = ([normalize(t) for t in transcribe_all(audio, language)],
