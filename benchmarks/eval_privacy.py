@@ -38,6 +38,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -517,6 +518,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # a run stopped with kill (SIGTERM) still removes its temporary cache: the analyses hold the corpus' data
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         main()
     finally:
