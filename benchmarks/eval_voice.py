@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 from consensus_reference import HEARINGS, consensus, errors  # noqa: E402  (beside this script)
 
 from anonymizer.audio import decode, to_mono_16k  # noqa: E402
+from anonymizer.files import replace_atomically  # noqa: E402
 from anonymizer.machine import math_kernels  # noqa: E402
 from anonymizer.voice import RATIO_TRANSFORMS, Step, apply_values, speaker_parameters  # noqa: E402
 
@@ -330,7 +331,10 @@ def main() -> None:
                 import faster_whisper
 
                 # the audio, the consensus's draws, and what decodes it: a new model runtime hears differently
-                key = hashlib.sha256(b"".join(w.tobytes() for w in audio)).hexdigest()[:16]
+                digest = hashlib.sha256()
+                for wav in audio:
+                    digest.update(wav.tobytes())
+                key = digest.hexdigest()[:16]
                 runtime = f"ct2-{ctranslate2.__version__}-fw-{faster_whisper.__version__}"
                 kernels = math_kernels().replace(" ", "_")
                 cached = args.hearings_cache / f"{language}-{key}-{HEARINGS}-{CONSENSUS_SEED}-{runtime}-{kernels}.json"
@@ -339,9 +343,9 @@ def main() -> None:
             value = ([normalize(t) for t in transcribe_all(audio, language)],
                      consensus([[normalize(t) for t in transcribe_all(with_noise_floor(audio, CONSENSUS_SEED + k),
                                                                       language)] for k in range(HEARINGS)]))
-            if cached is not None:
+            if cached is not None:  # whole or not at all: a stopped run leaves no half-written cache file
                 cached.parent.mkdir(parents=True, exist_ok=True)
-                cached.write_text(json.dumps(value), encoding="utf-8")
+                replace_atomically(cached, lambda out: out.write(json.dumps(value).encode("utf-8")))
             return value
 
         for language, audio in (("en", wavs), ("de", german)):
